@@ -1,0 +1,299 @@
+"""The office's SOP as data: immutable domain objects built from the office file.
+
+These classes are the contract between the office configuration loader
+(``queue_server.config``), the domain rules and the server. They are pure Python
+(no Flask, peewee, Kivy or cv2) and frozen, so one loaded office can be shared
+between threads.
+
+Units: times of day are ``datetime.time`` in the office's own timezone;
+mutu baku durations are minutes (float) as written in the SOP documents, with
+``Step.mutu_baku_seconds`` for arithmetic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Any, Mapping
+
+from .roles import ROLES
+
+#: Step presence: the citizen is at a counter (a called number) or the step is
+#: back-office work (a work queue of berkas, no number is called).
+PRESENCE_COUNTER = "counter"
+PRESENCE_BACK_OFFICE = "back_office"
+PRESENCES = (PRESENCE_COUNTER, PRESENCE_BACK_OFFICE)
+
+#: Indonesian time zones by their IANA names (UU: WIB/WITA/WIT).
+ZONE_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+#: Priority categories (UU 25/2009 Pasal 29; DOMAIN.md "Priority service").
+PRIORITY_CATEGORIES = ("lansia", "disabilitas", "ibu_hamil", "ibu_anak", "korban_bencana")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A user-facing text in Bahasa Indonesia (default) and English."""
+
+    id: str
+    en: str = ""
+
+    def get(self, lang: str = "id") -> str:
+        """Return the text in ``lang`` ("id" or "en"), falling back to Indonesian."""
+        if lang == "en" and self.en:
+            return self.en
+        return self.id
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``when`` clause of a requirement or step: every named fact must have one of the
+    allowed values. An empty condition always matches.
+
+    ``facts`` maps a fact name (an answer key such as ``"reason"`` or a derived fact
+    such as ``"kia_variant"``) to the tuple of values that satisfy it.
+    """
+
+    facts: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None) -> "Condition":
+        """Build from ``{"kia_variant": 2, "reason": ["hilang", "rusak"]}``."""
+        if not mapping:
+            return cls()
+        items = []
+        for key, value in mapping.items():
+            values = tuple(value) if isinstance(value, (list, tuple)) else (value,)
+            items.append((str(key), values))
+        return cls(tuple(items))
+
+    def matches(self, facts: Mapping[str, Any]) -> bool:
+        """True when every fact named here is present in ``facts`` with an allowed value."""
+        for key, allowed in self.facts:
+            if key not in facts or facts[key] not in allowed:
+                return False
+        return True
+
+    def as_dict(self) -> dict[str, list[Any]]:
+        """JSON-friendly form."""
+        return {k: list(v) for k, v in self.facts}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer of a ``choice`` question."""
+
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question the kiosk asks to shape the checklist (DOMAIN.md, issue 4).
+
+    ``kind`` is ``"date"`` (ISO date, e.g. the child's birth date), ``"choice"``
+    (one of ``choices``) or ``"bool"``. A bool question with ``eligible_if`` set is an
+    eligibility question: any other answer makes the applicant ineligible and
+    ``ineligible_message`` says why and what to do instead.
+    """
+
+    key: str
+    kind: str
+    label: Text
+    choices: tuple[Choice, ...] = ()
+    required: bool = True
+    eligible_if: bool | None = None
+    ineligible_message: Text | None = None
+    help: Text | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A document the applicant brings (one line of the checklist)."""
+
+    code: str
+    label: Text
+    when: Condition = field(default_factory=Condition)
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a service's SOP workflow with its mutu baku.
+
+    ``role`` is the staff role that performs it (see ``roles.ROLES``); ``presence`` is
+    ``"counter"`` (the citizen is called to a loket) or ``"back_office"`` (a work
+    queue); ``mutu_baku_minutes`` is the SOP's standard time for the step
+    (``None`` where the SOP gives none); ``output`` is the SOP's output column;
+    ``source`` names the SOP document and row the step comes from.
+    """
+
+    code: str
+    name: Text
+    role: str
+    presence: str
+    mutu_baku_minutes: float | None
+    output: str = ""
+    when: Condition = field(default_factory=Condition)
+    source: str = ""
+
+    @property
+    def mutu_baku_seconds(self) -> float | None:
+        """The mutu baku in seconds, or ``None``."""
+        return None if self.mutu_baku_minutes is None else self.mutu_baku_minutes * 60.0
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+        if self.presence not in PRESENCES:
+            raise ValueError(f"unknown presence {self.presence!r}")
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service the office offers (KIA, KK, IKD, KTP-el print, Akta Kelahiran, ...).
+
+    ``prefix`` is the ticket letter(s); ``daily_quota`` is ``None`` for no quota;
+    ``rules`` names built-in domain rules applied to the answers (``"kia"``, ``"ikd"``
+    or ``None``); ``pickup`` is True when the service produces a document that is
+    handed over later (slip pengambilan), False when finished at the counter.
+    """
+
+    code: str
+    name: Text
+    prefix: str
+    questions: tuple[Question, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    steps: tuple[Step, ...] = ()
+    daily_quota: int | None = None
+    rules: str | None = None
+    icon: str = ""
+    description: Text | None = None
+    pickup: bool = True
+    completion_days: int | None = None
+
+    def step(self, code: str) -> Step:
+        """Return the step named ``code``; raises ``KeyError`` if the service has none."""
+        for s in self.steps:
+            if s.code == code:
+                return s
+        raise KeyError(code)
+
+    def question(self, key: str) -> Question:
+        """Return the question ``key``; raises ``KeyError``."""
+        for q in self.questions:
+            if q.key == key:
+                return q
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A loket: which services and which of their counter steps it serves.
+
+    ``code`` is the counter's identifier in the API (e.g. ``"1"``); ``number`` is what
+    the display and the voice call say ("loket tiga"). ``serves`` holds
+    ``(service_code, step_code)`` pairs.
+    """
+
+    code: str
+    number: int
+    name: Text
+    serves: tuple[tuple[str, str], ...]
+
+    def serves_service(self, service_code: str) -> bool:
+        """True when any step of ``service_code`` is served here."""
+        return any(s == service_code for s, _ in self.serves)
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """Opening hours of one weekday in the office's zone; ``None`` times mean closed."""
+
+    opens: time | None
+    closes: time | None
+
+    @property
+    def is_open_day(self) -> bool:
+        return self.opens is not None and self.closes is not None
+
+
+@dataclass(frozen=True)
+class Kecamatan:
+    """A district the office serves (Kemendagri code ``PP.KK.CC`` and name)."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class QueuePolicy:
+    """How numbers are called (issue 2 §3-4).
+
+    ``normal_run`` normal tickets are served between priority ones and at most
+    ``priority_run`` priority tickets in a row while normal ones wait (so neither queue
+    starves); a skipped number may come back after ``skip_return_after`` other calls of
+    its service, at most ``max_skips`` times, then it is a no-show.
+    """
+
+    normal_run: int = 2
+    priority_run: int = 1
+    skip_return_after: int = 3
+    max_skips: int = 2
+    number_digits: int = 3
+
+
+@dataclass(frozen=True)
+class Office:
+    """One office (the Dinas or a UPTD/kecamatan unit) with its SOP.
+
+    ``timezone`` is an IANA name (``Asia/Jakarta``, ``Asia/Makassar``,
+    ``Asia/Jayapura``); ``opening_hours`` has seven entries, Monday first;
+    ``parent`` is the code of the Dinas for a UPTD; ``pickup_offices`` lists office
+    codes where this office's documents can be handed over.
+    """
+
+    code: str
+    name: str
+    regency: str
+    timezone: str
+    opening_hours: tuple[DayHours, ...]
+    services: tuple[Service, ...]
+    counters: tuple[Counter, ...]
+    kecamatan: tuple[Kecamatan, ...] = ()
+    short_name: str = ""
+    address: str = ""
+    phone: str = ""
+    head_name: str = ""
+    head_nip: str = ""
+    head_title: str = "Kepala Dinas"
+    parent: str | None = None
+    pickup_offices: tuple[str, ...] = ()
+    queue: QueuePolicy = field(default_factory=QueuePolicy)
+    running_text: str = ""
+    photo_ratio: str = "3x4"
+    source_file: str = ""
+
+    @property
+    def zone_abbreviation(self) -> str:
+        """WIB, WITA or WIT for the office's timezone (the IANA name otherwise)."""
+        return ZONE_ABBREVIATIONS.get(self.timezone, self.timezone)
+
+    def service(self, code: str) -> Service:
+        """Return the service ``code`` (case-insensitive); raises ``KeyError``."""
+        wanted = code.upper()
+        for s in self.services:
+            if s.code.upper() == wanted:
+                return s
+        raise KeyError(code)
+
+    def counter(self, code: str) -> Counter:
+        """Return the counter ``code``; raises ``KeyError``."""
+        for c in self.counters:
+            if c.code == str(code):
+                return c
+        raise KeyError(code)
