@@ -12,7 +12,7 @@ exponential decay and short fades).
 Usage (from the repository root)::
 
     python scripts/make_voice_pack.py                       # regenerate assets/voice/id
-    python scripts/make_voice_pack.py --out /tmp/pack --only dua --only chime
+    python scripts/make_voice_pack.py --out build/pack --only dua --only chime
     python scripts/make_voice_pack.py --phrase "Panggilan ulang"   # extra phrase clip
     python scripts/make_voice_pack.py --template "Nomor {prefix} {number}, ke loket {counter}"
 
