@@ -166,14 +166,29 @@ def test_ikd_reasons_without_duplicates(ikd):
     assert "perekaman KTP-el" in c.ineligible[1].message
 
 
-def test_ikd_rules_need_their_answers():
+def test_ikd_inputs_the_service_does_not_ask_are_left_to_the_officer():
     service = Service(
         code="I", name=Text("I"), prefix="I", rules="ikd",
-        questions=(Question("ktp_el_recorded", "bool", Text("Sudah rekam?")),),
+        questions=(
+            Question("ktp_el_recorded", "bool", Text("Sudah rekam?")),
+            Question("has_device_and_email", "bool", Text("HP dan email?"), required=False),
+        ),
     )
-    with pytest.raises(ValidationError) as e:
-        compute_facts(service, {"ktp_el_recorded": True}, ON)
-    assert e.value.details == {"question": "age17_or_married"}
+    facts = compute_facts(service, {"ktp_el_recorded": True}, ON)
+    assert facts["ikd_eligible"] is True
+    c = build_checklist(service, {"ktp_el_recorded": False, "has_device_and_email": False}, ON)
+    # Plain (non-eligibility) questions: the built-in rule gives the reasons.
+    assert [i.code for i in c.ineligible] == ["ikd_ktp_el_not_recorded", "ikd_no_device_or_email"]
+    assert c.facts["ikd_eligible"] is False
+
+
+def test_ikd_eligible_false_from_an_eligibility_question_only():
+    service = Service(
+        code="I", name=Text("I"), prefix="I", rules="ikd",
+        questions=(Question("resident", "bool", Text("Penduduk?"), eligible_if=True),),
+    )
+    c = build_checklist(service, {"resident": False}, ON)
+    assert c.facts["ikd_eligible"] is False and not c.eligible
 
 
 def test_unknown_rules():
