@@ -48,10 +48,13 @@ from .domain.office import (
     Step,
     Text,
 )
+from .domain.ikd import REASON_FOR_INPUT
 from .domain.roles import DEVICE_ROLES, STAFF_ROLES
 
 __all__ = [
     "DERIVED_FACTS",
+    "IKD_QUESTION_KEYS",
+    "KIA_BIRTH_DATE_KEY",
     "PHOTO_RATIOS",
     "QUESTION_KINDS",
     "RULES",
@@ -77,12 +80,21 @@ QUESTION_KINDS = ("date", "choice", "bool")
 #: Built-in rule sets a service may name in ``rules``.
 RULES = ("kia", "ikd")
 
-#: Facts derived from the answers by the domain rules, usable as ``when`` keys.
-#: Maps the fact to ``(description, requirement on the service)``:
-#: ``kia_variant`` (1: age 0 to under 5, 2: age 5 to under 17; Permendagri 2/2016),
-#: ``photo_required`` (variant 2) and ``age_years`` (whole years on the application
-#: date, from the ``birth_date`` question), ``ikd_eligible`` (Permendagri 72/2022).
-DERIVED_FACTS = ("kia_variant", "age_years", "photo_required", "ikd_eligible")
+#: Facts derived from the answers by the built-in rules (``domain/requirements.py``),
+#: usable as ``when`` keys besides the service's own question keys. With
+#: ``rules = "kia"`` (Permendagri 2/2016, from the ``birth_date`` answer):
+#: ``age_years`` (whole years on the application date), ``kia_eligible``,
+#: ``kia_variant`` (1: age 0 to under 5, 2: age 5 to under 17) and
+#: ``photo_required`` (variant 2). With ``rules = "ikd"`` (Permendagri 72/2022):
+#: ``ikd_eligible``.
+DERIVED_FACTS = ("kia_variant", "age_years", "photo_required", "kia_eligible", "ikd_eligible")
+_FACT_RULES = {"kia_variant": "kia", "age_years": "kia", "photo_required": "kia", "kia_eligible": "kia",
+               "ikd_eligible": "ikd"}
+
+#: The question a ``rules = "kia"`` service must ask (a date).
+KIA_BIRTH_DATE_KEY = "birth_date"
+#: The bool questions a ``rules = "ikd"`` service must ask (``domain/ikd.py``).
+IKD_QUESTION_KEYS = tuple(REASON_FOR_INPUT)
 
 _OFFICE_CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SERVICE_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -316,6 +328,7 @@ class _ServiceContext:
     code: str
     questions: dict[str, Question]
     rules: str | None
+    broken_questions: frozenset[str] = frozenset()
 
 
 class _Reader:
@@ -325,6 +338,9 @@ class _Reader:
         self.filename = filename
         self.problems: list[str] = []
         self.warnings: list[str] = []
+        #: Codes of services present in the file but invalid (their problems are
+        #: reported once; counters naming them are not reported again).
+        self.broken_services: set[str] = set()
 
     # -- reporting ---------------------------------------------------------------
 
@@ -654,6 +670,8 @@ class _Reader:
                     prefixes[service.prefix] = service.code
             if self.clean_since(mark) and service is not None:
                 out.append(service)
+            elif isinstance(raw.get("code"), str):
+                self.broken_services.add(raw["code"].strip())
         return out
 
     def service(self, raw: dict[str, Any], path: str) -> Service | None:
@@ -676,20 +694,24 @@ class _Reader:
         completion_days = self.integer(raw, "completion_days", path, minimum=1, default=None)
         daily_quota = self.integer(raw, "daily_quota", path, minimum=1, default=None)
 
-        questions = self.questions(raw, path)
+        questions, broken_questions = self.questions(raw, path)
         context = _ServiceContext(code=code if isinstance(code, str) else "?",
                                   questions={q.key: q for q in questions},
-                                  rules=rules if isinstance(rules, str) else None)
-        if context.rules == "kia":
-            q = context.questions.get("birth_date")
+                                  rules=rules if isinstance(rules, str) else None,
+                                  broken_questions=frozenset(broken_questions))
+        if context.rules == "kia" and KIA_BIRTH_DATE_KEY not in broken_questions:
+            q = context.questions.get(KIA_BIRTH_DATE_KEY)
             if q is None or q.kind != "date":
                 self.problem(_join(path, "rules"),
-                             "aturan 'kia' memerlukan pertanyaan 'birth_date' bertipe date "
-                             "(rules 'kia' needs a date question with key 'birth_date')")
-        if context.rules == "ikd" and not any(q.eligible_if is not None for q in questions):
-            self.problem(_join(path, "rules"),
-                         "aturan 'ikd' memerlukan pertanyaan kelayakan (bool dengan eligible_if) "
-                         "(rules 'ikd' needs at least one eligibility question)")
+                             f"aturan 'kia' memerlukan pertanyaan '{KIA_BIRTH_DATE_KEY}' bertipe date "
+                             f"(rules 'kia' needs a date question with key '{KIA_BIRTH_DATE_KEY}')")
+        if context.rules == "ikd":
+            missing = [k for k in IKD_QUESTION_KEYS if k not in broken_questions
+                       and (k not in context.questions or context.questions[k].kind != "bool")]
+            if missing:
+                self.problem(_join(path, "rules"),
+                             f"aturan 'ikd' memerlukan pertanyaan bool {', '.join(missing)} "
+                             f"(rules 'ikd' needs these bool questions)")
         requirements = self.requirements(raw, path, context)
         steps = self.steps(raw, path, context)
         if not self.clean_since(mark):
@@ -701,8 +723,10 @@ class _Reader:
             completion_days=completion_days,
         )
 
-    def questions(self, service_raw: Mapping[str, Any], service_path: str) -> list[Question]:
+    def questions(self, service_raw: Mapping[str, Any], service_path: str) -> tuple[list[Question], set[str]]:
+        """Valid questions, and the keys of invalid ones (already reported)."""
         out: list[Question] = []
+        broken: set[str] = set()
         keys: dict[str, int] = {}
         for i, raw in enumerate(self.tables(service_raw, "questions", service_path), start=1):
             path = f"{service_path}.questions[{i}]"
@@ -749,7 +773,9 @@ class _Reader:
             if self.clean_since(mark):
                 out.append(Question(key=key, kind=kind, label=label, choices=tuple(choices), required=required,
                                     eligible_if=eligible_if, ineligible_message=message, help=help_))
-        return out
+            elif isinstance(raw.get("key"), str):
+                broken.add(raw["key"])
+        return out, broken
 
     def choices(self, question_raw: Mapping[str, Any], question_path: str) -> list[Choice]:
         if "choices" not in question_raw:
@@ -808,6 +834,7 @@ class _Reader:
                                                        "(a service needs at least one step)")
         out: list[Step] = []
         seen: dict[str, int] = {}
+        first_valid = False
         for i, raw in enumerate(self.tables(service_raw, "steps", service_path), start=1):
             path = f"{service_path}.steps[{i}]"
             mark = self.checkpoint()
@@ -839,7 +866,8 @@ class _Reader:
             if self.clean_since(mark):
                 out.append(Step(code=code, name=name, role=role, presence=presence, mutu_baku_minutes=minutes,
                                 output=output, when=when, source=source))
-        if out and out[0].presence != PRESENCE_COUNTER:
+                first_valid = first_valid or i == 1
+        if first_valid and out[0].presence != PRESENCE_COUNTER:
             self.problem(f"{service_path}.steps[1].presence",
                          "langkah pertama harus di loket (presence = \"counter\"): nomor antrean dipanggil ke loket "
                          "(the first step must be a counter step: the ticket is called to a counter)")
@@ -875,6 +903,8 @@ class _Reader:
             if not values:
                 self.problem(key_path, "daftar nilai kosong tidak pernah cocok (an empty list never matches)")
                 continue
+            if key in context.broken_questions:
+                continue  # the question's own problems are reported
             if key in context.questions:
                 self.question_condition(context.questions[key], values, key_path)
             elif key in DERIVED_FACTS:
@@ -911,23 +941,17 @@ class _Reader:
             "kia_variant": (lambda v: _is_int(v) and v in (1, 2), "1 atau 2 (1 or 2)"),
             "age_years": (lambda v: _is_int(v) and 0 <= v <= 150, "bilangan bulat 0–150 (integer years 0-150)"),
             "photo_required": (lambda v: isinstance(v, bool), "true atau false (a boolean)"),
+            "kia_eligible": (lambda v: isinstance(v, bool), "true atau false (a boolean)"),
             "ikd_eligible": (lambda v: isinstance(v, bool), "true atau false (a boolean)"),
         }
         ok, expected = checks[fact]
         for value in values:
             if not ok(value):
                 self.problem(path, f"nilai {value!r} tidak valid untuk {fact}; harus {expected}")
-        if fact in ("kia_variant", "photo_required") and context.rules != "kia":
-            self.problem(path, f"fakta '{fact}' hanya ada bila layanan memakai rules = \"kia\" "
-                               f"(derived only for services with rules = \"kia\")")
-        elif fact == "ikd_eligible" and context.rules != "ikd":
-            self.problem(path, "fakta 'ikd_eligible' hanya ada bila layanan memakai rules = \"ikd\" "
-                               "(derived only for services with rules = \"ikd\")")
-        elif fact == "age_years":
-            q = context.questions.get("birth_date")
-            if q is None or q.kind != "date":
-                self.problem(path, "fakta 'age_years' memerlukan pertanyaan 'birth_date' bertipe date "
-                                   "(needs a date question with key 'birth_date')")
+        needed = _FACT_RULES[fact]
+        if context.rules != needed:
+            self.problem(path, f"fakta '{fact}' hanya ada bila layanan memakai rules = \"{needed}\" "
+                               f"(derived only for services with rules = \"{needed}\")")
 
     # -- counters ----------------------------------------------------------------
 
@@ -988,6 +1012,8 @@ class _Reader:
         for j, code in self.string_list(raw, "services", path):
             where = f"{path}.services[{j}]"
             service = by_code.get(code)
+            if service is None and code in self.broken_services:
+                continue
             if service is None:
                 self.problem(where, f"layanan '{code}' tidak ada (unknown service; choose one of {services_known})")
                 continue
@@ -1004,6 +1030,8 @@ class _Reader:
                                     f"(must be \"SERVICE:step\")")
                 continue
             service = by_code.get(service_code)
+            if service is None and service_code in self.broken_services:
+                continue
             if service is None:
                 self.problem(where, f"layanan '{service_code}' tidak ada (unknown service; choose one of "
                                     f"{services_known})")
