@@ -71,12 +71,13 @@ def test_leap_day_child_5th_birthday_in_non_leap_year():
     assert on.valid_until == date(2037, 2, 28)  # 17th birthday 1 March 2037
 
 
-def test_leap_day_child_5th_birthday_in_leap_year():
-    born = date(2019, 2, 28)  # control: an ordinary date next to the leap day
-    assert kia_decision(born, date(2024, 2, 28)).variant == 2
-    born = date(2016, 2, 29)  # 5th birthday in 2021 (non-leap), 4 in 2020 leap
-    assert kia_decision(born, date(2020, 2, 29)).age_years == 4
-    born = date(2012, 2, 29)  # 17th birthday 29 Feb 2029? 2029 is not leap -> 1 March
+def test_leap_day_child_in_leap_and_non_leap_years():
+    born = date(2016, 2, 29)
+    assert kia_decision(born, date(2020, 2, 28)).age_years == 3
+    assert kia_decision(born, date(2020, 2, 29)).age_years == 4  # leap year: 29 Feb itself
+    assert kia_decision(born, date(2021, 2, 28)).variant == 1  # 5th birthday is 1 March 2021
+    assert kia_decision(born, date(2021, 3, 1)).variant == 2
+    born = date(2012, 2, 29)  # 2029 is not a leap year: 17 on 1 March 2029
     assert kia_decision(born, date(2029, 2, 28)).variant == 2
     with pytest.raises(NotEligible):
         kia_decision(born, date(2029, 3, 1))
@@ -88,11 +89,12 @@ def test_leap_day_child_17th_birthday():
     assert (last.variant, last.age_years, last.valid_until) == (2, 16, date(2025, 2, 28))
     with pytest.raises(NotEligible):
         kia_decision(born, date(2025, 3, 1))
-    # A leap-year 17th birthday is 29 February itself.
-    born = date(2007, 2, 28)
-    assert kia_decision(born, date(2024, 2, 27)).valid_until == date(2024, 2, 27)
+    # A leap-year 17th birthday is 29 February itself: valid until 28 February.
     born = date(2004, 2, 29)
     assert kia_decision(born, date(2021, 2, 28)).age_years == 16
+    assert kia_decision(born, date(2016, 1, 1)).valid_until == date(2021, 2, 28)
+    born = date(2003, 2, 28)  # 17 on 28 Feb 2020 (leap year), valid until the 27th
+    assert kia_decision(born, date(2020, 2, 27)).valid_until == date(2020, 2, 27)
     assert age_on(date(2008, 2, 29), date(2028, 2, 29)) == 20
     assert age_on(date(2008, 2, 29), date(2028, 2, 28)) == 19
 
