@@ -12,8 +12,10 @@ choices as their value string, bools as ``bool``) plus derived facts:
   ``age_years`` and ``kia_eligible``; when eligible also ``kia_variant`` (1|2),
   ``photo_required`` and ``valid_until``.
 * ``rules == "ikd"`` (Permendagri 72/2022; reads the bool answers
-  ``ktp_el_recorded``, ``age17_or_married``, ``has_device_and_email``):
-  ``ikd_eligible``.
+  ``ktp_el_recorded``, ``age17_or_married``, ``has_device_and_email`` when the
+  service asks them; one it does not ask is left to the officer):
+  ``ikd_eligible``, True when no ineligibility reason was found (neither by the
+  IKD rule nor by an eligibility question of the service).
 
 Answer keys that are not questions of the service are ignored, so a client cannot
 set derived facts such as ``kia_variant`` itself.
@@ -210,17 +212,15 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date) -> tupl
             facts["photo_required"] = decision.photo_required
             facts["valid_until"] = decision.valid_until
     elif service.rules == "ikd":
-        inputs = {}
-        for key in IKD_INPUTS:
-            if key not in facts:
-                raise _required(key)
-            inputs[key] = facts[key]
+        # An input the office does not ask (or an optional one left unanswered) is
+        # not judged here: the officer checks it at the counter.
+        inputs = {key: facts.get(key, True) for key in IKD_INPUTS}
         result = ikd_eligibility(**inputs)
-        facts["ikd_eligible"] = result.eligible
         for key, reason in REASON_FOR_INPUT.items():
             # An eligibility question of the office already gave its own reason.
             if reason in result.reasons and key not in eligibility_keys:
                 ineligible.append(reason)
+        facts["ikd_eligible"] = not ineligible
     elif service.rules is not None:
         raise ValidationError(
             "service_rules_unknown",
@@ -240,7 +240,7 @@ def compute_facts(service: Service, answers: Mapping[str, Any], on_date: date) -
     application date (age is taken on it). Returns the facts dict described in the
     module docstring. Raises ``ValidationError`` with code ``answer_required``
     (details ``{"question": key}``) for a missing required answer (or a missing
-    ``birth_date`` / IKD answer that the service's rules need),
+    ``birth_date`` that the ``kia`` rules need),
     ``answer_invalid_date`` / ``answer_invalid_choice`` / ``answer_invalid_bool``,
     ``birth_date_in_future``, ``answers_not_object`` or ``service_rules_unknown``.
     Ineligibility is not an error here: see ``build_checklist``.
