@@ -26,6 +26,7 @@ from .pipeline import (
     crop_rect,
     sharpness,
 )
+from .preview import LivePreview, PreviewFrame
 
 __all__ = [
     "ArrayCamera",
@@ -36,9 +37,11 @@ __all__ = [
     "CameraNotFound",
     "FaceDetector",
     "FileCamera",
+    "LivePreview",
     "OpenCVCamera",
     "PhotoPolicy",
     "PhotoResult",
+    "PreviewFrame",
     "RATIOS",
     "REASON_CODES",
     "Reason",
