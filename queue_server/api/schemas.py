@@ -1,0 +1,143 @@
+"""Request schemas (marshmallow via apiflask): the server validates with these and the
+OpenAPI document at ``/api/v1/openapi.json`` is generated from them."""
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range, Regexp
+
+from ..domain import roles
+from ..domain.office import PRIORITY_CATEGORIES
+
+
+class StrictSchema(Schema):
+    """Unknown fields are errors (a typo must not pass silently)."""
+
+    class Meta:
+        unknown = "raise"
+
+
+class LoginIn(StrictSchema):
+    username = String(required=True, validate=Length(1, 64))
+    password = String(required=True, validate=Length(1, 200))
+
+
+class NikIn(StrictSchema):
+    nik = String(required=True, validate=Length(1, 40))
+
+
+class TicketIn(StrictSchema):
+    service = String(required=True, validate=Length(1, 32))
+    priority = String(load_default=None, allow_none=True, validate=OneOf(PRIORITY_CATEGORIES))
+    answers = Dict(keys=String(validate=Length(1, 64)), load_default=dict)
+    idempotency_key = String(load_default=None, allow_none=True, validate=Length(1, 100))
+    office = String(load_default=None, allow_none=True, validate=Length(1, 64))
+
+
+class CounterActionIn(StrictSchema):
+    ticket = Integer(load_default=None, allow_none=True, metadata={"description": "expected current ticket id"})
+
+
+class CallNumberIn(StrictSchema):
+    number = String(required=True, validate=[Length(1, 16), Regexp(r"^[A-Za-z]{1,4}[0-9]{1,6}$")])
+
+
+class TransferIn(StrictSchema):
+    service = String(required=True, validate=Length(1, 32))
+    step = String(load_default=None, allow_none=True, validate=Length(1, 48))
+    ticket = Integer(load_default=None, allow_none=True)
+
+
+class ApplicantIn(StrictSchema):
+    name = String(load_default="", validate=Length(0, 200))
+    nik = String(load_default="", validate=Length(0, 40))
+    birth_date = String(load_default=None, allow_none=True, validate=Length(0, 10))
+    phone = String(load_default="", validate=Length(0, 32))
+    kecamatan_code = String(load_default="", validate=Length(0, 16))
+
+
+class ApplicationIn(StrictSchema):
+    service = String(required=True, validate=Length(1, 32))
+    answers = Dict(keys=String(validate=Length(1, 64)), load_default=dict)
+    applicant = Nested(ApplicantIn, load_default=dict)
+
+
+class ApplicationPatchIn(StrictSchema):
+    applicant = Nested(ApplicantIn(partial=True), load_default=None, allow_none=True)
+    answers = Dict(keys=String(validate=Length(1, 64)), load_default=None, allow_none=True)
+    siak_reference = String(load_default=None, allow_none=True, validate=Length(0, 64))
+    version = Integer(load_default=None, allow_none=True)
+
+
+class VerifyIn(StrictSchema):
+    present = List(String(validate=Length(1, 64)), required=True, validate=Length(0, 50))
+    siak_reference = String(load_default=None, allow_none=True, validate=Length(0, 64))
+    version = Integer(load_default=None, allow_none=True)
+
+
+class StepCompleteIn(StrictSchema):
+    outcome = String(required=True, validate=OneOf(["done", "returned"]))
+    note = String(load_default="", validate=Length(0, 500))
+    card_serial = String(load_default=None, allow_none=True, validate=Length(1, 64))
+    ikd_activated = Boolean(load_default=None, allow_none=True)
+    reason = String(load_default=None, allow_none=True, validate=Length(0, 500))
+    version = Integer(load_default=None, allow_none=True)
+
+
+class HandoverIn(StrictSchema):
+    received_by = String(required=True, validate=Length(1, 200))
+    relation = String(load_default="", validate=Length(0, 64))
+    identity_checked = Boolean(required=True)
+    version = Integer(load_default=None, allow_none=True)
+
+
+class ReprintIn(StrictSchema):
+    card_serial = String(required=True, validate=Length(1, 64))
+    reason = String(required=True, validate=Length(1, 200))
+
+
+class IkmIn(StrictSchema):
+    answers = List(Integer(validate=Range(1, 4)), required=True, validate=Length(9, 9))
+    ticket_code = String(load_default=None, allow_none=True, validate=Length(1, 16))
+    office = String(load_default=None, allow_none=True, validate=Length(1, 64))
+
+
+class FaultIn(StrictSchema):
+    kind = String(required=True, validate=OneOf(["printer", "network", "other"]))
+    code = String(load_default="", validate=Length(0, 64))
+    message = String(load_default="", validate=Length(0, 500))
+    ticket = String(load_default=None, allow_none=True, validate=Length(0, 16))
+
+
+class StaffIn(StrictSchema):
+    username = String(required=True, validate=Length(1, 64))
+    role = String(required=True, validate=OneOf(roles.STAFF_ROLES))
+    password = String(required=True, validate=Length(8, 200))
+    full_name = String(load_default="", validate=Length(0, 200))
+    nip = String(load_default="", validate=Length(0, 32))
+    office = String(load_default=None, allow_none=True, validate=Length(1, 64))
+
+
+class DeviceIn(StrictSchema):
+    role = String(required=True, validate=OneOf(roles.DEVICE_ROLES))
+    name = String(required=True, validate=Length(1, 100))
+    office = String(load_default=None, allow_none=True, validate=Length(1, 64))
+
+
+class OfficeQuery(Schema):
+    office = String(load_default=None, validate=Length(1, 64))
+
+
+class WorkQuery(Schema):
+    office = String(load_default=None, validate=Length(1, 64))
+    service = String(load_default=None, validate=Length(1, 32))
+
+
+class EventsQuery(Schema):
+    office = String(load_default=None, validate=Length(1, 64))
+    last_id = Integer(load_default=None, validate=Range(0))
+
+
+class DayQuery(Schema):
+    office = String(load_default=None, validate=Length(1, 64))
+    date = String(load_default=None, validate=Regexp(r"^\d{4}-\d{2}-\d{2}$"))

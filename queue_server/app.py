@@ -1,0 +1,140 @@
+"""``create_app``: the Flask (apiflask) application factory.
+
+Configuration (layered: defaults, then environment, then ``test_config``):
+
+``DATA_DIR``        data directory (``LOKET_DATA_DIR``; default ``./loket-data``)
+``DATABASE_URL``    peewee URL; default: the SQLite file in ``DATA_DIR``
+``OFFICES_DIR``     folder of office files; default ``DATA_DIR/offices`` (made by ``loket init``)
+``DEFAULT_OFFICE``  office code used when a request names none (default: the first office)
+``ENFORCE_HOURS``   refuse tickets outside opening hours (default True)
+``CLOCK``           a ``context.Clock`` (tests and the simulation inject their own)
+``SSE_HEARTBEAT``   seconds between heartbeat events (default 3)
+``MAX_STREAMS``     concurrent event streams per process (each holds a server thread)
+``MAX_CONTENT_LENGTH`` request body limit in bytes (default 3 MiB)
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from apiflask import APIFlask
+from flask import g, request
+from werkzeug.exceptions import HTTPException
+
+from .auth import authenticate
+from .config import load_offices
+from .context import Clock, Context
+from .db.database import migrate, open_database
+from .db.models import db
+from .domain.errors import DomainError
+from .events import Broker
+
+log = logging.getLogger(__name__)
+
+API_TITLE = "Loket API"
+API_VERSION = "1.0"
+
+
+def default_data_dir() -> Path:
+    """``LOKET_DATA_DIR`` or ``./loket-data``."""
+    return Path(os.environ.get("LOKET_DATA_DIR") or "loket-data").resolve()
+
+
+def error_body(code: str, message: str, message_en: str = "", details=None) -> dict:
+    """The one error shape of the API."""
+    return {"error": {"code": code, "message": message, "message_en": message_en or message, "details": details or {}}}
+
+
+_HTTP_MESSAGES = {
+    400: ("bad_request", "Permintaan tidak sah (JSON rusak atau salah format).", "Bad request (malformed JSON)."),
+    401: ("auth_required", "Perlu masuk (token).", "Authentication required."),
+    403: ("forbidden", "Tidak diizinkan.", "Forbidden."),
+    404: ("not_found", "Tidak ditemukan.", "Not found."),
+    405: ("method_not_allowed", "Metode tidak diizinkan.", "Method not allowed."),
+    413: ("payload_too_large", "Data yang dikirim terlalu besar.", "Request body too large."),
+    415: ("unsupported_media_type", "Kirim data sebagai application/json.", "Send application/json."),
+    422: ("validation_error", "Data tidak sah.", "Invalid data."),
+}
+
+
+def create_app(test_config: dict | None = None) -> APIFlask:
+    """Build the app: load the offices, open and migrate the database, register the API.
+
+    Raises ``queue_server.config.OfficeConfigError`` when an office file is invalid
+    (the message names the file, the key and the problem).
+    """
+    app = APIFlask(__name__, title=API_TITLE, version=API_VERSION, spec_path="/api/v1/openapi.json",
+                   docs_path="/api/v1/docs")
+    app.config.update(
+        DATA_DIR=str(default_data_dir()),
+        DATABASE_URL=os.environ.get("DATABASE_URL"),
+        OFFICES_DIR=None,
+        DEFAULT_OFFICE=os.environ.get("LOKET_OFFICE"),
+        ENFORCE_HOURS=os.environ.get("LOKET_ENFORCE_HOURS", "1") not in ("0", "false", "no"),
+        CLOCK=None,
+        SSE_HEARTBEAT=3.0,
+        SSE_MAX_SECONDS=None,
+        MAX_STREAMS=56,
+        MAX_CONTENT_LENGTH=3 * 1024 * 1024,
+        VALIDATION_ERROR_STATUS_CODE=422,
+        JSON_SORT_KEYS=False,
+        SPEC_FORMAT="json",
+        INFO={"description": "Loket: antrean dan layanan Disdukcapil (KIA, KK, IKD, ...)."},
+    )
+    if test_config:
+        app.config.update(test_config)
+    data_dir = Path(app.config["DATA_DIR"])
+    offices_dir = Path(app.config["OFFICES_DIR"] or data_dir / "offices")
+    offices = load_offices(offices_dir)
+    default = app.config["DEFAULT_OFFICE"] or offices[0].code
+    context = Context(offices={o.code: o for o in offices}, default_office=default,
+                      clock=app.config["CLOCK"] or Clock(), enforce_hours=bool(app.config["ENFORCE_HOURS"]))
+    context.office(default)  # fail early on an unknown default office
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = open_database(app.config["DATABASE_URL"], data_dir=data_dir)
+    with database.connection_context():
+        migrate(database)
+    app.extensions["loket"] = context
+    app.extensions["loket_db"] = database
+    broker = Broker()
+    app.extensions["loket_broker"] = broker
+
+    from .api.v1 import bp
+
+    app.register_blueprint(bp)
+    _register_handlers(app)
+    return app
+
+
+def _register_handlers(app: APIFlask) -> None:
+    @app.before_request
+    def _before():
+        db.connect(reuse_if_open=True)
+        g.actor = None
+        g.actor = authenticate(request.headers.get("Authorization"), now=app.extensions["loket"].now(),
+                               remote_addr=request.remote_addr or "")
+
+    @app.errorhandler(DomainError)
+    def _domain_error(e: DomainError):
+        status = getattr(e, "http_status", 400) or 400
+        return error_body(e.code, e.message, e.message_en, e.details), status
+
+    @app.error_processor
+    def _http_error(error):
+        code, msg, msg_en = _HTTP_MESSAGES.get(error.status_code, ("error", error.message, error.message))
+        details = error.detail or {}
+        if error.status_code == 422 and isinstance(details, dict):
+            details = {"fields": details.get("json") or details.get("query") or details}
+        return error_body(code, msg, msg_en, details), error.status_code, error.headers
+
+    @app.errorhandler(HTTPException)
+    def _werkzeug_error(e: HTTPException):
+        code, msg, msg_en = _HTTP_MESSAGES.get(e.code or 500, ("error", e.description, e.description))
+        return error_body(code, msg, msg_en), e.code or 500
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception):
+        log.exception("unexpected error")
+        return error_body("internal_error", "Terjadi kesalahan di server. Coba lagi.", "Server error. Try again."), 500

@@ -1,0 +1,533 @@
+"""Applications (berkas) and their kartu kendali (issue 2 §5).
+
+One ticket is one visit; a visit carries one or more applications (SOP 003: a KK change
+plus KIA for the children plus IKD for a parent). Each application moves through its
+service's SOP steps (``domain.workflow``); every hand-over between steps closes one
+``KartuKendali`` row (step, officer, arrival, start and end time, outcome, the step's
+mutu baku) and opens the next, so lateness can be traced to the step where a file
+waited (SOP 001 "kartu kendali"). Loket never talks to SIAK: the officer records the
+SIAK reference.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+from typing import Any
+
+from .auth import require
+from .context import Actor, Context, iso_local
+from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, RegisterEntry, Ticket, db
+from .domain import roles, workflow
+from .domain.errors import DomainError
+from .domain.nik import parse_nik
+from .domain.office import PRESENCE_COUNTER, Office, Service
+from .domain.requirements import build_checklist, compute_facts
+from .errors import Conflict, NotFound, Unprocessable
+from .events import record
+from .tickets import audit
+
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}$")
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+#: Which roles may read personal data of an application.
+READ_ROLES = (roles.OPERATOR, roles.VERIFIKATOR, roles.PEJABAT_TTE, roles.PETUGAS_CETAK,
+              roles.PETUGAS_DISTRIBUSI, roles.KEPALA)
+
+#: Indonesian / English phrases for the public status of an application.
+STEP_STATUS = {
+    "verifikasi": ("sedang diverifikasi", "being verified"),
+    "tte": ("menunggu tanda tangan elektronik (TTE)", "awaiting the electronic signature (TTE)"),
+    "cetak": ("sedang dicetak", "being printed"),
+    "register": ("sedang diregister", "being registered"),
+}
+
+
+def new_application_code(office: Office) -> str:
+    """Application / pickup code, e.g. ``KIA-7K3M9Q`` (service letters + 6 random)."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+
+
+def _service(office: Office, code: str) -> Service:
+    try:
+        return office.service(code)
+    except KeyError:
+        raise NotFound("unknown_service", f"Layanan '{code}' tidak dikenal.", f"Unknown service '{code}'.") from None
+
+
+def get_application(app_id: int) -> Application:
+    app = Application.get_or_none(Application.id == app_id)
+    if app is None:
+        raise NotFound("unknown_application", "Berkas tidak ditemukan.", "Application not found.", {"id": app_id})
+    return app
+
+
+def _facts(service: Service, app: Application, on: date) -> dict:
+    return compute_facts(service, _answers(service, app), on)
+
+
+def _answers(service: Service, app: Application) -> dict:
+    answers = {k: v for k, v in (app.answers or {}).items() if not k.startswith("_")}
+    if app.birth_date and any(q.key == "birth_date" for q in service.questions):
+        answers.setdefault("birth_date", app.birth_date)
+    return answers
+
+
+def _validate_applicant(office: Office, applicant: dict, on: date) -> dict:
+    """Normalise applicant fields; returns them with NIK findings. Raises Unprocessable."""
+    out: dict[str, Any] = {}
+    name = (applicant.get("name") or "").strip()
+    if len(name) > 200:
+        raise Unprocessable("invalid_name", "Nama terlalu panjang (maks. 200 karakter).", "Name too long (max 200).")
+    out["applicant_name"] = name
+    nik_info = None
+    nik = (applicant.get("nik") or "").strip()
+    if nik:
+        nik_info = parse_nik(nik, today=on)
+        if not nik_info.valid:
+            raise Unprocessable("invalid_nik", "NIK tidak sah.", "Invalid NIK.", nik_info.as_dict())
+        out["nik"] = nik_info.nik
+    bd = applicant.get("birth_date")
+    if bd:
+        try:
+            out["birth_date"] = date.fromisoformat(str(bd)).isoformat()
+        except ValueError:
+            raise Unprocessable("invalid_birth_date", "Tanggal lahir harus berformat YYYY-MM-DD.",
+                                "Birth date must be YYYY-MM-DD.") from None
+    phone = (applicant.get("phone") or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        raise Unprocessable("invalid_phone", "Nomor telepon tidak sah.", "Invalid phone number.")
+    out["phone"] = phone
+    kec = (applicant.get("kecamatan_code") or "").strip()
+    if kec and office.kecamatan and kec not in {k.code for k in office.kecamatan}:
+        raise Unprocessable("unknown_kecamatan", "Kecamatan tidak termasuk wilayah kantor ini.",
+                            "Kecamatan not served by this office.", {"kecamatan_code": kec})
+    out["kecamatan_code"] = kec
+    return out
+
+
+def _open_step(office: Office, service: Service, app: Application, step_code: str, now: float,
+               *, started_by: str | None = None) -> None:
+    step = service.step(step_code)
+    app.step = step_code
+    app.step_arrived_at = now
+    app.step_started_at = now if started_by else None
+    app.step_officer = started_by
+    KartuKendali.create(application=app, office=office.code, step=step_code, role=step.role, officer=started_by,
+                        arrived_at=now, started_at=now if started_by else None,
+                        mutu_baku_seconds=step.mutu_baku_seconds)
+
+
+def _close_step(app: Application, officer: str, outcome: str, note: str, now: float) -> None:
+    kk = (KartuKendali.select().where((KartuKendali.application == app) & (KartuKendali.step == app.step) &
+                                      (KartuKendali.ended_at.is_null()))
+          .order_by(KartuKendali.id.desc()).first())
+    if kk is None:  # defensive: a step always has an open row
+        kk = KartuKendali.create(application=app, office=app.office, step=app.step, role="", arrived_at=now)
+    kk.officer = officer
+    kk.started_at = kk.started_at or now
+    kk.ended_at = now
+    kk.outcome = outcome
+    kk.note = note
+    kk.save()
+
+
+def _save(app: Application, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != app.version:
+        raise Conflict("application_changed", "Berkas ini sudah diubah petugas lain. Muat ulang.",
+                       "This application was changed by another officer. Reload.", {"version": app.version})
+    data = {f.name: getattr(app, f.name) for f in Application._meta.sorted_fields if f.name not in ("id", "version")}
+    data["version"] = app.version + 1
+    n = Application.update(**data).where((Application.id == app.id) & (Application.version == app.version)).execute()
+    if n != 1:
+        raise Conflict("application_changed", "Berkas ini baru saja ditangani petugas lain.",
+                       "Another officer just acted on this application.")
+    app.version += 1
+
+
+def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_code: str,
+                       answers: dict | None, applicant: dict | None) -> Application:
+    """Open a berkas for a visit at its first step (started by this officer).
+
+    Raises ``NotFound`` (ticket/service), ``Unprocessable`` (answers, NIK, phone, ...),
+    ``Conflict`` when the ticket is not being served.
+    """
+    ticket = Ticket.get_or_none(Ticket.id == ticket_id)
+    if ticket is None:
+        raise NotFound("unknown_ticket", "Nomor antrean tidak ditemukan.", "Ticket not found.", {"id": ticket_id})
+    office = ctx.office(ticket.office)
+    require(actor, roles.OPERATOR, office=office.code)
+    service = _service(office, service_code)
+    today = ctx.today(office)
+    fields = _validate_applicant(office, applicant or {}, today)
+    merged = dict(answers or {})
+    if ticket.origin_service == service.code and len([a for a in ticket.applications]) == 0:
+        for k, v in (ticket.answers or {}).items():
+            if not k.startswith("_"):
+                merged.setdefault(k, v)
+    if fields.get("birth_date") and any(q.key == "birth_date" for q in service.questions):
+        merged.setdefault("birth_date", fields["birth_date"])
+    checklist = build_checklist(service, merged, today)
+    if not checklist.eligible:
+        raise Unprocessable("not_eligible", "Pemohon belum memenuhi syarat layanan ini.",
+                            "The applicant is not eligible for this service.",
+                            {"reasons": [i.as_dict() for i in checklist.ineligible]})
+    first = workflow.first_step(service, checklist.facts)
+    now = ctx.now()
+    stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in merged.items()}
+    with db.atomic():
+        app = Application.create(office=office.code, ticket=ticket, code=new_application_code(office),
+                                 service=service.code, state=workflow.AT_STEP, answers=stored,
+                                 created_at=now, created_by=actor.name, **fields)
+        _open_step(office, service, app, first.code, now, started_by=actor.name)
+        app.save()
+        record(office.code, "application.created", {"application": app.id, "service": service.code,
+                                                     "step": first.code}, now)
+        audit(actor, "application.create", office=office.code, target=app.code,
+              details={"service": service.code, "ticket": ticket.number}, at=now)
+    return app
+
+
+def update_applicant(ctx: Context, actor: Actor, app_id: int, *, applicant: dict | None, answers: dict | None,
+                     siak_reference: str | None, expected_version: int | None) -> Application:
+    """Correct the applicant's data, answers or SIAK reference while the berkas is open."""
+    app = get_application(app_id)
+    office = ctx.office(app.office)
+    require(actor, roles.OPERATOR, office=office.code)
+    if app.state != workflow.AT_STEP:
+        raise Conflict("application_closed", "Berkas sudah selesai atau dikembalikan.", "The application is closed.")
+    service = _service(office, app.service)
+    now = ctx.now()
+    if applicant:
+        current = {"name": app.applicant_name, "nik": app.nik, "birth_date": app.birth_date, "phone": app.phone,
+                   "kecamatan_code": app.kecamatan_code}
+        current.update({k: v for k, v in applicant.items() if v is not None})
+        for k, v in _validate_applicant(office, current, ctx.today(office)).items():
+            setattr(app, k, v)
+    if answers:
+        merged = {**(app.answers or {}), **answers}
+        build_checklist(service, {k: v for k, v in merged.items() if not k.startswith("_")}, ctx.today(office))
+        app.answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in merged.items()}
+    if siak_reference is not None:
+        ref = siak_reference.strip()
+        if len(ref) > 64:
+            raise Unprocessable("invalid_siak_reference", "Nomor referensi SIAK terlalu panjang.", "SIAK reference too long.")
+        app.siak_reference = ref
+    with db.atomic():
+        _save(app, expected_version)
+        audit(actor, "application.update", office=office.code, target=app.code, at=now)
+    return app
+
+
+def verify_documents(ctx: Context, actor: Actor, app_id: int, *, present: list[str], siak_reference: str | None,
+                     expected_version: int | None) -> Application:
+    """The first counter step: record which required documents were present. A complete
+    berkas goes to the next SOP step; an incomplete one is returned to the citizen with
+    the list of what is missing (``app.missing``) for the rejection slip."""
+    app = get_application(app_id)
+    office = ctx.office(app.office)
+    require(actor, roles.OPERATOR, office=office.code)
+    service = _service(office, app.service)
+    if app.state != workflow.AT_STEP:
+        raise Conflict("application_closed", "Berkas sudah selesai atau dikembalikan.", "The application is closed.")
+    today = ctx.today(office)
+    checklist = build_checklist(service, _answers(service, app), today)
+    required = [i.code for i in checklist.items]
+    unknown = sorted(set(present) - set(required))
+    if unknown:
+        raise Unprocessable("unknown_document", "Ada dokumen yang bukan persyaratan kasus ini.",
+                            "Some documents are not requirements of this case.", {"unknown": unknown})
+    missing = [i for i in checklist.items if i.code not in set(present)]
+    now = ctx.now()
+    app.documents_present = sorted(set(present))
+    app.missing = [{"code": i.code, "label": i.label} for i in missing]
+    if siak_reference is not None:
+        app.siak_reference = siak_reference.strip()[:64]
+    with db.atomic():
+        if missing:
+            _close_step(app, actor.name, "returned", "Tidak lengkap: " + "; ".join(i.label for i in missing), now)
+            app.state = workflow.RETURNED
+            app.step = app.step
+            app.finished_at = now
+            _save(app, expected_version)
+            record(office.code, "application.returned", {"application": app.id, "service": app.service}, now)
+            audit(actor, "application.return", office=office.code, target=app.code,
+                  details={"missing": [i.code for i in missing]}, at=now)
+        else:
+            _advance(ctx, office, service, app, actor, "done", "Berkas lengkap", now)
+            _save(app, expected_version)
+            audit(actor, "application.verify", office=office.code, target=app.code,
+                  details={"present": app.documents_present}, at=now)
+    return app
+
+
+def _advance(ctx: Context, office: Office, service: Service, app: Application, actor: Actor, outcome: str,
+             note: str, now: float) -> None:
+    facts = _facts(service, app, ctx.today(office))
+    tr = workflow.advance(service, facts, app.step, outcome)
+    _close_step(app, actor.name, outcome, note, now)
+    previous = app.step
+    app.state = tr.state
+    if tr.step_code:
+        _open_step(office, service, app, tr.step_code, now)
+        if tr.state == workflow.READY and not app.pickup_office:
+            app.pickup_office = office.code
+    else:
+        app.finished_at = now
+    record(office.code, "application.step_finished",
+           {"application": app.id, "service": app.service, "step": previous, "outcome": outcome,
+            "next_step": tr.step_code, "state": tr.state}, now)
+
+
+def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome: str, note: str = "",
+                  data: dict | None = None, expected_version: int | None = None) -> Application:
+    """Finish the application's current ``step`` with ``outcome`` ("done" or "returned").
+
+    The actor needs the step's role. Step data: ``cetak`` needs ``card_serial`` (a
+    ``CardPrint``); ``register`` adds the next Register number of the office and year;
+    IKD ``aktivasi`` needs ``ikd_activated`` (bool) and a ``reason`` when not activated.
+    Raises ``Conflict`` when the application is not at ``step`` (someone else acted).
+    """
+    app = get_application(app_id)
+    office = ctx.office(app.office)
+    service = _service(office, app.service)
+    data = dict(data or {})
+    # A KK is archived after it was handed over (SOP 003 row 12): a step may follow the hand-over.
+    if app.state not in (workflow.AT_STEP, workflow.HANDED_OVER) or app.step != step:
+        raise Conflict("not_at_step", f"Berkas tidak sedang di langkah '{step}' (sekarang: {app.step}, {app.state}).",
+                       f"The application is not at step '{step}' (now: {app.step}, {app.state}).",
+                       {"step": app.step, "state": app.state})
+    st = service.step(step)
+    require(actor, st.role, office=office.code)
+    if outcome not in ("done", "returned"):
+        raise Unprocessable("invalid_outcome", "Hasil harus 'done' atau 'returned'.", "Outcome must be 'done' or 'returned'.")
+    if outcome == "returned" and not note.strip():
+        raise Unprocessable("reason_required", "Alasan pengembalian wajib diisi.", "A reason is required to return a file.")
+    now = ctx.now()
+    with db.atomic():
+        if outcome == "done" and step == "cetak":
+            serial = str(data.get("card_serial") or "").strip()
+            if not serial:
+                raise Unprocessable("card_serial_required", "Nomor seri blangko wajib diisi.", "Card serial required.")
+            CardPrint.create(application=app, serial=serial[:64], officer=actor.name, printed_at=now)
+            app.card_serial = serial[:64]
+        if outcome == "done" and step == "register":
+            year = ctx.local(office, now).year
+            last = (RegisterEntry.select(RegisterEntry.number).where(
+                (RegisterEntry.office == office.code) & (RegisterEntry.year == year))
+                .order_by(RegisterEntry.number.desc()).scalar()) or 0
+            RegisterEntry.create(office=office.code, year=year, number=last + 1, application=app,
+                                 officer=actor.name, registered_at=now)
+        if service.rules == "ikd" and st.presence == PRESENCE_COUNTER and "ikd_activated" in data:
+            activated = bool(data["ikd_activated"])
+            reason = str(data.get("reason") or "").strip()
+            if not activated and not reason:
+                raise Unprocessable("reason_required", "Alasan IKD belum teraktivasi wajib diisi.",
+                                    "A reason is required when IKD was not activated.")
+            app.outcome_note = "IKD teraktivasi" if activated else f"IKD tidak teraktivasi: {reason}"
+            note = note or app.outcome_note
+        _advance(ctx, office, service, app, actor, outcome, note.strip(), now)
+        _save(app, expected_version)
+        audit(actor, f"application.{step}.{outcome}", office=office.code, target=app.code,
+              details={k: v for k, v in data.items() if k in ("card_serial", "ikd_activated")}, at=now)
+    return app
+
+
+def start_step(ctx: Context, actor: Actor, app_id: int, *, step: str) -> Application:
+    """An officer takes a berkas from a work queue (records the start time)."""
+    app = get_application(app_id)
+    office = ctx.office(app.office)
+    service = _service(office, app.service)
+    if app.state != workflow.AT_STEP or app.step != step:
+        raise Conflict("not_at_step", "Berkas tidak sedang di langkah ini.", "The application is not at this step.",
+                       {"step": app.step})
+    require(actor, service.step(step).role, office=office.code)
+    if app.step_started_at is not None and app.step_officer != actor.name:
+        raise Conflict("already_taken", f"Berkas sudah diambil oleh {app.step_officer}.",
+                       f"Already taken by {app.step_officer}.", {"officer": app.step_officer})
+    now = ctx.now()
+    with db.atomic():
+        app.step_started_at = app.step_started_at or now
+        app.step_officer = actor.name
+        KartuKendali.update(started_at=now, officer=actor.name).where(
+            (KartuKendali.application == app) & (KartuKendali.step == step) & (KartuKendali.ended_at.is_null()) &
+            (KartuKendali.started_at.is_null())).execute()
+        _save(app, None)
+        audit(actor, f"application.{step}.start", office=office.code, target=app.code, at=now)
+    return app
+
+
+def handover(ctx: Context, actor: Actor, app_id: int, *, received_by: str, relation: str, identity_checked: bool,
+             expected_version: int | None = None) -> Application:
+    """Hand the finished document over (tanda terima) and close the berkas."""
+    app = get_application(app_id)
+    if app.state != workflow.READY:
+        raise Conflict("not_ready", "Dokumen belum siap diambil atau sudah diserahkan.",
+                       "The document is not ready or was already handed over.", {"state": app.state})
+    office = ctx.office(app.pickup_office or app.office)
+    require(actor, roles.PETUGAS_DISTRIBUSI, roles.OPERATOR, office=office.code)
+    home = ctx.office(app.office)
+    service = _service(home, app.service)
+    received_by = (received_by or "").strip()
+    if not received_by or len(received_by) > 200:
+        raise Unprocessable("received_by_required", "Nama penerima wajib diisi.", "The receiver's name is required.")
+    if not identity_checked:
+        raise Unprocessable("identity_not_checked", "Identitas pengambil harus diperiksa sebelum diserahkan.",
+                            "The collector's identity must be checked before hand-over.")
+    now = ctx.now()
+    with db.atomic():
+        Handover.create(application=app, office=office.code, received_by=received_by, relation=(relation or "")[:64],
+                        identity_checked=True, officer=actor.name, at=now)
+        _advance(ctx, home, service, app, actor, "done", f"Diserahkan kepada {received_by}", now)
+        _save(app, expected_version)
+        audit(actor, "application.handover", office=office.code, target=app.code,
+              details={"relation": relation}, at=now)
+    return app
+
+
+def store_photo(ctx: Context, actor: Actor, app_id: int, jpeg: bytes) -> Photo:
+    """Store the accepted photo (JPEG, ≤ 2 MiB) with the application."""
+    app = get_application(app_id)
+    office = ctx.office(app.office)
+    require(actor, roles.OPERATOR, office=office.code)
+    if not jpeg or len(jpeg) > MAX_PHOTO_BYTES:
+        raise Unprocessable("invalid_photo", "Foto kosong atau terlalu besar (maks. 2 MB).", "Photo empty or too large.")
+    try:
+        from PIL import Image
+        import io
+        with Image.open(io.BytesIO(jpeg)) as im:
+            if im.format != "JPEG":
+                raise ValueError(im.format)
+            width, height = im.size
+    except Exception:
+        raise Unprocessable("invalid_photo", "Berkas foto bukan JPEG yang sah.", "The photo is not a valid JPEG.") from None
+    now = ctx.now()
+    with db.atomic():
+        Photo.delete().where(Photo.application == app).execute()
+        photo = Photo.create(application=app, jpeg=jpeg, width=width, height=height, officer=actor.name, created_at=now)
+        audit(actor, "application.photo", office=office.code, target=app.code, details={"w": width, "h": height}, at=now)
+    return photo
+
+
+def reprint(ctx: Context, actor: Actor, app_id: int, *, card_serial: str, reason: str) -> CardPrint:
+    """Record a reprint (e.g. spoiled card) with its reason and the new serial."""
+    app = get_application(app_id)
+    office = ctx.office(app.office)
+    require(actor, roles.PETUGAS_CETAK, office=office.code)
+    if not app.card_serial:
+        raise Conflict("not_printed", "Kartu belum pernah dicetak.", "The card was never printed.")
+    if not (reason or "").strip() or not (card_serial or "").strip():
+        raise Unprocessable("reason_required", "Alasan cetak ulang dan nomor seri wajib diisi.",
+                            "A reason and the new serial are required.")
+    now = ctx.now()
+    with db.atomic():
+        cp = CardPrint.create(application=app, serial=card_serial.strip()[:64], reason=reason.strip()[:200],
+                              officer=actor.name, printed_at=now)
+        Application.update(card_serial=cp.serial, version=Application.version + 1).where(Application.id == app.id).execute()
+        audit(actor, "application.reprint", office=office.code, target=app.code, details={"reason": reason}, at=now)
+    return cp
+
+
+def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dict:
+    """Full staff view of a berkas: applicant data, checklist, kartu kendali."""
+    office = ctx.office(app.office)
+    service = _service(office, app.service)
+    try:
+        checklist = build_checklist(service, _answers(service, app), ctx.today(office), lang=lang).as_dict()
+    except DomainError as e:
+        checklist = {"error": e.as_dict()}
+    kk = [{"step": k.step, "role": k.role, "officer": k.officer, "arrived_at": iso_local(office, k.arrived_at),
+           "started_at": iso_local(office, k.started_at), "ended_at": iso_local(office, k.ended_at),
+           "outcome": k.outcome, "note": k.note, "mutu_baku_seconds": k.mutu_baku_seconds,
+           "duration_seconds": None if k.ended_at is None else round(k.ended_at - (k.started_at or k.arrived_at), 1),
+           "late": (k.ended_at is not None and k.mutu_baku_seconds is not None and
+                    k.ended_at - k.arrived_at > k.mutu_baku_seconds)}
+          for k in app.kartu_kendali.order_by(KartuKendali.id)]
+    nik_info = parse_nik(app.nik, today=ctx.today(office)).as_dict() if app.nik else None
+    return {
+        "id": app.id, "code": app.code, "office": app.office, "service": app.service,
+        "service_name": service.name.id, "state": app.state, "step": app.step,
+        "ticket": app.ticket.number if app.ticket else None, "ticket_id": app.ticket_id,
+        "applicant": {"name": app.applicant_name, "nik": app.nik, "birth_date": app.birth_date, "phone": app.phone,
+                      "kecamatan_code": app.kecamatan_code},
+        "nik_check": nik_info, "answers": {k: v for k, v in (app.answers or {}).items() if not k.startswith("_")},
+        "checklist": checklist, "documents_present": app.documents_present, "missing": app.missing,
+        "siak_reference": app.siak_reference, "pickup_office": app.pickup_office, "card_serial": app.card_serial,
+        "outcome_note": app.outcome_note, "has_photo": Photo.select().where(Photo.application == app).exists(),
+        "created_at": iso_local(office, app.created_at), "finished_at": iso_local(office, app.finished_at),
+        "kartu_kendali": kk, "version": app.version,
+    }
+
+
+def work_queue(ctx: Context, actor: Actor, *, office_code: str | None, step: str, service_code: str | None = None) -> list[dict]:
+    """Berkas waiting at a step (back-office work queue), oldest first, with their age
+    against the step's mutu baku (seconds)."""
+    office = ctx.office(office_code or actor.office)
+    steps = [(s, s.step(step)) for s in office.services if step in {x.code for x in s.steps}
+             and (service_code is None or s.code == service_code)]
+    if not steps:
+        raise NotFound("unknown_step", f"Langkah '{step}' tidak dikenal.", f"Unknown step '{step}'.")
+    require(actor, *{st.role for _, st in steps}, roles.KEPALA, office=office.code)
+    now = ctx.now()
+    rows = (Application.select().where((Application.office == office.code) & (Application.state.in_([workflow.AT_STEP, workflow.HANDED_OVER])) &
+                                       (Application.step == step) &
+                                       (Application.service.in_([s.code for s, _ in steps])))
+            .order_by(Application.step_arrived_at, Application.id))
+    by_service = {s.code: st for s, st in steps}
+    out = []
+    for a in rows:
+        mb = by_service[a.service].mutu_baku_seconds
+        age = now - (a.step_arrived_at or a.created_at)
+        out.append({"id": a.id, "code": a.code, "service": a.service, "applicant_name": a.applicant_name,
+                    "kecamatan_code": a.kecamatan_code, "arrived_at": iso_local(office, a.step_arrived_at),
+                    "age_seconds": round(age, 1), "mutu_baku_seconds": mb,
+                    "late": mb is not None and age > mb, "taken_by": a.step_officer if a.step_started_at else None,
+                    "version": a.version})
+    return out
+
+
+def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
+    """Where a ticket or application stands, by the code on the ticket or pickup slip.
+    No personal data. Raises ``NotFound``."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16 or not all(c in _CODE_ALPHABET + "-" for c in code):
+        raise NotFound("unknown_code", "Kode tidak ditemukan.", "Code not found.")
+    idx = 1 if lang == "en" else 0
+    app = Application.get_or_none(Application.code == code)
+    if app is None:
+        ticket = Ticket.get_or_none(Ticket.public_code == code)
+        if ticket is None:
+            raise NotFound("unknown_code", "Kode tidak ditemukan.", "Code not found.")
+        office = ctx.office(ticket.office)
+        apps = list(ticket.applications)
+        if not apps:
+            from .tickets import ticket_public
+            t = ticket_public(ctx, office, ticket)
+            texts = {"waiting": ("menunggu dipanggil", "waiting to be called"),
+                     "called": (f"sedang dipanggil ke loket {ticket.counter}", f"called to counter {ticket.counter}"),
+                     "skipped": ("terlewat; silakan lapor ke petugas", "missed; please see an officer"),
+                     "no_show": ("tidak hadir saat dipanggil", "did not come when called"),
+                     "done": ("selesai dilayani", "served")}
+            return {"kind": "ticket", "number": t["number"], "service": t["service"], "status": ticket.status,
+                    "text": texts.get(ticket.status, (ticket.status, ticket.status))[idx],
+                    "people_ahead": t["people_ahead"], "estimated_wait_seconds": t["estimated_wait_seconds"]}
+        return {"kind": "visit", "number": ticket.number,
+                "applications": [public_status(ctx, a.code, lang) for a in apps]}
+    office = ctx.office(app.office)
+    if app.state == workflow.READY:
+        place = ctx.office(app.pickup_office or app.office)
+        distrib = [c for c in place.counters if any(st == app.step for _, st in c.serves)]
+        where = f"loket {distrib[0].number}" if distrib else place.name
+        if place.code != office.code:
+            text = (f"siap diambil di {place.name}", f"ready for pickup at {place.name}")
+        else:
+            text = (f"siap diambil di {where}", f"ready for pickup at {where.replace('loket', 'counter')}")
+    elif app.state == workflow.HANDED_OVER:
+        text = ("sudah diserahkan", "handed over")
+    elif app.state == workflow.RETURNED:
+        text = ("dikembalikan: berkas belum lengkap", "returned: the file is incomplete")
+    else:
+        text = STEP_STATUS.get(app.step, ("sedang diproses", "in progress"))
+    return {"kind": "application", "code": app.code, "service": app.service, "state": app.state, "step": app.step,
+            "text": text[idx]}

@@ -1,0 +1,274 @@
+"""Server commands of the ``loket`` console script (issue 2 §11).
+
+``loket init``, ``loket serve``, ``loket token create``, ``loket staff add``,
+``loket backup``, ``loket check-config``. Every command takes ``--data-dir`` (or
+``LOKET_DATA_DIR``; default ``./loket-data``).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from .config import OfficeConfigError, default_office_dir, load_offices
+
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="LOKET_DATA_DIR",
+    default="loket-data", show_default=True, help="Data directory (database, office files, previews, backups).")
+
+
+def _open(data_dir: Path):
+    from .db.database import migrate, open_database
+
+    database = open_database(os.environ.get("DATABASE_URL"), data_dir=data_dir)
+    database.connect(reuse_if_open=True)
+    migrate(database)
+    return database
+
+
+def _offices_dir(data_dir: Path) -> Path:
+    return data_dir / "offices"
+
+
+def _ensure_offices(data_dir: Path) -> list[str]:
+    """Copy the shipped office files into the data directory (never overwrites)."""
+    target = _offices_dir(data_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for src in sorted(default_office_dir().glob("*.toml")):
+        dst = target / src.name
+        if not dst.exists():
+            shutil.copyfile(src, dst)
+            copied.append(dst.name)
+    return copied
+
+
+@click.command("init")
+@data_dir_option
+@click.option("--admin-password", default=None, help="Password of the 'admin' account (random when omitted).")
+def init_cmd(data_dir: Path, admin_password: str | None):
+    """Create the data directory, database, default office files and an admin account.
+
+    Safe to run twice: existing files, data and accounts are kept."""
+    from .auth import create_staff
+    from .db.models import Staff
+
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    copied = _ensure_offices(data_dir)
+    try:
+        offices = load_offices(_offices_dir(data_dir))
+    except OfficeConfigError as e:
+        raise click.ClickException(str(e)) from None
+    database = _open(data_dir)
+    with database.atomic():
+        if Staff.get_or_none(Staff.username == "admin") is None:
+            password = admin_password or secrets.token_urlsafe(12)
+            create_staff("admin", "admin", password, full_name="Administrator")
+            click.echo(f"Akun admin dibuat: admin / {password}  (simpan kata sandi ini)")
+        else:
+            click.echo("Akun admin sudah ada.")
+    database.close()
+    click.echo(f"Direktori data: {data_dir}")
+    for name in copied:
+        click.echo(f"Berkas kantor disalin: {_offices_dir(data_dir) / name}")
+    click.echo("Kantor: " + ", ".join(f"{o.code} ({o.name})" for o in offices))
+
+
+@click.command("check-config")
+@data_dir_option
+def check_config_cmd(data_dir: Path):
+    """Validate the office files and print a summary (non-zero exit on errors)."""
+    try:
+        offices = load_offices(_offices_dir(data_dir.resolve()))
+    except OfficeConfigError as e:
+        raise click.ClickException(str(e)) from None
+    for o in offices:
+        click.echo(f"{o.code}: {o.name} [{o.zone_abbreviation}] — {len(o.services)} layanan, {len(o.counters)} loket")
+        for s in o.services:
+            steps = " → ".join(f"{st.code}({st.mutu_baku_minutes if st.mutu_baku_minutes is not None else '-'}m)"
+                               for st in s.steps)
+            click.echo(f"  {s.prefix} {s.code}: {s.name.id}: {steps}")
+
+
+def build_app(data_dir: Path, *, enforce_hours: bool = True, clock=None, extra: dict | None = None):
+    """The WSGI app for ``data_dir`` (offices copied in if missing)."""
+    from .app import create_app
+
+    data_dir = data_dir.resolve()
+    _ensure_offices(data_dir)
+    cfg = {"DATA_DIR": str(data_dir), "ENFORCE_HOURS": enforce_hours}
+    if clock is not None:
+        cfg["CLOCK"] = clock
+    cfg.update(extra or {})
+    return create_app(cfg)
+
+
+@click.command("serve")
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the LAN).")
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=64, show_default=True, type=int,
+              help="Worker threads per process (each open display/counter event stream holds one).")
+@click.option("--workers", default=1, show_default=True, type=int,
+              help="Server processes sharing the port (POSIX only; events are shared through the database).")
+@click.option("--ignore-hours", is_flag=True, help="Issue tickets outside opening hours (demos, training).")
+@click.option("--clock-start", default=None, help="Simulated start time, ISO 8601 with offset (simulation only).")
+@click.option("--clock-speed", default=1.0, type=float, help="Simulated seconds per real second (simulation only).")
+def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int, ignore_hours: bool,
+              clock_start: str | None, clock_speed: float):
+    """Run the queue server with waitress (a production WSGI server that also runs on Windows)."""
+    import waitress
+
+    from .context import Clock
+
+    clock = None
+    if clock_start or clock_speed != 1.0:
+        start = datetime.fromisoformat(clock_start).timestamp() if clock_start else None
+        clock = Clock(start=start, speed=clock_speed)
+    try:
+        app = build_app(data_dir, enforce_hours=not ignore_hours, clock=clock,
+                        extra={"MAX_STREAMS": max(4, threads - 8)})
+    except OfficeConfigError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Loket server: http://{host}:{port}/api/v1  (data: {data_dir.resolve()}, "
+               f"{workers} proses × {threads} thread)", err=True)
+    if workers <= 1 or not hasattr(os, "fork"):
+        waitress.serve(app, host=host, port=port, threads=threads, channel_timeout=300,
+                       connection_limit=max(100, threads * 4), ident="loket")
+        return
+    _serve_prefork(app, host, port, threads, workers)
+
+
+def _serve_prefork(app, host: str, port: int, threads: int, workers: int) -> None:
+    """Several waitress processes accepting on one listening socket (POSIX)."""
+    import waitress
+
+    from .db.models import db
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    db.close()  # each child opens its own connection
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            waitress.serve(app, sockets=[sock], threads=threads, channel_timeout=300,
+                           connection_limit=max(100, threads * 4), ident="loket")
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while children:
+        try:
+            pid, _ = os.wait()
+        except ChildProcessError:
+            break
+        if pid in children:
+            children.remove(pid)
+            stop()
+
+
+@click.group("token")
+def token_group():
+    """Device tokens for kiosks and displays."""
+
+
+@token_group.command("create")
+@data_dir_option
+@click.option("--role", type=click.Choice(["kiosk", "display"]), required=True)
+@click.option("--name", required=True, help="A name for the device, e.g. 'kios-1' or 'layar-aula'.")
+@click.option("--office", default=None, help="Office code (default: any office).")
+def token_create_cmd(data_dir: Path, role: str, name: str, office: str | None):
+    """Create a device token; the token is printed as the last line."""
+    from .auth import create_device_token
+    from .db.models import AuditLog
+    from .domain.errors import DomainError
+
+    database = _open(data_dir.resolve())
+    try:
+        with database.atomic():
+            token = create_device_token(role, name, office=office)
+            AuditLog.create(at=time.time(), actor="cli", role="admin", office=office, action="device.create",
+                            target=name, details={"role": role})
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"Token {role} '{name}' dibuat. Simpan token ini; tidak ditampilkan lagi:", err=True)
+    click.echo(token)
+
+
+@click.group("staff")
+def staff_group():
+    """Staff accounts."""
+
+
+@staff_group.command("add")
+@data_dir_option
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(
+    ["admin", "operator", "verifikator", "pejabat_tte", "petugas_cetak", "petugas_distribusi", "kepala"]))
+@click.option("--password", default=None, help="Password (asked for when omitted).")
+@click.option("--full-name", default="")
+@click.option("--nip", default="")
+@click.option("--office", default=None, help="Office code (default: all offices).")
+def staff_add_cmd(data_dir: Path, username: str, role: str, password: str | None, full_name: str, nip: str,
+                  office: str | None):
+    """Create a staff account."""
+    from .auth import create_staff
+    from .db.models import AuditLog
+    from .domain.errors import DomainError
+
+    if password is None:
+        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
+    database = _open(data_dir.resolve())
+    try:
+        with database.atomic():
+            create_staff(username, role, password, full_name=full_name, office=office, nip=nip)
+            AuditLog.create(at=time.time(), actor="cli", role="admin", office=office, action="staff.create",
+                            target=username, details={"role": role})
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"Petugas '{username}' ({role}) dibuat.")
+
+
+@click.command("backup")
+@data_dir_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Target file (default: DATA_DIR/backups/loket-YYYYmmdd-HHMMSS.sqlite3).")
+def backup_cmd(data_dir: Path, out: Path | None):
+    """Online, consistent copy of the database (safe while the server runs)."""
+    from .db.database import backup_sqlite, sqlite_path
+
+    if os.environ.get("DATABASE_URL") and not os.environ["DATABASE_URL"].startswith("sqlite"):
+        raise click.ClickException("loket backup copies the SQLite file; back up other databases with their own tools.")
+    data_dir = data_dir.resolve()
+    src = sqlite_path(data_dir)
+    if not src.exists():
+        raise click.ClickException(f"Tidak ada basis data di {src}. Jalankan 'loket init' dulu.")
+    out = out or data_dir / "backups" / f"loket-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+    backup_sqlite(src, out)
+    click.echo(str(out))
+
+
+COMMANDS = [init_cmd, serve_cmd, token_group, staff_group, backup_cmd, check_config_cmd]

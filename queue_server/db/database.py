@@ -1,0 +1,103 @@
+"""Opening the database, schema versioning and online backup.
+
+Default: a SQLite file ``loket.sqlite3`` in the data directory, in WAL mode with foreign
+keys on, a busy timeout and ``BEGIN IMMEDIATE`` write transactions (so two processes
+never deadlock upgrading a read lock). ``DATABASE_URL`` (any URL that
+``playhouse.db_url.connect`` understands) points the same models at another database.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from peewee import Database, SqliteDatabase
+from playhouse.db_url import connect as url_connect
+
+from .models import ALL_MODELS, SchemaVersion, db
+
+#: Current schema version. Add a function to ``MIGRATIONS`` for every change.
+SCHEMA_VERSION = 1
+
+#: ``MIGRATIONS[n]`` upgrades a database from version ``n`` to ``n + 1``.
+MIGRATIONS: dict[int, callable] = {}
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 15000,  # ms
+    "synchronous": "normal",  # WAL + NORMAL: durable across process crashes
+    "cache_size": -16000,  # KiB
+}
+
+
+def sqlite_path(data_dir: Path) -> Path:
+    """The default database file inside ``data_dir``."""
+    return Path(data_dir) / "loket.sqlite3"
+
+
+def open_database(url: str | None = None, *, data_dir: Path | None = None) -> Database:
+    """Create (not yet connect) the database and bind the model proxy to it.
+
+    ``url`` None means the SQLite file in ``data_dir``. Returns the peewee database.
+    Raises ``ValueError`` when neither is given.
+    """
+    if url:
+        if url.startswith("sqlite:///"):
+            database = SqliteDatabase(url[len("sqlite:///"):], pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        else:
+            database = url_connect(url)
+    elif data_dir is not None:
+        database = SqliteDatabase(str(sqlite_path(data_dir)), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+    else:
+        raise ValueError("open_database needs a DATABASE_URL or a data directory")
+    db.initialize(database)
+    return database
+
+
+def migrate(database: Database) -> int:
+    """Create missing tables and run pending migrations; returns the schema version.
+
+    Safe to run at every start and from several processes (it runs in one write
+    transaction). Existing data is kept.
+    """
+    with database.atomic():
+        database.create_tables(ALL_MODELS, safe=True)
+        row = SchemaVersion.select().first()
+        if row is None:
+            SchemaVersion.create(version=SCHEMA_VERSION)
+            return SCHEMA_VERSION
+        version = row.version
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](database)
+            version += 1
+        if version != row.version:
+            SchemaVersion.update(version=version).execute()
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"database schema {version} is newer than this Loket ({SCHEMA_VERSION}); upgrade Loket"
+            )
+        return version
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Online, consistent copy of a SQLite database with the sqlite3 backup API.
+
+    Works while the server is writing (pages are copied under SQLite's own locking).
+    Returns ``target``. Raises ``FileNotFoundError`` when ``source`` does not exist.
+    """
+    source = Path(source)
+    if not source.exists():
+        raise FileNotFoundError(source)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst, pages=256)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target

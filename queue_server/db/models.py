@@ -1,0 +1,294 @@
+"""peewee models on a ``DatabaseProxy`` (SQLite file by default, any peewee URL otherwise).
+
+Times are stored as UTC epoch seconds (float); an *office day* is the ISO date of the
+office's own timezone (``"2026-11-21"``) so numbering resets at the office's local
+midnight without deleting history. JSON columns hold plain dicts/lists.
+"""
+from __future__ import annotations
+
+import json
+
+from peewee import (
+    AutoField,
+    BlobField,
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DatabaseProxy,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+db = DatabaseProxy()
+
+
+class JSONField(TextField):
+    """A text column holding JSON (compact, UTF-8)."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    """One row: the schema version the database is at (see ``migrations``)."""
+
+    version = IntegerField()
+
+
+class Staff(BaseModel):
+    """A staff account. ``office`` None = all offices (admin of the Dinas)."""
+
+    username = CharField(unique=True, max_length=64)
+    full_name = CharField(max_length=200, default="")
+    nip = CharField(max_length=32, default="")
+    role = CharField(max_length=32)
+    office = CharField(max_length=64, null=True)
+    password_hash = CharField(max_length=256)
+    active = BooleanField(default=True)
+    created_at = FloatField()
+
+
+class Token(BaseModel):
+    """A bearer token (only its SHA-256 is stored). Staff tokens expire; device tokens don't."""
+
+    token_hash = CharField(unique=True, max_length=64)
+    kind = CharField(max_length=16)  # "staff" | "device"
+    role = CharField(max_length=32)
+    name = CharField(max_length=100)
+    staff = ForeignKeyField(Staff, null=True, backref="tokens", on_delete="CASCADE")
+    office = CharField(max_length=64, null=True)
+    created_at = FloatField()
+    expires_at = FloatField(null=True)
+    revoked_at = FloatField(null=True)
+
+
+class DayCounter(BaseModel):
+    """Last number issued per office, ticket prefix and office day (never reset by deletion)."""
+
+    office = CharField(max_length=64)
+    prefix = CharField(max_length=4)
+    office_day = CharField(max_length=10)
+    last_seq = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("office", "prefix", "office_day")
+
+
+class Ticket(BaseModel):
+    """One visit: a queue number. ``service``/``step`` are where it currently queues
+    (a transfer changes them, the number stays)."""
+
+    office = CharField(max_length=64, index=True)
+    office_day = CharField(max_length=10)
+    prefix = CharField(max_length=4)
+    seq = IntegerField()
+    number = CharField(max_length=16)
+    origin_service = CharField(max_length=32)
+    service = CharField(max_length=32)
+    step = CharField(max_length=48)
+    priority = CharField(max_length=32, null=True)
+    status = CharField(max_length=16)  # waiting|called|skipped|no_show|done|cancelled
+    answers = JSONField(default=dict)
+    public_code = CharField(max_length=16, unique=True)
+    idempotency_key = CharField(max_length=100, null=True)
+    issued_by = CharField(max_length=100, default="")
+    issued_at = FloatField()
+    queued_at = FloatField()
+    sort_key = FloatField()
+    called_at = FloatField(null=True)
+    finished_at = FloatField(null=True)
+    counter = CharField(max_length=16, null=True)
+    officer = CharField(max_length=64, null=True)
+    skip_count = IntegerField(default=0)
+    skip_call_index = IntegerField(null=True)
+    version = IntegerField(default=0)
+
+    class Meta:
+        indexes = (
+            (("office", "prefix", "office_day", "seq"), True),
+            (("office", "idempotency_key"), True),
+            (("office", "office_day", "status", "service"), False),
+        )
+
+
+class CallLog(BaseModel):
+    """Every counter action on a ticket, in order (routing history, reports, no-show windows)."""
+
+    office = CharField(max_length=64)
+    office_day = CharField(max_length=10)
+    ticket = ForeignKeyField(Ticket, backref="calls", on_delete="CASCADE")
+    counter = CharField(max_length=16, null=True)
+    service = CharField(max_length=32)
+    step = CharField(max_length=48)
+    action = CharField(max_length=16)  # call|recall|skip|no_show|transfer|finish|return
+    priority = BooleanField(default=False)
+    officer = CharField(max_length=64, null=True)
+    at = FloatField()
+
+    class Meta:
+        indexes = ((("office", "office_day", "service", "action"), False), (("office", "counter", "at"), False))
+
+
+class Application(BaseModel):
+    """A berkas: one application (KIA, KK, IKD, ...) of a visit, moving through its SOP steps."""
+
+    office = CharField(max_length=64, index=True)
+    ticket = ForeignKeyField(Ticket, backref="applications", null=True, on_delete="SET NULL")
+    code = CharField(max_length=16, unique=True)  # application code for the pickup slip / status
+    service = CharField(max_length=32)
+    state = CharField(max_length=24)  # at_step|returned|ready_for_pickup|handed_over|cancelled
+    step = CharField(max_length=48, null=True)
+    step_arrived_at = FloatField(null=True)
+    step_started_at = FloatField(null=True)
+    step_officer = CharField(max_length=64, null=True)
+    applicant_name = CharField(max_length=200, default="")
+    nik = CharField(max_length=16, default="")
+    birth_date = CharField(max_length=10, null=True)
+    phone = CharField(max_length=32, default="")
+    kecamatan_code = CharField(max_length=16, default="")
+    answers = JSONField(default=dict)
+    documents_present = JSONField(default=list)
+    missing = JSONField(default=list)
+    siak_reference = CharField(max_length=64, default="")
+    pickup_office = CharField(max_length=64, null=True)
+    card_serial = CharField(max_length=64, default="")
+    outcome_note = TextField(default="")
+    created_at = FloatField()
+    created_by = CharField(max_length=64)
+    finished_at = FloatField(null=True)
+    version = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("office", "state", "step"), False),)
+
+
+class KartuKendali(BaseModel):
+    """One hand-over of a berkas: step, officer, arrival/start/end times (epoch s),
+    outcome, and the step's mutu baku (s) in force at the time (SOP 001 "kartu kendali")."""
+
+    application = ForeignKeyField(Application, backref="kartu_kendali", on_delete="CASCADE")
+    office = CharField(max_length=64)
+    step = CharField(max_length=48)
+    role = CharField(max_length=32)
+    officer = CharField(max_length=64, null=True)
+    arrived_at = FloatField()
+    started_at = FloatField(null=True)
+    ended_at = FloatField(null=True)
+    outcome = CharField(max_length=24, null=True)  # done|returned|handed_over|cancelled
+    note = TextField(default="")
+    mutu_baku_seconds = FloatField(null=True)
+
+    class Meta:
+        indexes = ((("office", "step", "ended_at"), False),)
+
+
+class Photo(BaseModel):
+    """The accepted photo of an application (JPEG bytes); personal data, staff only."""
+
+    application = ForeignKeyField(Application, backref="photos", on_delete="CASCADE")
+    jpeg = BlobField()
+    width = IntegerField()
+    height = IntegerField()
+    officer = CharField(max_length=64)
+    created_at = FloatField()
+
+
+class CardPrint(BaseModel):
+    """A card printed for an application; reprints carry the reason (e.g. spoiled card)."""
+
+    application = ForeignKeyField(Application, backref="prints", on_delete="CASCADE")
+    serial = CharField(max_length=64)
+    reason = CharField(max_length=200, default="")
+    officer = CharField(max_length=64)
+    printed_at = FloatField()
+
+
+class RegisterEntry(BaseModel):
+    """Register KIA (and other documents): a running number per office and year."""
+
+    office = CharField(max_length=64)
+    year = IntegerField()
+    number = IntegerField()
+    application = ForeignKeyField(Application, backref="register", on_delete="CASCADE")
+    officer = CharField(max_length=64)
+    registered_at = FloatField()
+
+    class Meta:
+        indexes = ((("office", "year", "number"), True),)
+
+
+class Handover(BaseModel):
+    """Tanda terima: who collected the document, checked by which officer, where and when."""
+
+    application = ForeignKeyField(Application, backref="handovers", on_delete="CASCADE")
+    office = CharField(max_length=64)
+    received_by = CharField(max_length=200)
+    relation = CharField(max_length=64, default="")
+    identity_checked = BooleanField(default=False)
+    officer = CharField(max_length=64)
+    at = FloatField()
+
+
+class IkmResponse(BaseModel):
+    """One anonymous IKM survey response (9 answers, 1..4; Permen PANRB 14/2017)."""
+
+    office = CharField(max_length=64, index=True)
+    office_day = CharField(max_length=10)
+    answers = JSONField()
+    ticket_code = CharField(max_length=16, null=True)
+    device = CharField(max_length=100, default="")
+    created_at = FloatField()
+
+
+class Event(BaseModel):
+    """Durable, ordered event log; ``payload`` is public (no personal data)."""
+
+    id = AutoField()
+    office = CharField(max_length=64, index=True)
+    type = CharField(max_length=48)
+    payload = JSONField()
+    created_at = FloatField()
+
+
+class AuditLog(BaseModel):
+    """Who wrote what, when (every write)."""
+
+    at = FloatField(index=True)
+    actor = CharField(max_length=100)
+    role = CharField(max_length=32)
+    office = CharField(max_length=64, null=True)
+    action = CharField(max_length=64)
+    target = CharField(max_length=100, default="")
+    details = JSONField(default=dict)
+    remote_addr = CharField(max_length=64, default="")
+
+
+ALL_MODELS = [
+    SchemaVersion,
+    Staff,
+    Token,
+    DayCounter,
+    Ticket,
+    CallLog,
+    Application,
+    KartuKendali,
+    Photo,
+    CardPrint,
+    RegisterEntry,
+    Handover,
+    IkmResponse,
+    Event,
+    AuditLog,
+]

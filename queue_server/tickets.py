@@ -1,0 +1,535 @@
+"""Queue numbers and counter actions (issue 2 §3-4).
+
+Numbering: one ``DayCounter`` row per office, ticket prefix and office day is
+incremented inside a ``BEGIN IMMEDIATE`` transaction together with the ticket insert,
+so numbers are consecutive with no duplicate and no gap under any number of kiosks and
+server processes, and restart at the office's local midnight (history is kept).
+
+Every counter action (call next, call a number, recall, skip, transfer, finish) is one
+transaction that updates the ticket, appends to ``CallLog``, the event log and the audit
+log, so the state after a restart is the state after the last committed action.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import IntegrityError, fn
+
+from .context import Actor, Context, is_open, iso_local
+from .db.models import AuditLog, CallLog, DayCounter, Ticket, db
+from .domain import roles
+from .domain.office import PRESENCE_COUNTER, PRIORITY_CATEGORIES, Counter, Office, Service
+from .domain.requirements import build_checklist
+from .domain.routing import WaitingTicket, choose_next
+from .domain.workflow import first_step
+from .errors import Conflict, NotFound, Unprocessable
+from .events import record
+
+WAITING = "waiting"
+CALLED = "called"
+SKIPPED = "skipped"
+NO_SHOW = "no_show"
+DONE = "done"
+CANCELLED = "cancelled"
+
+COUNTER_ROLES = (roles.OPERATOR, roles.PETUGAS_DISTRIBUSI)
+ISSUE_ROLES = (roles.KIOSK, roles.OPERATOR)
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+def new_public_code(length: int = 8) -> str:
+    """A random code for the status QR (31^8 ≈ 8.5e11 values; unguessable enough for a
+    status page that shows no personal data)."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+def audit(actor: Actor, action: str, *, office: str | None, target: str = "", details: dict | None = None, at: float) -> None:
+    """Append one audit-log row (inside the caller's transaction)."""
+    AuditLog.create(at=at, actor=actor.name, role=actor.role, office=office, action=action, target=target,
+                    details=details or {}, remote_addr=actor.remote_addr)
+
+
+def format_number(prefix: str, seq: int, digits: int) -> str:
+    """``("A", 12, 3)`` → ``"A012"``; more digits once ``seq`` needs them."""
+    return f"{prefix}{seq:0{digits}d}"
+
+
+@dataclass
+class IssueResult:
+    """A ticket issue: the row, whether it was created now (False for an idempotent
+    replay), and the case's checklist (dict, from the domain)."""
+
+    ticket: Ticket
+    created: bool
+    checklist: dict
+
+
+def _service(office: Office, code: str) -> Service:
+    try:
+        return office.service(code)
+    except KeyError:
+        raise NotFound("unknown_service", f"Layanan '{code}' tidak dikenal.", f"Unknown service '{code}'.",
+                       {"service": code, "known": [s.code for s in office.services]}) from None
+
+
+def _counter(office: Office, code: str) -> Counter:
+    try:
+        return office.counter(code)
+    except KeyError:
+        raise NotFound("unknown_counter", f"Loket '{code}' tidak dikenal.", f"Unknown counter '{code}'.",
+                       {"counter": code}) from None
+
+
+def service_status(ctx: Context, office: Office, service: Service) -> dict:
+    """Whether ``service`` takes tickets now: ``{"open", "reason", "quota", "issued", "remaining"}``.
+
+    ``reason`` is ``"closed"`` outside opening hours (when enforced) or ``"quota_used_up"``.
+    """
+    day = ctx.office_day(office)
+    issued = (DayCounter.select(DayCounter.last_seq)
+              .where((DayCounter.office == office.code) & (DayCounter.prefix == service.prefix) &
+                     (DayCounter.office_day == day)).scalar()) or 0
+    remaining = None if service.daily_quota is None else max(0, service.daily_quota - issued)
+    reason = None
+    if ctx.enforce_hours and not is_open(office, ctx.local(office)):
+        reason = "closed"
+    elif remaining == 0:
+        reason = "quota_used_up"
+    return {"open": reason is None, "reason": reason, "quota": service.daily_quota, "issued": issued,
+            "remaining": remaining}
+
+
+def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service_code: str,
+                 priority: str | None = None, answers: dict[str, Any] | None = None,
+                 idempotency_key: str | None = None) -> IssueResult:
+    """Issue the next number of ``service_code`` for today's office day.
+
+    Raises ``NotFound`` (unknown office/service), ``Unprocessable`` (bad priority or
+    answers, applicant not eligible), ``Conflict`` (``kuota_habis``: quota used up;
+    ``layanan_tutup``: outside opening hours). The same ``idempotency_key`` returns the
+    ticket issued first (``created=False``) instead of a second one.
+    """
+    office = ctx.office(office_code or actor.office)
+    from .auth import require
+    require(actor, *ISSUE_ROLES, office=office.code)
+    service = _service(office, service_code)
+    if priority is not None and priority not in PRIORITY_CATEGORIES:
+        raise Unprocessable("invalid_priority", "Kategori prioritas tidak dikenal.", "Unknown priority category.",
+                            {"allowed": list(PRIORITY_CATEGORIES)})
+    answers = dict(answers or {})
+    now = ctx.now()
+    if idempotency_key:
+        existing = Ticket.get_or_none((Ticket.office == office.code) & (Ticket.idempotency_key == idempotency_key))
+        if existing is not None:
+            return IssueResult(existing, False, existing.answers.get("_checklist", {}))
+    checklist = build_checklist(service, answers, ctx.today(office))
+    if not checklist.eligible:
+        raise Unprocessable("not_eligible", "Pemohon belum memenuhi syarat layanan ini.",
+                            "The applicant is not eligible for this service.",
+                            {"reasons": [i.as_dict() for i in checklist.ineligible]})
+    if ctx.enforce_hours and not is_open(office, ctx.local(office, now)):
+        raise Conflict("layanan_tutup", "Layanan sedang tutup. Silakan datang pada jam pelayanan.",
+                       "The service is closed now. Please come during opening hours.")
+    step = first_step(service, checklist.facts)
+    day = ctx.office_day(office, now)
+    stored_answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in answers.items()}
+    stored_answers["_checklist"] = checklist.as_dict()
+    try:
+        with db.atomic():
+            if idempotency_key:
+                existing = Ticket.get_or_none((Ticket.office == office.code) & (Ticket.idempotency_key == idempotency_key))
+                if existing is not None:
+                    return IssueResult(existing, False, existing.answers.get("_checklist", {}))
+            seq = _next_seq(office.code, service.prefix, day)
+            if service.daily_quota is not None and seq > service.daily_quota:
+                raise Conflict("kuota_habis", f"Kuota {service.name.id} hari ini sudah habis.",
+                               f"Today's quota for {service.name.en or service.name.id} is used up.",
+                               {"quota": service.daily_quota})
+            ticket = Ticket.create(
+                office=office.code, office_day=day, prefix=service.prefix, seq=seq,
+                number=format_number(service.prefix, seq, office.queue.number_digits),
+                origin_service=service.code, service=service.code, step=step.code, priority=priority,
+                status=WAITING, answers=stored_answers, public_code=new_public_code(),
+                idempotency_key=idempotency_key or None, issued_by=actor.name, issued_at=now, queued_at=now,
+                sort_key=now)
+            record(office.code, "ticket.issued", {"number": ticket.number, "service": service.code,
+                                                 "step": step.code, "priority": priority is not None}, now)
+            audit(actor, "ticket.issue", office=office.code, target=ticket.number,
+                  details={"service": service.code, "priority": priority}, at=now)
+    except IntegrityError:
+        # A concurrent request with the same idempotency key won the race.
+        if idempotency_key:
+            existing = Ticket.get_or_none((Ticket.office == office.code) & (Ticket.idempotency_key == idempotency_key))
+            if existing is not None:
+                return IssueResult(existing, False, existing.answers.get("_checklist", {}))
+        raise
+    return IssueResult(ticket, True, stored_answers["_checklist"])
+
+
+def _next_seq(office: str, prefix: str, day: str) -> int:
+    """Increment and return the day's counter (inside the caller's write transaction)."""
+    cursor = db.execute_sql(
+        'INSERT INTO "day_counter" ("office", "prefix", "office_day", "last_seq") VALUES (?, ?, ?, 1) '
+        'ON CONFLICT ("office", "prefix", "office_day") DO UPDATE SET "last_seq" = "last_seq" + 1 '
+        'RETURNING "last_seq"', (office, prefix, day))
+    return cursor.fetchone()[0]
+
+
+def people_ahead(ticket: Ticket) -> int:
+    """Waiting tickets of the same service and step that will be called before this one
+    (by queue order; priority interleave is not predicted)."""
+    if ticket.status != WAITING:
+        return 0
+    return (Ticket.select().where(
+        (Ticket.office == ticket.office) & (Ticket.office_day == ticket.office_day) & (Ticket.status == WAITING) &
+        (Ticket.service == ticket.service) & (Ticket.step == ticket.step) &
+        ((Ticket.sort_key < ticket.sort_key) | ((Ticket.sort_key == ticket.sort_key) & (Ticket.id < ticket.id))))
+        .count())
+
+
+def average_service_seconds(ctx: Context, office: Office, service: Service, step_code: str, *, sample: int = 20) -> float:
+    """Mean time between a call and the counter's next action for this service and step,
+    over today's last ``sample`` visits; the step's mutu baku (or 5 min) before there
+    is data. Seconds."""
+    step = service.step(step_code) if step_code in {s.code for s in service.steps} else None
+    fallback = (step.mutu_baku_seconds if step and step.mutu_baku_seconds else 300.0)
+    rows = (Ticket.select(Ticket.called_at, Ticket.finished_at)
+            .where((Ticket.office == office.code) & (Ticket.office_day == ctx.office_day(office)) &
+                   (Ticket.origin_service == service.code) & (Ticket.finished_at.is_null(False)) &
+                   (Ticket.called_at.is_null(False)))
+            .order_by(Ticket.finished_at.desc()).limit(sample))
+    durations = [r.finished_at - r.called_at for r in rows if r.finished_at > r.called_at]
+    if len(durations) < 3:
+        return fallback
+    return sum(durations) / len(durations)
+
+
+def estimated_wait_seconds(ctx: Context, office: Office, ticket: Ticket, ahead: int) -> int:
+    """People ahead × mean service time ÷ counters serving that step (seconds)."""
+    service = office.service(ticket.service)
+    counters = sum(1 for c in office.counters if (ticket.service, ticket.step) in c.serves) or 1
+    return int(round(ahead * average_service_seconds(ctx, office, service, ticket.step) / counters))
+
+
+def ticket_public(ctx: Context, office: Office, t: Ticket, *, with_position: bool = True) -> dict:
+    """The ticket as shown to the citizen and the display: no personal data."""
+    service = office.service(t.service)
+    data = {
+        "id": t.id,
+        "number": t.number,
+        "office": office.code,
+        "service": t.service,
+        "service_name": service.name.id,
+        "service_name_en": service.name.en or service.name.id,
+        "step": t.step,
+        "status": t.status,
+        "priority": t.priority,
+        "office_day": t.office_day,
+        "issued_at": iso_local(office, t.issued_at),
+        "called_at": iso_local(office, t.called_at),
+        "counter": t.counter,
+        "code": t.public_code,
+        "zone": office.zone_abbreviation,
+        "version": t.version,
+    }
+    if with_position:
+        ahead = people_ahead(t)
+        data["people_ahead"] = ahead
+        data["estimated_wait_seconds"] = estimated_wait_seconds(ctx, office, t, ahead) if t.status == WAITING else 0
+    return data
+
+
+# --------------------------------------------------------------------------- counters
+
+def _call_index(office: str, day: str, service: str) -> int:
+    """How many calls of ``service`` have been made today (for the skip window)."""
+    return (CallLog.select().where((CallLog.office == office) & (CallLog.office_day == day) &
+                                   (CallLog.service == service) & (CallLog.action == "call")).count())
+
+
+def _current(office: Office, counter: Counter, day: str) -> Ticket | None:
+    return (Ticket.select().where((Ticket.office == office.code) & (Ticket.office_day == day) &
+                                  (Ticket.counter == counter.code) & (Ticket.status == CALLED))
+            .order_by(Ticket.called_at.desc()).first())
+
+
+def _log(ticket: Ticket, counter: Counter | None, action: str, actor: Actor, at: float) -> None:
+    CallLog.create(office=ticket.office, office_day=ticket.office_day, ticket=ticket,
+                   counter=counter.code if counter else None, service=ticket.service, step=ticket.step,
+                   action=action, priority=ticket.priority is not None, officer=actor.name, at=at)
+
+
+def _public_call(office: Office, counter: Counter | None, t: Ticket) -> dict:
+    return {"number": t.number, "service": t.service, "step": t.step,
+            "counter": counter.code if counter else None, "counter_number": counter.number if counter else None,
+            "priority": t.priority is not None}
+
+
+def _check_expected(t: Ticket | None, expected_ticket: int | None, expected_version: int | None) -> None:
+    if expected_ticket is not None and (t is None or t.id != expected_ticket):
+        raise Conflict("ticket_changed", "Nomor di loket ini sudah berubah (petugas lain bertindak lebih dulu).",
+                       "The ticket at this counter changed (another officer acted first).",
+                       {"current": t.number if t else None})
+    if expected_version is not None and t is not None and t.version != expected_version:
+        raise Conflict("ticket_changed", "Data nomor ini sudah diubah petugas lain. Muat ulang.",
+                       "This ticket was changed by another officer. Reload.", {"version": t.version})
+
+
+def _bump(t: Ticket, **changes) -> None:
+    """Optimistic update: fails with ``Conflict`` if someone changed the row meanwhile."""
+    changes["version"] = t.version + 1
+    n = Ticket.update(**changes).where((Ticket.id == t.id) & (Ticket.version == t.version)).execute()
+    if n != 1:
+        raise Conflict("ticket_changed", "Nomor ini baru saja ditangani petugas lain.",
+                       "Another officer just acted on this ticket.", {"number": t.number})
+    for k, v in changes.items():
+        setattr(t, k, v)
+
+
+def _finish_current(office: Office, counter: Counter, day: str, actor: Actor, now: float) -> Ticket | None:
+    cur = _current(office, counter, day)
+    if cur is not None:
+        _bump(cur, status=DONE, finished_at=now)
+        _log(cur, counter, "finish", actor, now)
+        record(office.code, "ticket.finished", _public_call(office, counter, cur), now)
+    return cur
+
+
+def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str) -> list[WaitingTicket]:
+    """Tickets this counter may call now: waiting ones for the (service, step) pairs it
+    serves, plus skipped ones whose return window has come (QueuePolicy.skip_return_after)."""
+    services = sorted({s for s, _ in counter.serves})
+    pairs = set(counter.serves)
+    rows = (Ticket.select(Ticket.id, Ticket.service, Ticket.step, Ticket.priority, Ticket.queued_at, Ticket.sort_key,
+                          Ticket.status, Ticket.skip_call_index)
+            .where((Ticket.office == office.code) & (Ticket.office_day == day) &
+                   (Ticket.status.in_([WAITING, SKIPPED])) & (Ticket.service.in_(services))))
+    out = []
+    call_index: dict[str, int] = {}
+    for r in rows:
+        if (r.service, r.step) not in pairs:
+            continue
+        if r.status == SKIPPED:
+            if r.service not in call_index:
+                call_index[r.service] = _call_index(office.code, day, r.service)
+            if call_index[r.service] - (r.skip_call_index or 0) < office.queue.skip_return_after:
+                continue
+        out.append(WaitingTicket(ticket_id=r.id, service=r.service, step=r.step, priority=r.priority is not None,
+                                 queued_at=r.queued_at, sort_key=r.sort_key))
+    return out
+
+
+def _recent_calls(office: Office, counter: Counter, day: str, n: int = 16) -> list[bool]:
+    rows = (CallLog.select(CallLog.priority).where((CallLog.office == office.code) & (CallLog.office_day == day) &
+                                                   (CallLog.counter == counter.code) & (CallLog.action == "call"))
+            .order_by(CallLog.id.desc()).limit(n))
+    return [r.priority for r in rows][::-1]
+
+
+def _do_call(office: Office, counter: Counter, t: Ticket, actor: Actor, now: float) -> Ticket:
+    _bump(t, status=CALLED, counter=counter.code, officer=actor.name, called_at=now)
+    _log(t, counter, "call", actor, now)
+    record(office.code, "ticket.called", _public_call(office, counter, t), now)
+    audit(actor, "counter.call", office=office.code, target=t.number, details={"counter": counter.code}, at=now)
+    return t
+
+
+def _counter_ctx(ctx: Context, actor: Actor, office_code: str | None, counter_code: str) -> tuple[Office, Counter]:
+    office = ctx.office(office_code or actor.office)
+    from .auth import require
+    require(actor, *COUNTER_ROLES, office=office.code)
+    return office, _counter(office, counter_code)
+
+
+def call_next(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str,
+              expected_ticket: int | None = None) -> Ticket | None:
+    """Finish the counter's current ticket (if any) and call the next one by the routing
+    policy (``domain.routing.choose_next``). Returns None when nobody waits."""
+    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
+    now = ctx.now()
+    day = ctx.office_day(office, now)
+    with db.atomic():
+        cur = _current(office, counter, day)
+        _check_expected(cur, expected_ticket, None)
+        _finish_current(office, counter, day, actor, now)
+        chosen = choose_next(waiting_candidates(ctx, office, counter, day), _recent_calls(office, counter, day),
+                             office.queue)
+        if chosen is None:
+            return None
+        t = Ticket.get_by_id(chosen.ticket_id)
+        return _do_call(office, counter, t, actor, now)
+
+
+def find_ticket(office: Office, day: str, number: str) -> Ticket:
+    """Today's ticket with ``number`` (case-insensitive); ``NotFound`` otherwise."""
+    t = (Ticket.select().where((Ticket.office == office.code) & (Ticket.office_day == day) &
+                               (Ticket.number == (number or "").strip().upper())).first())
+    if t is None:
+        raise NotFound("unknown_number", f"Nomor {number} tidak ada hari ini.", f"No ticket {number} today.",
+                       {"number": number})
+    return t
+
+
+def call_number(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str, number: str) -> Ticket:
+    """Call a specific waiting or skipped number at this counter (it must serve the
+    ticket's service and step). ``Conflict`` when it is already called, done or a no-show."""
+    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
+    now = ctx.now()
+    day = ctx.office_day(office, now)
+    with db.atomic():
+        t = find_ticket(office, day, number)
+        if t.status not in (WAITING, SKIPPED):
+            raise Conflict("not_callable", f"Nomor {t.number} tidak sedang menunggu (status: {t.status}).",
+                           f"Ticket {t.number} is not waiting (status: {t.status}).", {"status": t.status})
+        if (t.service, t.step) not in counter.serves:
+            raise Conflict("not_served_here", f"Loket {counter.number} tidak melayani nomor {t.number}.",
+                           f"Counter {counter.number} does not serve {t.number}.", {"service": t.service, "step": t.step})
+        _finish_current(office, counter, day, actor, now)
+        return _do_call(office, counter, t, actor, now)
+
+
+def _require_current(office: Office, counter: Counter, day: str) -> Ticket:
+    t = _current(office, counter, day)
+    if t is None:
+        raise Conflict("no_current_ticket", f"Belum ada nomor yang dipanggil di loket {counter.number}.",
+                       f"No ticket is being served at counter {counter.number}.")
+    return t
+
+
+def recall(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str,
+           expected_ticket: int | None = None) -> Ticket:
+    """Announce the current number again (a ``ticket.recalled`` event)."""
+    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
+    now = ctx.now()
+    day = ctx.office_day(office, now)
+    with db.atomic():
+        t = _require_current(office, counter, day)
+        _check_expected(t, expected_ticket, None)
+        _log(t, counter, "recall", actor, now)
+        record(office.code, "ticket.recalled", _public_call(office, counter, t), now)
+        audit(actor, "counter.recall", office=office.code, target=t.number, at=now)
+        return t
+
+
+def skip(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str,
+         expected_ticket: int | None = None) -> Ticket:
+    """The called citizen did not come: park the number. It may be called again after
+    ``skip_return_after`` other calls of its service; past ``max_skips`` it is a no-show."""
+    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
+    now = ctx.now()
+    day = ctx.office_day(office, now)
+    with db.atomic():
+        t = _require_current(office, counter, day)
+        _check_expected(t, expected_ticket, None)
+        count = t.skip_count + 1
+        final = count > office.queue.max_skips
+        _bump(t, status=NO_SHOW if final else SKIPPED, skip_count=count, counter=None,
+              skip_call_index=_call_index(office.code, day, t.service), finished_at=now if final else None)
+        _log(t, counter, "no_show" if final else "skip", actor, now)
+        record(office.code, "ticket.no_show" if final else "ticket.skipped",
+               {**_public_call(office, counter, t), "skips": count}, now)
+        audit(actor, "counter.skip", office=office.code, target=t.number, details={"final": final}, at=now)
+        return t
+
+
+def transfer(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str, service_code: str,
+             step_code: str | None = None, expected_ticket: int | None = None) -> Ticket:
+    """Send the current ticket to another service or step, keeping its number and its
+    place in the order of arrival. The target step must be a counter step some loket serves."""
+    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
+    service = _service(office, service_code)
+    counter_steps = [s for s in service.steps if s.presence == PRESENCE_COUNTER]
+    if step_code is None:
+        if not counter_steps:
+            raise Unprocessable("no_counter_step", "Layanan ini tidak punya langkah di loket.",
+                                "This service has no counter step.")
+        step_code = counter_steps[0].code
+    if step_code not in {s.code for s in counter_steps}:
+        raise Unprocessable("invalid_step", f"Langkah '{step_code}' bukan langkah loket layanan {service.code}.",
+                            f"'{step_code}' is not a counter step of {service.code}.",
+                            {"steps": [s.code for s in counter_steps]})
+    if not any((service.code, step_code) in c.serves for c in office.counters):
+        raise Unprocessable("no_counter", "Tidak ada loket yang melayani langkah itu.", "No counter serves that step.")
+    now = ctx.now()
+    day = ctx.office_day(office, now)
+    with db.atomic():
+        t = _require_current(office, counter, day)
+        _check_expected(t, expected_ticket, None)
+        _log(t, counter, "transfer", actor, now)
+        _bump(t, status=WAITING, service=service.code, step=step_code, counter=None, queued_at=now)
+        record(office.code, "ticket.transferred",
+               {**_public_call(office, counter, t), "to_service": service.code, "to_step": step_code}, now)
+        audit(actor, "counter.transfer", office=office.code, target=t.number,
+              details={"service": service.code, "step": step_code}, at=now)
+        return t
+
+
+def finish(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str,
+           expected_ticket: int | None = None) -> Ticket:
+    """The visit at this counter is over."""
+    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
+    now = ctx.now()
+    day = ctx.office_day(office, now)
+    with db.atomic():
+        t = _require_current(office, counter, day)
+        _check_expected(t, expected_ticket, None)
+        _finish_current(office, counter, day, actor, now)
+        audit(actor, "counter.finish", office=office.code, target=t.number, at=now)
+        return Ticket.get_by_id(t.id)
+
+
+def queue_overview(ctx: Context, office: Office) -> dict:
+    """Waiting counts and next numbers per service and step, the number at each counter,
+    and the last calls: what the display and the counter stations show (public)."""
+    day = ctx.office_day(office)
+    waiting = (Ticket.select(Ticket.service, Ticket.step, Ticket.number, Ticket.priority, Ticket.sort_key, Ticket.id)
+               .where((Ticket.office == office.code) & (Ticket.office_day == day) & (Ticket.status == WAITING))
+               .order_by(Ticket.sort_key, Ticket.id))
+    per_service: dict[str, dict] = {
+        s.code: {"service": s.code, "name": s.name.id, "name_en": s.name.en or s.name.id, "prefix": s.prefix,
+                 "waiting": 0, "priority_waiting": 0, "next": [], "estimated_wait_seconds": 0}
+        for s in office.services}
+    for t in waiting:
+        entry = per_service[t.service]
+        entry["waiting"] += 1
+        entry["priority_waiting"] += 1 if t.priority else 0
+        if len(entry["next"]) < 5:
+            entry["next"].append(t.number)
+    for s in office.services:
+        entry = per_service[s.code]
+        if entry["waiting"]:
+            first = next((st for st in s.steps if st.presence == PRESENCE_COUNTER), None)
+            step_code = first.code if first else ""
+            counters = sum(1 for c in office.counters if (s.code, step_code) in c.serves) or 1
+            entry["estimated_wait_seconds"] = int(
+                entry["waiting"] * average_service_seconds(ctx, office, s, step_code) / counters)
+    current = {t.counter: t for t in Ticket.select().where(
+        (Ticket.office == office.code) & (Ticket.office_day == day) & (Ticket.status == CALLED))}
+    counters = []
+    for c in office.counters:
+        t = current.get(c.code)
+        counters.append({"code": c.code, "number": c.number, "name": c.name.id,
+                         "services": sorted({s for s, _ in c.serves}),
+                         "current": None if t is None else {"number": t.number, "service": t.service,
+                                                            "called_at": iso_local(office, t.called_at)}})
+    calls = (CallLog.select(CallLog, Ticket.number).join(Ticket)
+             .where((CallLog.office == office.code) & (CallLog.office_day == day) &
+                    (CallLog.action.in_(["call", "recall"])))
+             .order_by(CallLog.id.desc()).limit(10))
+    by_code = {c.code: c for c in office.counters}
+    last_calls = [{"number": r.ticket.number, "service": r.service, "counter": r.counter,
+                   "counter_number": by_code[r.counter].number if r.counter in by_code else None,
+                   "action": r.action, "at": iso_local(office, r.at)} for r in calls]
+    return {"office": office.code, "office_day": day, "services": list(per_service.values()),
+            "counters": counters, "last_calls": last_calls,
+            "waiting_total": sum(e["waiting"] for e in per_service.values())}
+
+
+def ticket_counts(office: Office, day: str) -> dict[str, int]:
+    """Tickets per status for ``day`` (reports and accounting)."""
+    rows = (Ticket.select(Ticket.status, fn.COUNT(Ticket.id).alias("n"))
+            .where((Ticket.office == office.code) & (Ticket.office_day == day)).group_by(Ticket.status))
+    return {r.status: r.n for r in rows}
+

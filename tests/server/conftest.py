@@ -1,0 +1,73 @@
+"""Fixtures for the queue server: a fresh app and SQLite file per test, a fixed clock
+on a Monday morning in WITA (the default office is Kabupaten Paser), and tokens for
+every role."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from queue_server.app import create_app
+from queue_server.auth import create_device_token, create_staff, login
+from queue_server.context import FixedClock
+from queue_server.db.models import db
+from queue_server.domain import roles
+
+from server_kit import MONDAY_0900, OFFICES, PASSWORD
+
+
+@pytest.fixture
+def offices_dir(tmp_path) -> Path:
+    d = tmp_path / "offices"
+    shutil.copytree(OFFICES, d, ignore=shutil.ignore_patterns("*.md"))
+    return d
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(MONDAY_0900)
+
+
+@pytest.fixture
+def make_app(tmp_path, offices_dir, clock):
+    created = []
+
+    def _make(**cfg):
+        config = {"DATA_DIR": str(tmp_path / "data"), "OFFICES_DIR": str(offices_dir), "CLOCK": clock,
+                  "SSE_HEARTBEAT": 0.5, "SSE_MAX_SECONDS": 5}
+        config.update(cfg)
+        app = create_app(config)
+        created.append(app)
+        return app
+
+    yield _make
+    for app in created:
+        app.extensions["loket_broker"].stop()
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def tokens(app):
+    """Bearer headers for every role: staff of the default office 'paser' and devices."""
+    out = {}
+    with db.connection_context():
+        for role in roles.STAFF_ROLES:
+            create_staff(f"u_{role}", role, PASSWORD, full_name=f"Petugas {role}", office="paser")
+            token, _ = login(f"u_{role}", PASSWORD)
+            out[role] = {"Authorization": f"Bearer {token}"}
+        for role in roles.DEVICE_ROLES:
+            out[role] = {"Authorization": f"Bearer {create_device_token(role, f'{role}-1', office='paser')}"}
+    return out
+

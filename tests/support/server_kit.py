@@ -1,0 +1,21 @@
+"""Shared helpers for server tests (importable: pytest adds tests/support to sys.path)."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO = Path(__file__).resolve().parents[2]
+OFFICES = REPO / "assets" / "offices"
+WITA = ZoneInfo("Asia/Makassar")
+MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=WITA).timestamp()
+PASSWORD = "rahasia-123"
+KIA_7Y = {"birth_date": "2019-06-01", "reason": "baru"}
+
+
+def issue(client, tokens, service="KIA", **body):
+    """POST a ticket with the kiosk token; returns the response."""
+    payload = {"service": service, **body}
+    if service == "KIA" and "answers" not in body:
+        payload["answers"] = dict(KIA_7Y)
+    return client.post("/api/v1/tickets", json=payload, headers=tokens["kiosk"])
