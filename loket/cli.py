@@ -16,6 +16,8 @@ SOURCES = [
     ("queue_server.cli", "COMMANDS"),
     ("printing.cli", "printer_group"),
     ("printing.cli", "card_group"),
+    ("kiosk.cli", "COMMANDS"),
+    ("counter_display.cli", "COMMANDS"),
 ]
 
 

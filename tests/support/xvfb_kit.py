@@ -1,0 +1,50 @@
+"""A private Xvfb screen per test session (real Kivy windows in tests).
+
+``start_xvfb(width, height)`` starts ``Xvfb -displayfd`` so the server picks a free
+display number itself (tests may run in parallel), waits until it is ready and returns
+``(display, process)``; stop it with ``stop_xvfb(process)``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+
+def start_xvfb(width: int = 1920, height: int = 1920, depth: int = 24, timeout: float = 15.0):
+    """Start Xvfb on a free display; returns (":N", Popen). Raises RuntimeError if
+    Xvfb is missing (the README's test command installs Debian's xvfb)."""
+    if shutil.which("Xvfb") is None:
+        raise RuntimeError("Xvfb is not installed (apt-get install xvfb)")
+    r, w = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(w), "-screen", "0", f"{width}x{height}x{depth}", "-nolisten", "tcp", "-ac"],
+        pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    import select
+
+    ready, _, _ = select.select([r], [], [], timeout)
+    if not ready:
+        proc.kill()
+        raise RuntimeError("Xvfb did not start")
+    number = os.read(r, 64).decode().strip()
+    os.close(r)
+    return f":{number}", proc
+
+
+def stop_xvfb(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def kivy_env(display: str, home: str) -> dict:
+    """Environment for a Kivy process on ``display``: no CLI parsing, no audio device,
+    a private KIVY_HOME (config and logs) and software GL."""
+    env = dict(os.environ)
+    env.update({"DISPLAY": display, "KIVY_NO_ARGS": "1", "KIVY_HOME": home, "KIVY_NO_CONSOLELOG": "1",
+                "SDL_AUDIODRIVER": "dummy", "KIVY_AUDIO": "sdl2", "LIBGL_ALWAYS_SOFTWARE": "1",
+                "KIVY_WINDOW": "sdl2", "KIVY_GL_BACKEND": "sdl2"})
+    return env
