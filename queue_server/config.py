@@ -166,7 +166,7 @@ def load_office(path: str | Path) -> Office:
     IANA timezone that is not an Indonesian zone (WIB/WITA/WIT).
     """
     path = Path(path)
-    office, problems = _load_collect(path)
+    office, problems, _ = _load_collect(path)
     if problems:
         raise OfficeConfigError(str(path), problems)
     assert office is not None
@@ -175,7 +175,7 @@ def load_office(path: str | Path) -> Office:
 
 def loads_office(text: str, filename: str = "<office>") -> Office:
     """Like :func:`load_office` for TOML ``text``; ``filename`` names it in messages."""
-    office, problems = _parse_text(text, filename, filename)
+    office, problems, _ = _parse_text(text, filename, filename, stacklevel=3)
     if problems:
         raise OfficeConfigError(filename, problems)
     assert office is not None
@@ -203,12 +203,15 @@ def load_offices(directory: str | Path) -> tuple[Office, ...]:
         ])
     problems: list[str] = []
     loaded: list[tuple[Path, Office]] = []
+    broken_codes: set[str] = set()
     for path in files:
-        office, file_problems = _load_collect(path)
+        office, file_problems, code = _load_collect(path)
         problems.extend(file_problems)
         if office is not None:
             loaded.append((path, office))
-    problems.extend(_cross_office_problems(loaded))
+        elif code is not None:
+            broken_codes.add(code)
+    problems.extend(_cross_office_problems(loaded, broken_codes))
     if problems:
         raise OfficeConfigError(str(directory), problems)
     return tuple(office for _, office in loaded)
@@ -217,8 +220,12 @@ def load_offices(directory: str | Path) -> tuple[Office, ...]:
 # --------------------------------------------------------------------------- internals
 
 
-def _cross_office_problems(loaded: list[tuple[Path, Office]]) -> list[str]:
-    """Uniqueness of office codes and existence of parent / pickup office codes."""
+def _cross_office_problems(loaded: list[tuple[Path, Office]], broken_codes: set[str]) -> list[str]:
+    """Uniqueness of office codes and existence of parent / pickup office codes.
+
+    ``broken_codes`` are the codes of offices whose files have problems of their own
+    (already reported): references to them are not reported again.
+    """
     problems: list[str] = []
     by_code: dict[str, Path] = {}
     for path, office in loaded:
@@ -233,15 +240,15 @@ def _cross_office_problems(loaded: list[tuple[Path, Office]]) -> list[str]:
     parents: dict[str, str] = {}
     for path, office in loaded:
         if office.parent is not None:
-            if office.parent not in by_code:
+            if office.parent not in by_code and office.parent not in broken_codes:
                 problems.append(
                     f"{path.name}: office.parent: kantor induk '{office.parent}' tidak ada di folder "
                     f"(parent office not found; known offices: {known})"
                 )
-            else:
+            elif office.parent in by_code:
                 parents[office.code] = office.parent
         for i, code in enumerate(office.pickup_offices, start=1):
-            if code not in by_code:
+            if code not in by_code and code not in broken_codes:
                 problems.append(
                     f"{path.name}: office.pickup_offices[{i}]: kantor pengambilan '{code}' tidak ada "
                     f"di folder (pickup office not found; known offices: {known})"
@@ -265,32 +272,39 @@ def _cross_office_problems(loaded: list[tuple[Path, Office]]) -> list[str]:
     return problems
 
 
-def _load_collect(path: Path) -> tuple[Office | None, list[str]]:
+_Loaded = tuple[Office | None, list[str], str | None]
+
+
+def _load_collect(path: Path) -> _Loaded:
+    """``(office or None, problems, office code as written or None)`` for one file."""
     name = path.name
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        return None, [f"{name}: (berkas): berkas tidak ditemukan (file not found)"]
+        return None, [f"{name}: (berkas): berkas tidak ditemukan (file not found)"], None
     except UnicodeDecodeError as exc:
-        return None, [f"{name}: (berkas): bukan teks UTF-8 (not UTF-8 text: {exc.reason} at byte {exc.start})"]
+        return None, [f"{name}: (berkas): bukan teks UTF-8 (not UTF-8 text: {exc.reason} at byte {exc.start})"], None
     except OSError as exc:
-        return None, [f"{name}: (berkas): berkas tidak bisa dibaca (cannot read file: {exc.strerror})"]
+        return None, [f"{name}: (berkas): berkas tidak bisa dibaca (cannot read file: {exc.strerror})"], None
     return _parse_text(text, name, str(path))
 
 
-def _parse_text(text: str, name: str, source_file: str) -> tuple[Office | None, list[str]]:
-    """Parse and validate; warnings are emitted here, problems returned."""
+def _parse_text(text: str, name: str, source_file: str, stacklevel: int = 4) -> _Loaded:
+    """Parse and validate; warnings are emitted here (``stacklevel`` pointing at the
+    public function's caller), problems returned."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [f"{name}: (toml): TOML tidak valid (invalid TOML: {exc})"]
+        return None, [f"{name}: (toml): TOML tidak valid (invalid TOML: {exc})"], None
+    office_table = data.get("office")
+    code = office_table.get("code") if isinstance(office_table, dict) else None
     reader = _Reader(name)
     office = reader.office(data, source_file)
     for message in reader.warnings:
-        warnings.warn(OfficeConfigWarning(message), stacklevel=4)
+        warnings.warn(OfficeConfigWarning(message), stacklevel=stacklevel)
     if reader.problems:
-        return None, reader.problems
-    return office, []
+        return None, reader.problems, code if isinstance(code, str) else None
+    return office, [], office.code if office else None
 
 
 _TYPE_NAMES: tuple[tuple[type, str], ...] = (

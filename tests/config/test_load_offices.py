@@ -85,3 +85,12 @@ def test_empty_and_missing_folder(tmp_path):
     with pytest.raises(OfficeConfigError) as info:
         load_offices(tmp_path / "tidak_ada")
     assert info.value.problems == ["tidak_ada: (folder): folder tidak ditemukan (directory not found)"]
+
+
+def test_reference_to_a_broken_office_is_not_reported_twice(write_office, tmp_path):
+    write_office(uptd("dinas", pickup=["utara"]) + [('prefix = "B"', 'prefix = "A"')], name="dinas.toml",
+                 folder="kantor")
+    write_office(uptd("utara", parent="dinas"), name="utara.toml", folder="kantor")
+    with pytest.raises(OfficeConfigError) as info:
+        load_offices(tmp_path / "kantor")
+    assert [p.split(": ")[:2] for p in info.value.problems] == [["dinas.toml", "services[KK].prefix"]]

@@ -278,3 +278,10 @@ def test_loads_office_uses_given_name(base_text):
         loads_office(base_text.replace('prefix = "B"', 'prefix = "A"'), "dari_admin.toml")
     assert info.value.problems[0].startswith("dari_admin.toml: services[KK].prefix: ")
     assert loads_office(base_text, "x.toml").source_file == "x.toml"
+
+
+def test_timezone_warning_points_at_the_caller(write_office, base_text):
+    with pytest.warns(OfficeConfigWarning) as record:
+        load_office(write_office([('"Asia/Jakarta"', '"Europe/Amsterdam"')]))
+        loads_office(base_text.replace('"Asia/Jakarta"', '"Europe/Amsterdam"'), "teks.toml")
+    assert [w.filename for w in record] == [__file__, __file__]
