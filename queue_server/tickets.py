@@ -299,26 +299,30 @@ def _finish_current(office: Office, counter: Counter, day: str, actor: Actor, no
 
 def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str) -> list[WaitingTicket]:
     """Tickets this counter may call now: waiting ones for the (service, step) pairs it
-    serves, plus skipped ones whose return window has come (QueuePolicy.skip_return_after)."""
+    serves, plus skipped ones whose return window has come (QueuePolicy.skip_return_after),
+    or any skipped ones when nobody else waits."""
     services = sorted({s for s, _ in counter.serves})
     pairs = set(counter.serves)
     rows = (Ticket.select(Ticket.id, Ticket.service, Ticket.step, Ticket.priority, Ticket.queued_at, Ticket.sort_key,
                           Ticket.status, Ticket.skip_call_index)
             .where((Ticket.office == office.code) & (Ticket.office_day == day) &
                    (Ticket.status.in_([WAITING, SKIPPED])) & (Ticket.service.in_(services))))
-    out = []
+    out, parked = [], []
     call_index: dict[str, int] = {}
     for r in rows:
         if (r.service, r.step) not in pairs:
             continue
+        wt = WaitingTicket(ticket_id=r.id, service=r.service, step=r.step, priority=r.priority is not None,
+                           queued_at=r.queued_at, sort_key=r.sort_key)
         if r.status == SKIPPED:
             if r.service not in call_index:
                 call_index[r.service] = _call_index(office.code, day, r.service)
             if call_index[r.service] - (r.skip_call_index or 0) < office.queue.skip_return_after:
+                parked.append(wt)
                 continue
-        out.append(WaitingTicket(ticket_id=r.id, service=r.service, step=r.step, priority=r.priority is not None,
-                                 queued_at=r.queued_at, sort_key=r.sort_key))
-    return out
+        out.append(wt)
+    # Nobody else waits: a skipped number need not wait for others that will not come.
+    return out or parked
 
 
 def _recent_calls(office: Office, counter: Counter, day: str, n: int = 16) -> list[bool]:

@@ -65,7 +65,7 @@ def tokens(app):
     with db.connection_context():
         for role in roles.STAFF_ROLES:
             create_staff(f"u_{role}", role, PASSWORD, full_name=f"Petugas {role}", office="paser")
-            token, _ = login(f"u_{role}", PASSWORD)
+            token, _ = login(f"u_{role}", PASSWORD, now=MONDAY_0900)
             out[role] = {"Authorization": f"Bearer {token}"}
         for role in roles.DEVICE_ROLES:
             out[role] = {"Authorization": f"Bearer {create_device_token(role, f'{role}-1', office='paser')}"}
