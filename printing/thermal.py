@@ -160,8 +160,9 @@ class _Preview:
         text_w = len(op.text) * cw
         x = {"left": 0, "center": (self.paper.dots - text_w) // 2,
              "right": self.paper.dots - text_w}[op.align]
-        draw.text((x, ch * 0.1), op.text, font=self.font(op.bold, op.width),
-                  fill=255 if op.invert else 0)
+        # Baseline at 78 % of the cell leaves room for descenders and "_".
+        draw.text((x, ch * 0.78), op.text, font=self.font(op.bold, op.width),
+                  fill=255 if op.invert else 0, anchor="ls")
         if op.height != op.width:
             strip = strip.resize((self.paper.dots, self.cell_h * op.height), Image.NEAREST)
         return strip
