@@ -147,8 +147,11 @@ def _save(app: Application, expected_version: int | None) -> None:
 
 
 def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_code: str,
-                       answers: dict | None, applicant: dict | None) -> Application:
+                       answers: dict | None, applicant: dict | None, pickup_office: str | None = None) -> Application:
     """Open a berkas for a visit at its first step (started by this officer).
+
+    ``pickup_office`` is where the document will be handed over: this office (default)
+    or one of its ``pickup_offices`` (a UPTD/kecamatan, SOP 001 and 004).
 
     Raises ``NotFound`` (ticket/service), ``Unprocessable`` (answers, NIK, phone, ...),
     ``Conflict`` when the ticket is not being served.
@@ -174,12 +177,16 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
                             "The applicant is not eligible for this service.",
                             {"reasons": [i.as_dict() for i in checklist.ineligible]})
     first = workflow.first_step(service, checklist.facts)
+    if pickup_office and pickup_office != office.code and pickup_office not in office.pickup_offices:
+        raise Unprocessable("invalid_pickup_office", "Tempat pengambilan tidak dikenal untuk kantor ini.",
+                            "Unknown pickup office for this office.", {"allowed": [office.code, *office.pickup_offices]})
     now = ctx.now()
     stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in merged.items()}
     with db.atomic():
         app = Application.create(office=office.code, ticket=ticket, code=new_application_code(office),
                                  service=service.code, state=workflow.AT_STEP, answers=stored,
-                                 created_at=now, created_by=actor.name, **fields)
+                                 created_at=now, created_by=actor.name, pickup_office=pickup_office or office.code,
+                                 **fields)
         _open_step(office, service, app, first.code, now, started_by=actor.name)
         app.save()
         record(office.code, "application.created", {"application": app.id, "service": service.code,
@@ -293,13 +300,17 @@ def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome
     office = ctx.office(app.office)
     service = _service(office, app.service)
     data = dict(data or {})
+    try:
+        st = service.step(step)
+    except KeyError:
+        raise NotFound("unknown_step", f"Langkah '{step}' tidak ada di layanan {service.code}.",
+                       f"Step '{step}' is not part of {service.code}.") from None
+    require(actor, st.role, office=office.code)
     # A KK is archived after it was handed over (SOP 003 row 12): a step may follow the hand-over.
     if app.state not in (workflow.AT_STEP, workflow.HANDED_OVER) or app.step != step:
         raise Conflict("not_at_step", f"Berkas tidak sedang di langkah '{step}' (sekarang: {app.step}, {app.state}).",
                        f"The application is not at step '{step}' (now: {app.step}, {app.state}).",
                        {"step": app.step, "state": app.state})
-    st = service.step(step)
-    require(actor, st.role, office=office.code)
     if outcome not in ("done", "returned"):
         raise Unprocessable("invalid_outcome", "Hasil harus 'done' atau 'returned'.", "Outcome must be 'done' or 'returned'.")
     if outcome == "returned" and not note.strip():
@@ -339,10 +350,15 @@ def start_step(ctx: Context, actor: Actor, app_id: int, *, step: str) -> Applica
     app = get_application(app_id)
     office = ctx.office(app.office)
     service = _service(office, app.service)
-    if app.state != workflow.AT_STEP or app.step != step:
+    try:
+        role = service.step(step).role
+    except KeyError:
+        raise NotFound("unknown_step", f"Langkah '{step}' tidak ada di layanan {service.code}.",
+                       f"Step '{step}' is not part of {service.code}.") from None
+    require(actor, role, office=office.code)
+    if app.state not in (workflow.AT_STEP, workflow.HANDED_OVER) or app.step != step:
         raise Conflict("not_at_step", "Berkas tidak sedang di langkah ini.", "The application is not at this step.",
                        {"step": app.step})
-    require(actor, service.step(step).role, office=office.code)
     if app.step_started_at is not None and app.step_officer != actor.name:
         raise Conflict("already_taken", f"Berkas sudah diambil oleh {app.step_officer}.",
                        f"Already taken by {app.step_officer}.", {"officer": app.step_officer})
@@ -362,11 +378,11 @@ def handover(ctx: Context, actor: Actor, app_id: int, *, received_by: str, relat
              expected_version: int | None = None) -> Application:
     """Hand the finished document over (tanda terima) and close the berkas."""
     app = get_application(app_id)
+    office = ctx.office(app.pickup_office or app.office)
+    require(actor, roles.PETUGAS_DISTRIBUSI, roles.OPERATOR, office=office.code)
     if app.state != workflow.READY:
         raise Conflict("not_ready", "Dokumen belum siap diambil atau sudah diserahkan.",
                        "The document is not ready or was already handed over.", {"state": app.state})
-    office = ctx.office(app.pickup_office or app.office)
-    require(actor, roles.PETUGAS_DISTRIBUSI, roles.OPERATOR, office=office.code)
     home = ctx.office(app.office)
     service = _service(home, app.service)
     received_by = (received_by or "").strip()
@@ -463,6 +479,7 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
 def work_queue(ctx: Context, actor: Actor, *, office_code: str | None, step: str, service_code: str | None = None) -> list[dict]:
     """Berkas waiting at a step (back-office work queue), oldest first, with their age
     against the step's mutu baku (seconds)."""
+    require(actor, *roles.STAFF_ROLES)
     office = ctx.office(office_code or actor.office)
     steps = [(s, s.step(step)) for s in office.services if step in {x.code for x in s.steps}
              and (service_code is None or s.code == service_code)]

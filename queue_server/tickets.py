@@ -17,6 +17,7 @@ from typing import Any
 
 from peewee import IntegrityError, fn
 
+from .auth import require
 from .context import Actor, Context, is_open, iso_local
 from .db.models import AuditLog, CallLog, DayCounter, Ticket, db
 from .domain import roles
@@ -111,8 +112,8 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     ``layanan_tutup``: outside opening hours). The same ``idempotency_key`` returns the
     ticket issued first (``created=False``) instead of a second one.
     """
+    require(actor, *ISSUE_ROLES)
     office = ctx.office(office_code or actor.office)
-    from .auth import require
     require(actor, *ISSUE_ROLES, office=office.code)
     service = _service(office, service_code)
     if priority is not None and priority not in PRIORITY_CATEGORIES:
@@ -341,8 +342,8 @@ def _do_call(office: Office, counter: Counter, t: Ticket, actor: Actor, now: flo
 
 
 def _counter_ctx(ctx: Context, actor: Actor, office_code: str | None, counter_code: str) -> tuple[Office, Counter]:
+    require(actor, *COUNTER_ROLES)
     office = ctx.office(office_code or actor.office)
-    from .auth import require
     require(actor, *COUNTER_ROLES, office=office.code)
     return office, _counter(office, counter_code)
 

@@ -60,6 +60,8 @@ class ApplicationIn(StrictSchema):
     service = String(required=True, validate=Length(1, 32))
     answers = Dict(keys=String(validate=Length(1, 64)), load_default=dict)
     applicant = Nested(ApplicantIn, load_default=dict)
+    pickup_office = String(load_default=None, allow_none=True, validate=Length(1, 64),
+                           metadata={"description": "office code where the document is handed over (UPTD)"})
 
 
 class ApplicationPatchIn(StrictSchema):

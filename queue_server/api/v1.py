@@ -275,7 +275,8 @@ def _app_out(app, status=200):
 @bp.doc(tags=["applications"], summary="Open an application (berkas) for a visit")
 def application_create(ticket_id, body):
     app = apps.create_application(ctx(), actor(), ticket_id=ticket_id, service_code=body["service"],
-                                  answers=body["answers"], applicant=body["applicant"])
+                                  answers=body["answers"], applicant=body["applicant"],
+                                  pickup_office=body["pickup_office"])
     notify()
     return _app_out(app, 201)
 

@@ -17,6 +17,19 @@ from queue_server.domain import roles
 from server_kit import MONDAY_0900, OFFICES, PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hash(monkeypatch):
+    """scrypt costs ~70 ms a hash; tests make dozens. Production keeps werkzeug's default."""
+    import functools
+
+    from werkzeug.security import generate_password_hash
+
+    import queue_server.auth as auth
+
+    monkeypatch.setattr(auth, "generate_password_hash",
+                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+
+
 @pytest.fixture
 def offices_dir(tmp_path) -> Path:
     d = tmp_path / "offices"

@@ -1,0 +1,194 @@
+"""Applications (berkas) through the API: the KIA SOP end to end with the kartu
+kendali, an incomplete file returned, a verifier's return, IKD, hand-over at a UPTD."""
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from server_kit import issue
+
+from queue_server.db.models import KartuKendali, RegisterEntry, db
+
+CHILD = {"name": "Muhammad Al-Fatih Ramadhan", "nik": "6401011506190002", "birth_date": "2019-06-15",
+         "phone": "081234567890", "kecamatan_code": "64.01.01"}
+
+
+def jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 400), (200, 30, 30)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def serve_kia(client, tokens, clock, applicant=CHILD, **extra):
+    t = issue(client, tokens, answers={"birth_date": applicant["birth_date"], "reason": "baru"}).json
+    called = client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"]).json
+    assert called["number"] == t["number"]
+    clock.advance(60)
+    r = client.post(f"/api/v1/tickets/{t['id']}/applications",
+                    json={"service": "KIA", "answers": {"reason": "baru"}, "applicant": applicant, **extra},
+                    headers=tokens["operator"])
+    assert r.status_code == 201, r.json
+    return t, r.json
+
+
+def complete(client, tokens, role, app, step, **body):
+    body.setdefault("outcome", "done")
+    return client.post(f"/api/v1/applications/{app['id']}/steps/{step}/complete", json=body, headers=tokens[role])
+
+
+def test_kia_for_a_seven_year_old_through_every_sop_step(client, tokens, clock):
+    t, app = serve_kia(client, tokens, clock)
+    assert app["step"] == "penerimaan" and app["state"] == "at_step"
+    codes = [i["code"] for i in app["checklist"]["items"]]
+    assert "pas_foto" in codes
+    clock.advance(120)
+    r = client.post(f"/api/v1/applications/{app['id']}/verify",
+                    json={"present": codes, "siak_reference": "SIAK-2026-000123"}, headers=tokens["operator"])
+    assert r.status_code == 200 and r.json["step"] == "foto", r.json
+    put = client.put(f"/api/v1/applications/{app['id']}/photo", data=jpeg(),
+                     headers={**tokens["operator"], "Content-Type": "image/jpeg"})
+    assert put.status_code == 201 and put.json["width"] == 300
+    clock.advance(200)
+    assert complete(client, tokens, "operator", app, "foto").json["step"] == "verifikasi"
+    client.post("/api/v1/counters/1/finish", json={}, headers=tokens["operator"])
+    # back office: the verifier sees the file in the work queue with its age against the mutu baku
+    clock.advance(600)
+    work = client.get("/api/v1/work/verifikasi", headers=tokens["verifikator"]).json["items"]
+    assert [w["code"] for w in work] == [app["code"]]
+    assert work[0]["late"] is True and work[0]["mutu_baku_seconds"] == 300
+    assert client.post(f"/api/v1/applications/{app['id']}/steps/verifikasi/start",
+                       headers=tokens["verifikator"]).status_code == 200
+    clock.advance(240)
+    assert complete(client, tokens, "verifikator", app, "verifikasi").json["step"] == "tte"
+    assert complete(client, tokens, "operator", app, "tte").status_code == 403  # not the TTE official
+    clock.advance(100)
+    assert complete(client, tokens, "pejabat_tte", app, "tte").json["step"] == "cetak"
+    assert complete(client, tokens, "petugas_cetak", app, "cetak").status_code == 422  # serial required
+    assert complete(client, tokens, "petugas_cetak", app, "cetak", card_serial="KIA-000777").json["step"] == "register"
+    r = complete(client, tokens, "petugas_cetak", app, "register")
+    assert r.json["state"] == "ready_for_pickup" and r.json["step"] == "penyerahan"
+    status = client.get(f"/api/v1/status/{app['code']}").json
+    assert status["text"] == "siap diambil di loket 5"
+    assert "Muhammad" not in str(status)
+    found = client.get(f"/api/v1/pickups/{app['code'].lower()}", headers=tokens["petugas_distribusi"])
+    assert found.status_code == 200
+    bad = client.post(f"/api/v1/applications/{app['id']}/handover",
+                      json={"received_by": "Siti Aminah", "relation": "ibu", "identity_checked": False},
+                      headers=tokens["petugas_distribusi"])
+    assert bad.status_code == 422
+    done = client.post(f"/api/v1/applications/{app['id']}/handover",
+                       json={"received_by": "Siti Aminah", "relation": "ibu", "identity_checked": True},
+                       headers=tokens["petugas_distribusi"])
+    assert done.status_code == 200 and done.json["state"] == "handed_over"
+    kk = done.json["kartu_kendali"]
+    assert [k["step"] for k in kk] == ["penerimaan", "foto", "verifikasi", "tte", "cetak", "register", "penyerahan"]
+    assert all(k["ended_at"] and k["officer"] for k in kk)
+    assert kk[2]["late"] is True  # waited 10 minutes at verification (mutu baku 5)
+    assert [k["mutu_baku_seconds"] for k in kk][:4] == [180, 300, 300, 180]
+    with db.connection_context():
+        assert RegisterEntry.select().count() == 1 and RegisterEntry.get().number == 1
+        assert KartuKendali.select().where(KartuKendali.ended_at.is_null()).count() == 0
+    assert client.get(f"/api/v1/status/{app['code']}").json["state"] == "handed_over"
+
+
+def test_incomplete_file_is_returned_with_what_is_missing(client, tokens, clock):
+    t, app = serve_kia(client, tokens, clock)
+    r = client.post(f"/api/v1/applications/{app['id']}/verify", json={"present": ["akta_kelahiran"]},
+                    headers=tokens["operator"])
+    assert r.status_code == 200
+    assert r.json["state"] == "returned"
+    missing = {m["code"] for m in r.json["missing"]}
+    assert {"kk_orang_tua", "pas_foto"} <= missing and "akta_kelahiran" not in missing
+    assert r.json["kartu_kendali"][0]["outcome"] == "returned"
+    again = client.post(f"/api/v1/applications/{app['id']}/verify", json={"present": []}, headers=tokens["operator"])
+    assert again.status_code == 409
+
+
+def test_verifier_returns_a_file_to_the_operator(client, tokens, clock):
+    child = {**CHILD, "birth_date": "2023-01-10", "nik": ""}
+    t, app = serve_kia(client, tokens, clock, child)
+    codes = [i["code"] for i in app["checklist"]["items"]]
+    assert "pas_foto" not in codes  # under five: no photo (variant 1)
+    r = client.post(f"/api/v1/applications/{app['id']}/verify", json={"present": codes}, headers=tokens["operator"])
+    assert r.json["step"] == "verifikasi"  # no photo step for variant 1
+    assert complete(client, tokens, "verifikator", app, "verifikasi", outcome="returned").status_code == 422
+    r = complete(client, tokens, "verifikator", app, "verifikasi", outcome="returned", note="Nama ibu tidak sesuai KK")
+    assert r.json["step"] == "penerimaan" and r.json["state"] == "at_step"
+    stale = complete(client, tokens, "verifikator", app, "verifikasi")
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "not_at_step"
+
+
+def test_one_visit_carries_several_applications_and_ikd_outcome(client, tokens, clock):
+    t = issue(client, tokens, "KK", answers={"reason": "kelahiran"}).json
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    kk = client.post(f"/api/v1/tickets/{t['id']}/applications", json={"service": "KK", "applicant": {"name": "Budi"}},
+                     headers=tokens["operator"])
+    assert kk.status_code == 201 and kk.json["answers"]["reason"] == "kelahiran"
+    kia = client.post(f"/api/v1/tickets/{t['id']}/applications",
+                      json={"service": "KIA", "answers": {"reason": "baru"}, "applicant": CHILD},
+                      headers=tokens["operator"])
+    ikd = client.post(f"/api/v1/tickets/{t['id']}/applications",
+                      json={"service": "IKD", "answers": {"ktp_el_recorded": True, "age17_or_married": True,
+                                                          "has_device_and_email": True},
+                            "applicant": {"name": "Budi", "nik": "6401011708850003"}}, headers=tokens["operator"])
+    assert kia.status_code == 201 and ikd.status_code == 201
+    visit = client.get(f"/api/v1/tickets/{t['id']}", headers=tokens["operator"]).json
+    assert [a["service"] for a in visit["applications"]] == ["KK", "KIA", "IKD"]
+    ikd_app = ikd.json
+    step = ikd_app["step"]
+    r = complete(client, tokens, "operator", ikd_app, step)
+    assert r.status_code == 200
+    last = r.json["step"]
+    bad = complete(client, tokens, "operator", r.json, last, ikd_activated=False)
+    assert bad.status_code == 422
+    r = complete(client, tokens, "operator", r.json, last, ikd_activated=False, reason="HP tidak mendukung")
+    assert r.status_code == 200
+    assert r.json["outcome_note"] == "IKD tidak teraktivasi: HP tidak mendukung"
+
+
+def test_invalid_nik_and_phone_are_refused(client, tokens, clock):
+    t = issue(client, tokens).json
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    r = client.post(f"/api/v1/tickets/{t['id']}/applications",
+                    json={"service": "KIA", "answers": {"reason": "baru"},
+                          "applicant": {**CHILD, "nik": "3201013202150001"}}, headers=tokens["operator"])
+    assert r.status_code == 422 and r.json["error"]["code"] == "invalid_nik"
+    assert r.json["error"]["details"]["errors"]
+    r = client.post(f"/api/v1/tickets/{t['id']}/applications",
+                    json={"service": "KIA", "answers": {"reason": "baru"}, "applicant": {**CHILD, "phone": "call me"}},
+                    headers=tokens["operator"])
+    assert r.status_code == 422 and r.json["error"]["code"] == "invalid_phone"
+
+
+def test_handover_at_the_uptd_office(client, tokens, clock):
+    t, app = serve_kia(client, tokens, clock, pickup_office="paser-tanah-grogot")
+    codes = [i["code"] for i in app["checklist"]["items"]]
+    client.post(f"/api/v1/applications/{app['id']}/verify", json={"present": codes}, headers=tokens["operator"])
+    assert complete(client, tokens, "operator", app, "foto").status_code == 200
+    for role, step, extra in [("verifikator", "verifikasi", {}), ("pejabat_tte", "tte", {}),
+                              ("petugas_cetak", "cetak", {"card_serial": "S-1"}), ("petugas_cetak", "register", {})]:
+        assert complete(client, tokens, role, app, step, **extra).status_code == 200
+    unc = client.get("/api/v1/uncollected", headers=tokens["petugas_distribusi"]).json
+    assert unc["items"][0]["phone"] == "081234567890"
+    assert unc["by_kecamatan"][0]["kecamatan_code"] == "64.01.01"
+    assert client.get("/api/v1/uncollected", headers=tokens["display"]).status_code == 403
+    status = client.get(f"/api/v1/status/{app['code']}").json
+    assert "Tanah Grogot" in status["text"]
+    # the Dinas's distribution officer may not hand over what waits at the UPTD; the UPTD's may
+    r = client.post(f"/api/v1/applications/{app['id']}/handover",
+                    json={"received_by": "Siti", "identity_checked": True}, headers=tokens["petugas_distribusi"])
+    assert r.status_code == 403
+    from queue_server.auth import create_staff, login
+    from server_kit import MONDAY_0900, PASSWORD
+    with db.connection_context():
+        create_staff("uptd_dist", "petugas_distribusi", PASSWORD, office="paser-tanah-grogot")
+        token, _ = login("uptd_dist", PASSWORD, now=MONDAY_0900)
+    uptd = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/uncollected?office=paser-tanah-grogot", headers=uptd).json["items"][0]["code"] == app["code"]
+    r = client.post(f"/api/v1/applications/{app['id']}/handover",
+                    json={"received_by": "Siti", "identity_checked": True}, headers=uptd)
+    assert r.status_code == 200 and r.json["state"] == "handed_over"
+    bad = client.post(f"/api/v1/tickets/{t['id']}/applications",
+                      json={"service": "KIA", "answers": {"reason": "baru"}, "applicant": CHILD,
+                            "pickup_office": "nowhere"}, headers=tokens["operator"])
+    assert bad.status_code == 422
