@@ -7,7 +7,7 @@ Schemes (query options in brackets apply to all):
 ``usb://VID:PID``                              USB printer, hex ids, e.g. ``usb://04b8:0202``
                                                (``?in_ep=0x82&out_ep=0x01``)
 ``serial:///dev/ttyUSB0?baudrate=19200``       serial printer (default 9600 baud)
-``file:///dev/usb/lp0`` or a plain path        device file (Linux usblp)
+``file:///dev/usb/lp0`` or a plain path        device file (Linux usblp), opened per job ("wb")
 ``cups://QUEUE``                               a raw CUPS queue (pycups, or the ``lp`` command)
 ``preview://DIR``                              PNG per job in DIR (relative or ``preview:///abs``)
 ``dummy://``                                   python-escpos Dummy, keeps the bytes (tests)
