@@ -1,0 +1,157 @@
+"""The station controller against a real ``loket serve``: the whole KIA flow for a
+7-year-old (photo = scikit-image astronaut) from the counter through verification,
+TTE, printing, register and hand-over; an incomplete file returned with a slip; two
+officers acting at once."""
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from counter_display.photo import ArrayCamera, PhotoPolicy
+from counter_display.station import StationClient, StationController
+from printing.uri import open_printer
+
+from station_kit import CARD_DATA, CHILD, KIA_7Y, PASSWORD
+
+
+def station(server, role, **kw):
+    ctl = StationController(StationClient(server.url, timeout=10), **kw)
+    assert ctl.login(server.username(role), PASSWORD), ctl.login_message
+    return ctl
+
+
+def test_kia_for_a_7_year_old_from_counter_to_handover(live_server, astronaut_bgr, tmp_path):
+    ticket = live_server.issue("KIA")
+    receipts = open_printer("dummy://")
+    op = station(live_server, "operator", counter="2", printer=receipts,
+                 camera=ArrayCamera([astronaut_bgr]), photo_policy=PhotoPolicy(ratio="4x6"))
+    assert op.mode == "loket" and op.modes == ("loket",)
+    assert any(s["service"] == "KIA" and s["waiting"] >= 1 for s in op.waiting_for_counter())
+
+    assert op.call_number(ticket["number"])["number"] == ticket["number"]
+    assert op.ticket["number"] == ticket["number"] and op.ticket["status"] == "called"
+
+    # Live NIK validation: a real error blocks, the child's NIK is valid.
+    assert op.check_nik("3201013202150001")["valid"] is False
+    assert op.nik_check["errors"]
+    good = op.check_nik(CHILD["nik"])
+    assert good["valid"] and good["sex"] == "L" and good["birth_date"] == "2019-06-01"
+
+    app = op.add_application("KIA", KIA_7Y, CHILD)
+    assert app["step"] == "penerimaan" and op.application["id"] == app["id"]
+    codes = [i["code"] for i in op.checklist()]
+    assert codes == ["akta_kelahiran", "kk_orang_tua", "pas_foto"]
+    for code in codes:
+        op.set_present(code, True)
+    op.siak_reference = "SIAK-6401-000123"
+    assert op.submit_verification() == "forwarded"
+    assert op.needs_photo() and receipts.jobs == []  # still at the counter: no slip yet
+
+    result = op.capture_photo()
+    assert result.ok, result.codes
+    w, h = result.crop.shape[1], result.crop.shape[0]
+    assert abs(w / h - 4 / 6) < 0.01
+    after_photo = op.accept_photo()
+    assert after_photo["step"] == "verifikasi" and after_photo["has_photo"]
+    assert len(receipts.jobs) == 1 and app["code"].encode() in receipts.jobs[0]  # pickup slip
+    assert op.finish()["number"] == ticket["number"]
+    assert op.ticket is None
+
+    for role, step in (("verifikator", "verifikasi"), ("pejabat_tte", "tte")):
+        back = station(live_server, role)
+        assert back.mode == step
+        item = next(i for i in back.work_items if i["id"] == app["id"])
+        assert item["mutu_baku_seconds"] > 0 and item["late"] is False
+        assert back.take(app["id"])["code"] == app["code"]
+        assert back.approve("Sesuai") is not None
+        assert all(i["id"] != app["id"] for i in back.work_items)
+
+    spool = tmp_path / "spool"
+    printer = station(live_server, "petugas_cetak", card_output=f"spool://{spool}")
+    assert printer.modes == ("cetak", "register")
+    assert printer.take(app["id"])
+    where = printer.print_card(CARD_DATA, "KIA-BLK-0001")
+    assert where and where.endswith(".pdf"), printer.notice
+    pdf = PdfReader(io.BytesIO((spool / f"KIA-{app['code']}.pdf").read_bytes()))
+    assert len(pdf.pages) == 2
+    text = pdf.pages[0].extract_text()
+    assert "RIZKY PRATAMA" in text and CHILD["nik"] in text
+    xobjects = pdf.pages[0]["/Resources"]["/XObject"]
+    assert any(xobjects[k]["/Subtype"] == "/Image" for k in xobjects)  # the photo (variant 2)
+    printer.open_mode("register")
+    assert any(i["id"] == app["id"] for i in printer.work_items)
+    assert printer.take(app["id"]) and printer.register() is not None
+
+    dist = station(live_server, "petugas_distribusi", printer=receipts)
+    assert any(i["code"] == app["code"] for i in dist.uncollected["items"])
+    assert dist.find_pickup(app["code"].lower())["state"] == "ready_for_pickup"
+    done = dist.hand_over("Siti Aminah", "Ibu kandung", True)
+    assert done["state"] == "handed_over"
+    assert len(receipts.jobs) == 2 and b"Siti Aminah" in receipts.jobs[1]
+    assert all(i["code"] != app["code"] for i in dist.uncollected["items"])
+
+    final = live_server.get(f"/applications/{app['id']}", "petugas_distribusi")
+    assert final["state"] == "handed_over" and final["card_serial"] == "KIA-BLK-0001"
+    assert final["siak_reference"] == "SIAK-6401-000123" and final["has_photo"]
+    steps = [k["step"] for k in final["kartu_kendali"]]
+    assert steps == ["penerimaan", "foto", "verifikasi", "tte", "cetak", "register", "penyerahan"]
+    officers = {k["step"]: k["officer"] for k in final["kartu_kendali"]}
+    assert officers["tte"] == "st_pejabat_tte" and officers["penyerahan"] == "st_petugas_distribusi"
+
+
+def test_incomplete_file_is_returned_with_a_rejection_slip(live_server, tmp_path):
+    ticket = live_server.issue("KIA")
+    previews = tmp_path / "slips"
+    op = station(live_server, "operator", counter="3", printer=f"preview://{previews}")
+    op.call_number(ticket["number"])
+    op.add_application("KIA", KIA_7Y, CHILD)
+    op.set_present("akta_kelahiran", True)
+    assert op.submit_verification() == "returned"
+    assert op.notice.kind == "warning" and "dikembalikan" in op.notice.text
+    assert {m["code"] for m in op.application["missing"]} == {"kk_orang_tua", "pas_foto"}
+    pngs = list(previews.glob("*.png"))
+    assert len(pngs) == 1 and op.last_print.path == pngs[0]
+    final = live_server.get(f"/applications/{op.application['id']}")
+    assert final["state"] == "returned" and final["documents_present"] == ["akta_kelahiran"]
+    op.finish()
+
+
+def test_second_officer_acting_first_is_a_clear_message_and_a_reload(live_server):
+    t1 = live_server.issue("KIA")
+    t2 = live_server.issue("KIA")
+    a = station(live_server, "operator", counter="1")
+    b = station(live_server, "operator", counter="1")
+    assert a.call_number(t1["number"])
+    b.refresh_queue()
+    assert b.current_number == t1["number"]
+    assert b.call_number(t2["number"])  # B moves the counter on
+    assert a.finish() is None  # A still shows t1: the server refuses
+    assert a.notice.kind == "warning" and a.notice.code == "ticket_changed"
+    assert "petugas lain" in a.notice.text
+    assert a.ticket is None and a.current_number == t2["number"]  # view reloaded
+    counters = {c["code"]: c for c in live_server.get("/queue")["counters"]}
+    assert counters["1"]["current"]["number"] == t2["number"]  # one action won, state consistent
+    b.finish()
+
+
+def test_two_verifikators_on_one_file(live_server):
+    ticket = live_server.issue("KIA", {"birth_date": "2023-01-10", "reason": "baru"})  # variant 1: no photo
+    op = station(live_server, "operator", counter="2", printer=open_printer("dummy://"))
+    op.call_number(ticket["number"])
+    app = op.add_application("KIA", {"birth_date": "2023-01-10", "reason": "baru"},
+                             {"name": "Ayu Lestari", "birth_date": "2023-01-10"})
+    for item in op.checklist():
+        op.set_present(item["code"], True)
+    assert op.submit_verification() == "forwarded"
+    assert op.application["step"] == "verifikasi"
+    assert op.printer.jobs  # pickup slip: the berkas left the counter
+    op.finish()
+    v1 = station(live_server, "verifikator")
+    v2 = station(live_server, "verifikator")
+    assert v1.take(app["id"]) and v2.take(app["id"])  # same account on two PCs
+    assert v1.approve() is not None
+    assert v2.approve() is None
+    assert v2.notice.code in ("application_changed", "not_at_step")
+    assert v2.application is None and all(i["id"] != app["id"] for i in v2.work_items)
+    assert live_server.get(f"/applications/{app['id']}")["step"] == "tte"

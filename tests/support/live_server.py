@@ -1,0 +1,163 @@
+"""A real ``loket serve`` process on 127.0.0.1 for tests and benchmarks.
+
+``LiveServer(data_dir)`` runs ``loket init`` (admin password known), creates staff and
+device tokens through the CLI, starts the server on a free loopback port and waits for
+``/api/v1/health``. ``kill()`` sends SIGKILL (a crash), ``restart()`` starts it again on
+the same port and data. Everything stops by itself in ``stop()``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ADMIN_PASSWORD = "admin-pass-123"
+STAFF_PASSWORD = "petugas-123"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def loket(*args: str, data_dir: Path, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run ``loket ARGS --data-dir DATA_DIR`` with this interpreter."""
+    cmd = [sys.executable, "-m", "loket.cli", *args, "--data-dir", str(data_dir)]
+    return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=timeout)
+
+
+class LiveServer:
+    """A loket server process; ``url`` is ``http://127.0.0.1:PORT``."""
+
+    def __init__(self, data_dir: Path, *, threads: int = 64, workers: int = 1, extra_args: tuple[str, ...] = ()):
+        self.data_dir = Path(data_dir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.threads = threads
+        self.workers = workers
+        self.extra_args = extra_args
+        self.proc: subprocess.Popen | None = None
+        self.tokens: dict[str, str] = {}
+        self.log = self.data_dir / "server.log"
+
+    def setup(self, staff_roles=("operator", "verifikator", "pejabat_tte", "petugas_cetak", "petugas_distribusi",
+                                 "kepala")) -> "LiveServer":
+        loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=self.data_dir)
+        for role in staff_roles:
+            loket("staff", "add", f"u_{role}", "--role", role, "--password", STAFF_PASSWORD, data_dir=self.data_dir)
+        for role in ("kiosk", "display"):
+            out = loket("token", "create", "--role", role, "--name", f"{role}-1", data_dir=self.data_dir)
+            self.tokens[role] = out.stdout.strip().splitlines()[-1]
+        return self
+
+    def start(self, timeout: float = 30) -> "LiveServer":
+        cmd = [sys.executable, "-m", "loket.cli", "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1",
+               "--port", str(self.port), "--threads", str(self.threads), "--workers", str(self.workers),
+               "--ignore-hours", *self.extra_args]
+        self._logf = open(self.log, "ab")
+        self.proc = subprocess.Popen(cmd, stdout=self._logf, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                time.sleep(0.1)
+        raise RuntimeError("server did not become healthy")
+
+    def login(self, username: str, password: str = STAFF_PASSWORD) -> str:
+        status, body = self.request("POST", "/api/v1/auth/login", {"username": username, "password": password})
+        assert status == 200, body
+        return body["token"]
+
+    def request(self, method: str, path: str, body=None, token: str | None = None, timeout: float = 10,
+                headers: dict | None = None):
+        """One JSON request; returns (status, parsed body or None)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", f"Bearer {token}")
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                raw = r.read()
+                return r.status, (json.loads(raw) if raw else None)
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            return e.code, (json.loads(raw) if raw else None)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group (a crash: no clean shutdown)."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def restart(self) -> "LiveServer":
+        self.kill()
+        return self.start()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if getattr(self, "_logf", None):
+            self._logf.close()
+
+
+def read_sse(url: str, token: str, *, last_id: int | None = None, until: int = 1, timeout: float = 10,
+             types: set[str] | None = None, on_open=None) -> list[dict]:
+    """Open an SSE stream and collect ``until`` events (heartbeats excluded unless asked
+    for in ``types``); returns the parsed ``data`` dicts with their ``id``."""
+    import http.client
+    from urllib.parse import urlparse
+
+    u = urlparse(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+    headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+    if last_id is not None:
+        headers["Last-Event-ID"] = str(last_id)
+    conn.request("GET", u.path + ("?" + u.query if u.query else ""), headers=headers)
+    resp = conn.getresponse()
+    assert resp.status == 200, resp.read()
+    if on_open:
+        on_open()
+    out: list[dict] = []
+    event: dict = {}
+    deadline = time.time() + timeout
+    try:
+        while len(out) < until and time.time() < deadline:
+            line = resp.fp.readline()
+            if not line:
+                break
+            line = line.decode().rstrip("\n")
+            if not line:
+                if "data" in event and (types is None and event.get("event") != "heartbeat" or
+                                        types is not None and event.get("event") in types):
+                    d = json.loads(event["data"])
+                    d["_event"] = event.get("event")
+                    out.append(d)
+                event = {}
+                continue
+            if line.startswith(":"):
+                continue
+            key, _, value = line.partition(": ")
+            event[key] = value
+    finally:
+        conn.close()
+    return out
