@@ -1,0 +1,112 @@
+"""User-facing texts of the kiosk in Bahasa Indonesia (default) and English.
+
+Everything the kiosk says itself (buttons, titles, fault messages) lives here; texts
+that come from the office file (service names, questions, checklists) come from the
+server already in the requested language.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date, get_month_names
+
+from printing.text import format_duration
+
+__all__ = ["TEXTS", "t", "month_name", "long_date", "duration", "LANGS"]
+
+LANGS = ("id", "en")
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "welcome_title": ("Selamat datang", "Welcome"),
+    "welcome_sub": ("Ambil nomor antrean di sini. Semua layanan GRATIS.",
+                    "Take a queue number here. All services are FREE."),
+    "take_number": ("Ambil Nomor Antrean", "Take a Queue Number"),
+    "check_status": ("Cek Status Berkas", "Check My Application"),
+    "survey": ("Survei Kepuasan", "Satisfaction Survey"),
+    "lang_switch": ("English", "Bahasa Indonesia"),
+    "choose_service": ("Pilih layanan", "Choose a service"),
+    "choose_service_sub": ("Sentuh layanan yang Anda perlukan.", "Touch the service you need."),
+    "closed": ("Tutup", "Closed"),
+    "quota_used_up": ("Kuota hari ini habis", "Today's quota is used up"),
+    "unavailable": ("Tidak tersedia", "Unavailable"),
+    "back": ("Kembali", "Back"),
+    "next": ("Lanjut", "Next"),
+    "home": ("Beranda", "Home"),
+    "yes": ("Ya", "Yes"),
+    "no": ("Tidak", "No"),
+    "question_of": ("Pertanyaan {i} dari {n}", "Question {i} of {n}"),
+    "year": ("Tahun", "Year"),
+    "month": ("Bulan", "Month"),
+    "day": ("Tanggal", "Day"),
+    "age_years": ("Umur {n} tahun", "Age {n} years"),
+    "not_eligible_title": ("Maaf, belum bisa dilayani", "Sorry, we cannot serve this yet"),
+    "not_eligible_sub": ("Anda tidak mendapat nomor antrean untuk layanan ini.",
+                         "No queue number is issued for this service."),
+    "priority_title": ("Layanan prioritas", "Priority service"),
+    "priority_question": ("Apakah Anda lansia (60+), penyandang disabilitas, ibu hamil, atau membawa bayi/anak kecil?",
+                          "Are you elderly (60+), a person with a disability, pregnant, or with a baby/small child?"),
+    "priority_note": ("Petugas akan memastikannya di loket.", "The officer will confirm this at the counter."),
+    "prio_lansia": ("Lansia (60+)", "Elderly (60+)"),
+    "prio_disabilitas": ("Penyandang disabilitas", "Person with a disability"),
+    "prio_ibu_hamil": ("Ibu hamil", "Pregnant"),
+    "prio_ibu_anak": ("Membawa bayi / anak kecil", "With a baby / small child"),
+    "prio_none": ("Tidak, antrean biasa", "No, regular queue"),
+    "checklist_title": ("Siapkan persyaratan berikut", "Please have these documents ready"),
+    "photo_needed": ("Anak berumur {n} tahun: PERLU pas foto.", "Child aged {n}: a photo IS needed."),
+    "photo_not_needed": ("Anak berumur {n} tahun: TIDAK perlu pas foto.", "Child aged {n}: NO photo needed."),
+    "print_ticket": ("Cetak Nomor Antrean", "Print My Number"),
+    "issuing": ("Nomor antrean sedang dibuat…", "Creating your queue number…"),
+    "printing": ("Mencetak tiket…", "Printing your ticket…"),
+    "retrying": ("Server belum menjawab. Mencoba lagi otomatis ({n})…",
+                 "The server has not answered. Retrying automatically ({n})…"),
+    "issue_failed": ("Maaf, nomor antrean belum dapat dibuat. Silakan minta bantuan petugas.",
+                     "Sorry, the queue number could not be created. Please ask an officer for help."),
+    "server_down": ("Server antrean tidak dapat dihubungi. Mencoba lagi otomatis…",
+                    "The queue server cannot be reached. Retrying automatically…"),
+    "your_number": ("Nomor antrean Anda", "Your queue number"),
+    "people_ahead": ("Antrean sebelum Anda: {n}", "People ahead of you: {n}"),
+    "estimated_wait": ("Perkiraan waktu tunggu: ± {t}", "Estimated wait: about {t}"),
+    "take_ticket": ("Silakan ambil tiket Anda dan tunggu panggilan.", "Please take your ticket and wait to be called."),
+    "printer_fault": ("Tiket tidak dapat dicetak. Silakan catat nomor Anda / minta bantuan petugas.",
+                      "The ticket could not be printed. Please note your number / ask an officer for help."),
+    "priority_badge": ("Prioritas", "Priority"),
+    "done": ("Selesai", "Done"),
+    "status_title": ("Cek status berkas", "Check an application"),
+    "status_sub": ("Ketik atau pindai kode pada tiket atau slip pengambilan.",
+                   "Type or scan the code on your ticket or pickup slip."),
+    "status_check": ("Cek", "Check"),
+    "status_clear": ("Hapus", "Clear"),
+    "status_number": ("Nomor {number}", "Number {number}"),
+    "status_code_empty": ("Masukkan kode terlebih dahulu.", "Enter a code first."),
+    "ikm_title": ("Survei Kepuasan Masyarakat", "Public Satisfaction Survey"),
+    "ikm_sub": ("Tanpa nama. Jawaban Anda membantu kami memperbaiki layanan.",
+                "Anonymous. Your answers help us improve the service."),
+    "ikm_of": ("Pertanyaan {i} dari {n}", "Question {i} of {n}"),
+    "ikm_thanks": ("Terima kasih atas penilaian Anda!", "Thank you for your feedback!"),
+    "ikm_failed": ("Survei belum terkirim. Silakan coba lagi nanti.", "The survey was not sent. Please try again later."),
+    "ikm_offer": ("Isi survei kepuasan", "Take the satisfaction survey"),
+    "loading": ("Memuat…", "Loading…"),
+    "free": ("Semua layanan GRATIS", "All services are FREE"),
+}
+
+
+def t(key: str, lang: str = "id", **kw) -> str:
+    """The text ``key`` in ``lang`` ("id"/"en") with ``str.format`` arguments.
+    Raises KeyError for an unknown key."""
+    text = TEXTS[key][1 if lang == "en" else 0]
+    return text.format(**kw) if kw else text
+
+
+def month_name(month: int, lang: str = "id") -> str:
+    """Full month name (1..12) in ``lang`` from Babel's CLDR data, e.g. 8 → "Agustus"."""
+    return get_month_names("wide", locale="en" if lang == "en" else "id")[month]
+
+
+def long_date(value: date, lang: str = "id") -> str:
+    """``date(2019, 8, 17)`` → "17 Agustus 2019" (en: "17 August 2019")."""
+    return format_date(value, "d MMMM y", locale="en" if lang == "en" else "id")
+
+
+def duration(seconds: float, lang: str = "id") -> str:
+    """Seconds as "12 menit" / "1 jam 5 menit" (rounded up to minutes; printing.text)."""
+    return format_duration(seconds, lang)
