@@ -52,3 +52,16 @@ def test_card_sample(tmp_path):
     result = CliRunner().invoke(card_group, ["sample", "--out", str(batch), "--batch", "3"])
     assert result.exit_code == 0, result.output
     assert len(PdfReader(io.BytesIO(batch.read_bytes())).pages) == 2
+
+
+def test_printing_imports_no_server_or_gui_code():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys, printing.uri, printing.card, printing.reports, printing.xlsx, printing.cli\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'kivy', 'queue_server', 'peewee'))\n"
+            "print(bad)\nsys.exit(1 if bad else 0)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
