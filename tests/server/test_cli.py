@@ -1,0 +1,86 @@
+"""The ``loket`` server commands as a person runs them: init (twice), staff, tokens,
+config check, backup while the server writes, and a restore from that backup."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+from live_server import ADMIN_PASSWORD, LiveServer, loket
+from server_kit import KIA_7Y
+
+
+def test_init_is_safe_to_run_twice(tmp_path):
+    d = tmp_path / "data"
+    first = loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=d)
+    assert "Akun admin dibuat" in first.stdout
+    assert (d / "offices" / "default.toml").exists() and (d / "loket.sqlite3").exists()
+    (d / "offices" / "default.toml").write_text(
+        (d / "offices" / "default.toml").read_text(encoding="utf-8").replace("Kabupaten Paser", "Kabupaten Paser ", 1),
+        encoding="utf-8")
+    edited = (d / "offices" / "default.toml").read_text(encoding="utf-8")
+    second = loket("init", data_dir=d)
+    assert "sudah ada" in second.stdout
+    assert (d / "offices" / "default.toml").read_text(encoding="utf-8") == edited  # never overwritten
+
+
+def test_staff_and_token_commands(tmp_path):
+    d = tmp_path / "data"
+    loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=d)
+    out = loket("staff", "add", "siti", "--role", "verifikator", "--password", "kata-sandi-1", data_dir=d)
+    assert "siti" in out.stdout
+    dup = loket("staff", "add", "siti", "--role", "operator", "--password", "kata-sandi-1", data_dir=d, check=False)
+    assert dup.returncode != 0 and "sudah dipakai" in dup.stderr
+    weak = loket("staff", "add", "budi", "--role", "operator", "--password", "123", data_dir=d, check=False)
+    assert weak.returncode != 0 and "minimal" in weak.stderr
+    tok = loket("token", "create", "--role", "kiosk", "--name", "kios-1", data_dir=d)
+    token = tok.stdout.strip().splitlines()[-1]
+    assert len(token) >= 40 and " " not in token
+    with sqlite3.connect(d / "loket.sqlite3") as con:
+        stored = [r[0] for r in con.execute("select token_hash from token")]
+        audit = [r[0] for r in con.execute("select action from audit_log")]
+    assert token not in stored  # only its hash is kept
+    assert "staff.create" in audit and "device.create" in audit
+
+
+def test_check_config_reports_a_broken_office_file(tmp_path):
+    d = tmp_path / "data"
+    loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=d)
+    ok = loket("check-config", data_dir=d)
+    assert "KIA" in ok.stdout and "WITA" in ok.stdout
+    f = d / "offices" / "default.toml"
+    f.write_text(f.read_text(encoding="utf-8").replace('role = "verifikator"', 'role = "kasir"', 1), encoding="utf-8")
+    bad = loket("check-config", data_dir=d, check=False)
+    assert bad.returncode != 0
+    assert "default.toml" in bad.stderr and "kasir" in bad.stderr and "role" in bad.stderr
+
+
+def test_backup_while_serving_and_restore(tmp_path):
+    server = LiveServer(tmp_path / "office").setup(staff_roles=())
+    server.start()
+    try:
+        for _ in range(20):
+            server.request("POST", "/api/v1/tickets", {"service": "KIA", "answers": KIA_7Y}, token=server.tokens["kiosk"])
+        out = loket("backup", "--out", str(tmp_path / "b.sqlite3"), data_dir=server.data_dir)
+        backup = tmp_path / "b.sqlite3"
+        assert out.stdout.strip().endswith("b.sqlite3") and backup.exists()
+        with sqlite3.connect(backup) as con:
+            assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+            assert con.execute("select count(*) from ticket").fetchone()[0] == 20
+    finally:
+        server.stop()
+    # restore (README "Backup and restore"): init a new data dir, put the backup in place, start
+    restored = tmp_path / "restored"
+    loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=restored)
+    (restored / "loket.sqlite3").unlink()
+    for suffix in ("-wal", "-shm"):
+        (restored / f"loket.sqlite3{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(backup, restored / "loket.sqlite3")
+    again = LiveServer(restored)
+    again.tokens = server.tokens
+    again.start()
+    try:
+        status, body = again.request("POST", "/api/v1/tickets", {"service": "KIA", "answers": KIA_7Y},
+                                     token=server.tokens["kiosk"])
+        assert status == 201 and body["number"] == "A021"
+    finally:
+        again.stop()
