@@ -86,3 +86,23 @@ def test_preview_start_twice_and_bad_arguments(chelsea):
         LivePreview(ArrayCamera([chelsea]), fps=0)
     with pytest.raises(ValueError):
         LivePreview(ArrayCamera([chelsea]), analyse_every=0)
+
+
+def test_preview_over_a_recorded_video(tmp_path, astronaut):
+    """End to end: an MJPG/AVI recording of a child at the counter, replayed by FileCamera."""
+    import cv2
+
+    from counter_display.photo import FileCamera
+
+    path = tmp_path / "counter.avi"
+    frame = cv2.copyMakeBorder(cv2.resize(astronaut, (448, 448), interpolation=cv2.INTER_AREA),
+                               32, 0, 96, 96, cv2.BORDER_REPLICATE)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15.0, (640, 480))
+    for _ in range(3):
+        writer.write(frame)
+    writer.release()
+    with LivePreview(FileCamera(path), PhotoPolicy(ratio="4x6"), fps=60) as preview:
+        item = preview.wait_for_frame(after_index=4, timeout=20)
+    assert item is not None and item.frame.shape == (480, 640, 3)
+    assert item.result.ok, item.result.codes
+    assert preview.last_accepted().result.to_jpeg()[:2] == b"\xff\xd8"
