@@ -149,9 +149,14 @@ def test_two_verifikators_on_one_file(live_server):
     op.finish()
     v1 = station(live_server, "verifikator")
     v2 = station(live_server, "verifikator")
-    assert v1.take(app["id"]) and v2.take(app["id"])  # same account on two PCs
-    assert v1.approve() is not None
-    assert v2.approve() is None
-    assert v2.notice.code in ("application_changed", "not_at_step")
-    assert v2.application is None and all(i["id"] != app["id"] for i in v2.work_items)
-    assert live_server.get(f"/applications/{app['id']}")["step"] == "tte"
+    assert v1.take(app["id"]) and v2.take(app["id"])  # same account on two PCs, same moment
+    results = [v1.approve(), v2.approve()]
+    assert sum(r is not None for r in results) == 1  # one action wins ...
+    loser = v1 if results[0] is None else v2
+    assert loser.notice.kind == "warning"  # ... the other is told, in Indonesian
+    assert loser.notice.code in ("application_changed", "not_at_step") and "petugas lain" in loser.notice.text
+    assert loser.application is None  # the view was reloaded: nothing stale stays selected
+    loser.load_work()
+    assert all(i["id"] != app["id"] for i in loser.work_items)
+    final = live_server.get(f"/applications/{app['id']}")
+    assert final["step"] == "tte" and [k["step"] for k in final["kartu_kendali"]].count("verifikasi") == 1
