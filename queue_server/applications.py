@@ -17,6 +17,7 @@ from typing import Any
 
 from .auth import require
 from .context import Actor, Context, iso_local
+from .db.database import write_tx
 from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, RegisterEntry, Ticket, db
 from .domain import roles, workflow
 from .domain.errors import DomainError
@@ -182,7 +183,7 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
                             "Unknown pickup office for this office.", {"allowed": [office.code, *office.pickup_offices]})
     now = ctx.now()
     stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in merged.items()}
-    with db.atomic():
+    with write_tx():
         app = Application.create(office=office.code, ticket=ticket, code=new_application_code(office),
                                  service=service.code, state=workflow.AT_STEP, answers=stored,
                                  created_at=now, created_by=actor.name, pickup_office=pickup_office or office.code,
@@ -221,7 +222,7 @@ def update_applicant(ctx: Context, actor: Actor, app_id: int, *, applicant: dict
         if len(ref) > 64:
             raise Unprocessable("invalid_siak_reference", "Nomor referensi SIAK terlalu panjang.", "SIAK reference too long.")
         app.siak_reference = ref
-    with db.atomic():
+    with write_tx():
         _save(app, expected_version)
         audit(actor, "application.update", office=office.code, target=app.code, at=now)
     return app
@@ -251,7 +252,7 @@ def verify_documents(ctx: Context, actor: Actor, app_id: int, *, present: list[s
     app.missing = [{"code": i.code, "label": i.label} for i in missing]
     if siak_reference is not None:
         app.siak_reference = siak_reference.strip()[:64]
-    with db.atomic():
+    with write_tx():
         if missing:
             _close_step(app, actor.name, "returned", "Tidak lengkap: " + "; ".join(i.label for i in missing), now)
             app.state = workflow.RETURNED
@@ -316,7 +317,7 @@ def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome
     if outcome == "returned" and not note.strip():
         raise Unprocessable("reason_required", "Alasan pengembalian wajib diisi.", "A reason is required to return a file.")
     now = ctx.now()
-    with db.atomic():
+    with write_tx():
         if outcome == "done" and step == "cetak":
             serial = str(data.get("card_serial") or "").strip()
             if not serial:
@@ -363,7 +364,7 @@ def start_step(ctx: Context, actor: Actor, app_id: int, *, step: str) -> Applica
         raise Conflict("already_taken", f"Berkas sudah diambil oleh {app.step_officer}.",
                        f"Already taken by {app.step_officer}.", {"officer": app.step_officer})
     now = ctx.now()
-    with db.atomic():
+    with write_tx():
         app.step_started_at = app.step_started_at or now
         app.step_officer = actor.name
         KartuKendali.update(started_at=now, officer=actor.name).where(
@@ -392,7 +393,7 @@ def handover(ctx: Context, actor: Actor, app_id: int, *, received_by: str, relat
         raise Unprocessable("identity_not_checked", "Identitas pengambil harus diperiksa sebelum diserahkan.",
                             "The collector's identity must be checked before hand-over.")
     now = ctx.now()
-    with db.atomic():
+    with write_tx():
         Handover.create(application=app, office=office.code, received_by=received_by, relation=(relation or "")[:64],
                         identity_checked=True, officer=actor.name, at=now)
         _advance(ctx, home, service, app, actor, "done", f"Diserahkan kepada {received_by}", now)
@@ -419,7 +420,7 @@ def store_photo(ctx: Context, actor: Actor, app_id: int, jpeg: bytes) -> Photo:
     except Exception:
         raise Unprocessable("invalid_photo", "Berkas foto bukan JPEG yang sah.", "The photo is not a valid JPEG.") from None
     now = ctx.now()
-    with db.atomic():
+    with write_tx():
         Photo.delete().where(Photo.application == app).execute()
         photo = Photo.create(application=app, jpeg=jpeg, width=width, height=height, officer=actor.name, created_at=now)
         audit(actor, "application.photo", office=office.code, target=app.code, details={"w": width, "h": height}, at=now)
@@ -437,7 +438,7 @@ def reprint(ctx: Context, actor: Actor, app_id: int, *, card_serial: str, reason
         raise Unprocessable("reason_required", "Alasan cetak ulang dan nomor seri wajib diisi.",
                             "A reason and the new serial are required.")
     now = ctx.now()
-    with db.atomic():
+    with write_tx():
         cp = CardPrint.create(application=app, serial=card_serial.strip()[:64], reason=reason.strip()[:200],
                               officer=actor.name, printed_at=now)
         Application.update(card_serial=cp.serial, version=Application.version + 1).where(Application.id == app.id).execute()

@@ -11,7 +11,10 @@ log, so the state after a restart is the state after the last committed action.
 """
 from __future__ import annotations
 
+import json
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +22,7 @@ from peewee import IntegrityError, fn
 
 from .auth import require
 from .context import Actor, Context, is_open, iso_local
+from .db.database import write_tx
 from .db.models import AuditLog, CallLog, DayCounter, Ticket, db
 from .domain import roles
 from .domain.office import PRESENCE_COUNTER, PRIORITY_CATEGORIES, Counter, Office, Service
@@ -48,8 +52,11 @@ def new_public_code(length: int = 8) -> str:
 
 def audit(actor: Actor, action: str, *, office: str | None, target: str = "", details: dict | None = None, at: float) -> None:
     """Append one audit-log row (inside the caller's transaction)."""
-    AuditLog.create(at=at, actor=actor.name, role=actor.role, office=office, action=action, target=target,
-                    details=details or {}, remote_addr=actor.remote_addr)
+    db.execute_sql(
+        'INSERT INTO "audit_log" ("at", "actor", "role", "office", "action", "target", "details", "remote_addr") '
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        (at, actor.name, actor.role, office, action, target,
+         json.dumps(details or {}, ensure_ascii=False, separators=(",", ":")), actor.remote_addr))
 
 
 def format_number(prefix: str, seq: int, digits: int) -> str:
@@ -121,10 +128,6 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
                             {"allowed": list(PRIORITY_CATEGORIES)})
     answers = dict(answers or {})
     now = ctx.now()
-    if idempotency_key:
-        existing = Ticket.get_or_none((Ticket.office == office.code) & (Ticket.idempotency_key == idempotency_key))
-        if existing is not None:
-            return IssueResult(existing, False, existing.answers.get("_checklist", {}))
     checklist = build_checklist(service, answers, ctx.today(office))
     if not checklist.eligible:
         raise Unprocessable("not_eligible", "Pemohon belum memenuhi syarat layanan ini.",
@@ -137,36 +140,41 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     day = ctx.office_day(office, now)
     stored_answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in answers.items()}
     stored_answers["_checklist"] = checklist.as_dict()
-    try:
-        with db.atomic():
-            if idempotency_key:
-                existing = Ticket.get_or_none((Ticket.office == office.code) & (Ticket.idempotency_key == idempotency_key))
-                if existing is not None:
-                    return IssueResult(existing, False, existing.answers.get("_checklist", {}))
-            seq = _next_seq(office.code, service.prefix, day)
-            if service.daily_quota is not None and seq > service.daily_quota:
-                raise Conflict("kuota_habis", f"Kuota {service.name.id} hari ini sudah habis.",
-                               f"Today's quota for {service.name.en or service.name.id} is used up.",
-                               {"quota": service.daily_quota})
-            ticket = Ticket.create(
-                office=office.code, office_day=day, prefix=service.prefix, seq=seq,
-                number=format_number(service.prefix, seq, office.queue.number_digits),
-                origin_service=service.code, service=service.code, step=step.code, priority=priority,
-                status=WAITING, answers=stored_answers, public_code=new_public_code(),
-                idempotency_key=idempotency_key or None, issued_by=actor.name, issued_at=now, queued_at=now,
-                sort_key=now)
-            record(office.code, "ticket.issued", {"number": ticket.number, "service": service.code,
-                                                 "step": step.code, "priority": priority is not None}, now)
-            audit(actor, "ticket.issue", office=office.code, target=ticket.number,
-                  details={"service": service.code, "priority": priority}, at=now)
-    except IntegrityError:
-        # A concurrent request with the same idempotency key won the race.
+    fields = dict(office=office.code, office_day=day, prefix=service.prefix, origin_service=service.code,
+                  service=service.code, step=step.code, priority=priority, status=WAITING, answers=stored_answers,
+                  public_code=new_public_code(), idempotency_key=idempotency_key or None, issued_by=actor.name,
+                  issued_at=now, queued_at=now, sort_key=now, skip_count=0, version=0)
+    # The hot path of every kiosk: plain parameterised SQL, one write transaction.
+    with write_tx():
         if idempotency_key:
-            existing = Ticket.get_or_none((Ticket.office == office.code) & (Ticket.idempotency_key == idempotency_key))
-            if existing is not None:
+            row = db.execute_sql('SELECT "id" FROM "ticket" WHERE "office" = ? AND "idempotency_key" = ?',
+                                 (office.code, idempotency_key)).fetchone()
+            if row is not None:
+                existing = Ticket.get_by_id(row[0])
                 return IssueResult(existing, False, existing.answers.get("_checklist", {}))
-        raise
+        seq = _next_seq(office.code, service.prefix, day)
+        if service.daily_quota is not None and seq > service.daily_quota:
+            raise Conflict("kuota_habis", f"Kuota {service.name.id} hari ini sudah habis.",
+                           f"Today's quota for {service.name.en or service.name.id} is used up.",
+                           {"quota": service.daily_quota})
+        fields["seq"] = seq
+        fields["number"] = format_number(service.prefix, seq, office.queue.number_digits)
+        cursor = db.execute_sql(_INSERT_TICKET, [
+            json.dumps(fields[k], ensure_ascii=False, separators=(",", ":")) if k == "answers" else fields[k]
+            for k in _TICKET_COLUMNS])
+        ticket = Ticket(id=cursor.lastrowid, **fields)
+        record(office.code, "ticket.issued", {"number": ticket.number, "service": service.code,
+                                             "step": step.code, "priority": priority is not None}, now)
+        audit(actor, "ticket.issue", office=office.code, target=ticket.number,
+              details={"service": service.code, "priority": priority}, at=now)
     return IssueResult(ticket, True, stored_answers["_checklist"])
+
+
+_TICKET_COLUMNS = ("office", "office_day", "prefix", "seq", "number", "origin_service", "service", "step", "priority",
+                   "status", "answers", "public_code", "idempotency_key", "issued_by", "issued_at", "queued_at",
+                   "sort_key", "skip_count", "version")
+_INSERT_TICKET = ('INSERT INTO "ticket" (' + ", ".join(f'"{c}"' for c in _TICKET_COLUMNS) + ") VALUES (" +
+                  ", ".join("?" for _ in _TICKET_COLUMNS) + ")")
 
 
 def _next_seq(office: str, prefix: str, day: str) -> int:
@@ -183,17 +191,36 @@ def people_ahead(ticket: Ticket) -> int:
     (by queue order; priority interleave is not predicted)."""
     if ticket.status != WAITING:
         return 0
-    return (Ticket.select().where(
-        (Ticket.office == ticket.office) & (Ticket.office_day == ticket.office_day) & (Ticket.status == WAITING) &
-        (Ticket.service == ticket.service) & (Ticket.step == ticket.step) &
-        ((Ticket.sort_key < ticket.sort_key) | ((Ticket.sort_key == ticket.sort_key) & (Ticket.id < ticket.id))))
-        .count())
+    return db.execute_sql(
+        'SELECT COUNT(*) FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? AND "service" = ? '
+        'AND "step" = ? AND ("sort_key" < ? OR ("sort_key" = ? AND "id" < ?))',
+        (ticket.office, ticket.office_day, WAITING, ticket.service, ticket.step, ticket.sort_key, ticket.sort_key,
+         ticket.id)).fetchone()[0]
+
+
+_avg_cache: dict[tuple, tuple[float, float]] = {}
+_avg_lock = threading.Lock()
+AVERAGE_TTL = 15.0  # seconds: estimates need not be fresher than this
 
 
 def average_service_seconds(ctx: Context, office: Office, service: Service, step_code: str, *, sample: int = 20) -> float:
     """Mean time between a call and the counter's next action for this service and step,
     over today's last ``sample`` visits; the step's mutu baku (or 5 min) before there
-    is data. Seconds."""
+    is data. Seconds; cached for ``AVERAGE_TTL`` seconds."""
+    key = (office.code, service.code, step_code, ctx.office_day(office))
+    with _avg_lock:
+        hit = _avg_cache.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    value = _average_service_seconds(ctx, office, service, step_code, sample)
+    with _avg_lock:
+        if len(_avg_cache) > 1000:
+            _avg_cache.clear()
+        _avg_cache[key] = (time.monotonic() + AVERAGE_TTL, value)
+    return value
+
+
+def _average_service_seconds(ctx: Context, office: Office, service: Service, step_code: str, sample: int) -> float:
     step = service.step(step_code) if step_code in {s.code for s in service.steps} else None
     fallback = (step.mutu_baku_seconds if step and step.mutu_baku_seconds else 300.0)
     rows = (Ticket.select(Ticket.called_at, Ticket.finished_at)
@@ -355,7 +382,7 @@ def call_next(ctx: Context, actor: Actor, *, office_code: str | None, counter_co
     office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
     now = ctx.now()
     day = ctx.office_day(office, now)
-    with db.atomic():
+    with write_tx():
         cur = _current(office, counter, day)
         _check_expected(cur, expected_ticket, None)
         _finish_current(office, counter, day, actor, now)
@@ -383,7 +410,7 @@ def call_number(ctx: Context, actor: Actor, *, office_code: str | None, counter_
     office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
     now = ctx.now()
     day = ctx.office_day(office, now)
-    with db.atomic():
+    with write_tx():
         t = find_ticket(office, day, number)
         if t.status not in (WAITING, SKIPPED):
             raise Conflict("not_callable", f"Nomor {t.number} tidak sedang menunggu (status: {t.status}).",
@@ -409,7 +436,7 @@ def recall(ctx: Context, actor: Actor, *, office_code: str | None, counter_code:
     office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
     now = ctx.now()
     day = ctx.office_day(office, now)
-    with db.atomic():
+    with write_tx():
         t = _require_current(office, counter, day)
         _check_expected(t, expected_ticket, None)
         _log(t, counter, "recall", actor, now)
@@ -425,7 +452,7 @@ def skip(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: s
     office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
     now = ctx.now()
     day = ctx.office_day(office, now)
-    with db.atomic():
+    with write_tx():
         t = _require_current(office, counter, day)
         _check_expected(t, expected_ticket, None)
         count = t.skip_count + 1
@@ -459,7 +486,7 @@ def transfer(ctx: Context, actor: Actor, *, office_code: str | None, counter_cod
         raise Unprocessable("no_counter", "Tidak ada loket yang melayani langkah itu.", "No counter serves that step.")
     now = ctx.now()
     day = ctx.office_day(office, now)
-    with db.atomic():
+    with write_tx():
         t = _require_current(office, counter, day)
         _check_expected(t, expected_ticket, None)
         _log(t, counter, "transfer", actor, now)
@@ -477,7 +504,7 @@ def finish(ctx: Context, actor: Actor, *, office_code: str | None, counter_code:
     office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
     now = ctx.now()
     day = ctx.office_day(office, now)
-    with db.atomic():
+    with write_tx():
         t = _require_current(office, counter, day)
         _check_expected(t, expected_ticket, None)
         _finish_current(office, counter, day, actor, now)

@@ -16,6 +16,7 @@ from .. import applications as apps
 from .. import tickets
 from ..auth import create_device_token, create_staff, login, require, revoke
 from ..context import Context, iso_local
+from ..db.database import write_tx
 from ..db.models import AuditLog, Event, IkmResponse, Staff, Ticket, db
 from ..domain import roles
 from ..domain.ikm import ELEMENTS, ikm_score
@@ -59,7 +60,7 @@ def _office(code=None):
 @bp.input(s.LoginIn, arg_name="body")
 @bp.doc(tags=["auth"], summary="Staff login; returns a bearer token")
 def auth_login(body):
-    with db.atomic():
+    with write_tx():
         token, staff = login(body["username"], body["password"], now=ctx().now())
         AuditLog.create(at=ctx().now(), actor=staff.username, role=staff.role, office=staff.office,
                         action="auth.login", remote_addr=request.remote_addr or "")
@@ -413,7 +414,7 @@ def device_fault(body):
     a = require(actor(), roles.KIOSK, roles.OPERATOR)
     office = _office(None)
     now = ctx().now()
-    with db.atomic():
+    with write_tx():
         record(office.code, f"device.{body['kind']}_fault", {"device": a.name, "code": body["code"],
                                                               "message": body["message"], "ticket": body["ticket"]}, now)
         AuditLog.create(at=now, actor=a.name, role=a.role, office=office.code, action="device.fault",
@@ -430,7 +431,7 @@ def ikm_submit(body):
     office = _office(body["office"])
     require(a, roles.KIOSK, roles.OPERATOR, office=office.code)
     now = ctx().now()
-    with db.atomic():
+    with write_tx():
         IkmResponse.create(office=office.code, office_day=ctx().office_day(office, now), answers=body["answers"],
                            ticket_code=body["ticket_code"], device=a.name, created_at=now)
         AuditLog.create(at=now, actor=a.name, role=a.role, office=office.code, action="ikm.submit",
@@ -465,7 +466,7 @@ def staff_create(body):
     if body["office"]:
         ctx().office(body["office"])
     now = ctx().now()
-    with db.atomic():
+    with write_tx():
         st = create_staff(body["username"], body["role"], body["password"], full_name=body["full_name"],
                           office=body["office"], nip=body["nip"], now=now)
         AuditLog.create(at=now, actor=a.name, role=a.role, office=body["office"], action="staff.create",
@@ -489,7 +490,7 @@ def device_create(body):
     if body["office"]:
         ctx().office(body["office"])
     now = ctx().now()
-    with db.atomic():
+    with write_tx():
         token = create_device_token(body["role"], body["name"], office=body["office"], now=now)
         AuditLog.create(at=now, actor=a.name, role=a.role, office=body["office"], action="device.create",
                         target=body["name"], details={"role": body["role"]}, remote_addr=a.remote_addr)

@@ -119,7 +119,8 @@ class Ticket(BaseModel):
         indexes = (
             (("office", "prefix", "office_day", "seq"), True),
             (("office", "idempotency_key"), True),
-            (("office", "office_day", "status", "service"), False),
+            (("office", "office_day", "status", "service", "step", "sort_key"), False),
+            (("office", "office_day", "number"), False),
         )
 
 
