@@ -1,0 +1,82 @@
+"""``loket kiosk``: start the citizens' touchscreen (issue 4).
+
+    loket kiosk --server http://192.168.1.10:8080 --token TOKEN --printer tcp://192.168.1.50 --fullscreen
+
+Kivy is imported only when the command runs, so other ``loket`` commands work on a PC
+without a display. See docs/kiosk.md for start-on-boot on Linux and Windows.
+"""
+from __future__ import annotations
+
+import os
+
+import click
+
+__all__ = ["COMMANDS", "kiosk_cmd", "build_controller"]
+
+
+def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "id", paper: int = 80,
+                     office: str | None = None, idle_timeout: float = 60.0, timeout: float = 5.0):
+    """A :class:`kiosk.controller.KioskController` with a real API client and printer.
+
+    ``printer_uri`` is any ``printing.open_printer`` URI (tcp://, usb://, preview://DIR,
+    dummy://); ``paper`` 58 or 80 (mm); ``timeout`` seconds per HTTP attempt and per
+    print job. Raises ``printing.errors.PrinterConfigError`` for a bad URI.
+    """
+    from printing.uri import open_printer
+
+    from .api import KioskApi
+    from .controller import KioskController
+
+    api = KioskApi(server, token, timeout=timeout, office=office)
+    printer = open_printer(printer_uri, paper=paper, timeout=timeout)
+    return KioskController(api, printer, lang=lang, idle_timeout=idle_timeout)
+
+
+@click.command("kiosk")
+@click.option("--server", required=True, help="Queue server URL, e.g. http://192.168.1.10:8080")
+@click.option("--token", required=True, envvar="LOKET_KIOSK_TOKEN",
+              help="Kiosk token (loket token create --role kiosk); or env LOKET_KIOSK_TOKEN.")
+@click.option("--printer", "printer_uri", default="preview://kiosk-tickets", show_default=True,
+              help="Ticket printer URI: tcp://HOST[:9100], usb://VID:PID, serial:///dev/ttyUSB0, preview://DIR.")
+@click.option("--fullscreen", is_flag=True, help="Kiosk mode: whole screen, no cursor.")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+@click.option("--paper", type=click.Choice(["58", "80"]), default="80", show_default=True, help="Paper width (mm).")
+@click.option("--office", default=None, help="Office code (default: the token's office).")
+@click.option("--size", default=None, help="Window size WxH in windowed mode, e.g. 1080x1920.")
+@click.option("--idle-timeout", default=60.0, show_default=True, type=float,
+              help="Seconds without a touch before returning to the welcome screen.")
+def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size, idle_timeout):
+    """Layar sentuh kios: ambil nomor antrean, cek status, survei IKM."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    from kivy.config import Config
+
+    if size:
+        try:
+            width, height = (int(x) for x in size.lower().split("x"))
+        except ValueError:
+            raise click.BadParameter("use WxH, e.g. 1080x1920", param_hint="--size") from None
+        Config.set("graphics", "width", str(width))
+        Config.set("graphics", "height", str(height))
+    Config.set("graphics", "resizable", "1")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+
+    from printing.errors import PrinterConfigError
+
+    try:
+        ctrl = build_controller(server, token, printer_uri, lang=lang, paper=int(paper), office=office,
+                                idle_timeout=idle_timeout)
+    except PrinterConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="--printer") from None
+    automation = None
+    script = os.environ.get("LOKET_KIOSK_SCRIPT")
+    if script:
+        from .automation import ScriptRunner, load_script
+
+        automation = ScriptRunner(load_script(script))
+    from .app import KioskApp
+
+    KioskApp(ctrl, fullscreen=fullscreen, automation=automation).run()
+
+
+COMMANDS = [kiosk_cmd]
