@@ -102,6 +102,7 @@ class SseStream:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self._conn: http.client.HTTPConnection | None = None
+        self._sock: socket.socket | None = None
 
     def events(self, last_event_id: int | str | None = None) -> Iterator[SseEvent]:
         """Connect and yield events until the stream ends, which always raises
@@ -117,8 +118,9 @@ class SseStream:
         try:
             try:
                 conn.request("GET", path, headers=headers)
-                if conn.sock is not None:
-                    conn.sock.settimeout(self.read_timeout)
+                self._sock = conn.sock  # http.client may drop conn.sock once the response is read
+                if self._sock is not None:
+                    self._sock.settimeout(self.read_timeout)
                 resp = conn.getresponse()
             except (OSError, http.client.HTTPException) as exc:
                 raise SseDisconnected(f"connect failed: {exc.__class__.__name__}: {exc}") from exc
@@ -146,12 +148,13 @@ class SseStream:
     def close(self) -> None:
         """Close the connection (safe from another thread to interrupt a read)."""
         conn, self._conn = self._conn, None
-        if conn is not None:
+        sock, self._sock = self._sock, None
+        if sock is not None:
             try:
-                if conn.sock is not None:
-                    conn.sock.shutdown(socket.SHUT_RDWR)
+                sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        if conn is not None:
             conn.close()
 
 

@@ -1,0 +1,133 @@
+"""DisplayController (no window) against a real ``loket serve`` on 127.0.0.1:
+start-up snapshot, live calls within 1 s, voice announcements through FakeSink,
+network cuts (TCP proxy) and a server crash/restart (issue 6 §2, §3)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from counter_display.display.client import DisplayApi, DisplayApiError
+from counter_display.display.controller import DisplayController
+from counter_display.display.state import DISCONNECTED, LIVE, DisplayFilter
+from counter_display.voice import AnnouncementQueue, FakeSink, VoicePack, call_tokens, default_pack_dir
+
+
+@pytest.fixture
+def make(live):
+    made = []
+
+    def _make(url=None, **kw):
+        c = DisplayController(DisplayApi(url or live.url, live.tokens["display"], timeout=3, retries=0), **kw)
+        made.append(c)
+        return c.start()
+
+    yield _make
+    for c in made:
+        c.stop()
+        if c.voice is not None:
+            c.voice.stop()
+
+
+def numbers_at(ctrl):
+    return {c.code: c.current for c in ctrl.state.view().counters}
+
+
+def test_startup_rebuilds_state_from_the_server_without_announcing(kit, make, waiter):
+    kit.issue(2)
+    first, second = kit.call_next("1"), kit.call_next("2")
+    ctrl = make()
+    waiter(lambda: ctrl.state.connection == LIVE, 10)
+    view = ctrl.state.view()
+    assert numbers_at(ctrl)["1"] == first and numbers_at(ctrl)["2"] == second
+    assert view.latest.number == second and ctrl.announced == []
+    assert ctrl.office_info["zone"] == "WITA" and "GRATIS" in ctrl.office_info["running_text"]
+
+
+def test_a_call_reaches_the_state_within_one_second_and_is_spoken(kit, make, waiter):
+    sink = FakeSink(time_scale=0.0)
+    ctrl = make(voice=AnnouncementQueue(VoicePack(default_pack_dir()), sink))
+    waiter(lambda: ctrl.state.connection == LIVE, 10)
+    kit.issue(1)
+    t0 = time.monotonic()
+    number = kit.call_next("3")
+    waiter(lambda: numbers_at(ctrl)["3"] == number, 1.0)
+    assert time.monotonic() - t0 < 1.0
+    assert ctrl.state.view().latest.number == number
+    assert ctrl.voice.drain(5) and len(sink.played) == 1
+    assert sink.played[0].wav == ctrl.voice.pack.compose_wav(call_tokens(number, 3))
+
+
+def test_a_burst_of_ten_calls_is_announced_in_order_without_overlap(kit, make, waiter):
+    sink = FakeSink(time_scale=0.02)
+    order = []
+    voice = AnnouncementQueue(VoicePack(default_pack_dir()), sink, on_announce=lambda a: order.append(a.number))
+    ctrl = make(voice=voice)
+    waiter(lambda: ctrl.state.connection == LIVE, 10)
+    kit.issue(10)
+    called = [(kit.call_next(str(i % 3 + 1)), i % 3 + 1) for i in range(9)]
+    called.append((kit.recall("1"), 1))  # a recall is announced again
+    assert voice.drain(30)
+    assert order == [n for n, _ in called]
+    played = sink.played
+    assert len(played) == 10
+    assert [p.wav for p in played] == [voice.pack.compose_wav(call_tokens(n, c)) for n, c in called]
+    assert all(b.start >= a.end for a, b in zip(played, played[1:]))  # never two at once
+    assert [c.action for c in ctrl.announced[-10:]] == ["call"] * 9 + ["recall"]
+
+
+def test_network_cut_shows_terputus_then_catches_up_without_stale_announcements(kit, make, proxy, waiter):
+    ctrl = make(url=proxy.url, announce_max_age=2.0)
+    waiter(lambda: ctrl.state.connection == LIVE, 10)
+    kit.issue(3)
+    cut_at = time.monotonic()
+    proxy.cut()
+    waiter(lambda: ctrl.state.connection == DISCONNECTED, 3)
+    assert time.monotonic() - cut_at < 3
+    old = kit.call_next("1")          # made during the cut ...
+    time.sleep(2.5)                   # ... and older than announce_max_age on return
+    fresh = kit.call_next("2")        # made during the cut, still fresh
+    before = len(ctrl.announced)
+    proxy.restore()
+    waiter(lambda: ctrl.state.connection == LIVE and numbers_at(ctrl)["2"] == fresh, 10)
+    view = ctrl.state.view()
+    assert numbers_at(ctrl)["1"] == old
+    assert view.latest.number == fresh and old in [c.number for c in view.last_calls]
+    assert [c.number for c in ctrl.announced[before:]] == [fresh]
+    # the stream resumed after the last event seen: later calls arrive once
+    again = kit.call_next("3")
+    waiter(lambda: numbers_at(ctrl)["3"] == again, 2)
+    assert [c.number for c in ctrl.state.view().last_calls].count(old) == 1
+
+
+def test_filtered_display_shows_only_its_hall(kit, make, waiter):
+    ctrl = make(filter=DisplayFilter.parse(None, "4,5"))
+    waiter(lambda: ctrl.state.connection == LIVE, 10)
+    assert [c.code for c in ctrl.state.view().counters] == ["4", "5"]
+    kit.issue(1)
+    kit.call_next("1")
+    time.sleep(0.5)
+    latest = ctrl.state.view().latest
+    assert latest is None or latest.counter in ("4", "5")
+
+
+def test_bad_token_is_reported_in_indonesian(live):
+    api = DisplayApi(live.url, "salah", retries=0)
+    with pytest.raises(DisplayApiError) as info:
+        api.queue()
+    assert info.value.status == 401 and info.value.message and info.value.message != info.value.message_en
+
+
+def test_server_crash_and_restart(live, kit, make, waiter):
+    ctrl = make()
+    waiter(lambda: ctrl.state.connection == LIVE, 10)
+    kit.issue(2)
+    live.kill()
+    t0 = time.monotonic()
+    waiter(lambda: ctrl.state.connection == DISCONNECTED, 8)
+    assert time.monotonic() - t0 < 8
+    live.start()
+    kit.op = live.login("u_operator")
+    number = kit.call_next("2")
+    waiter(lambda: ctrl.state.connection == LIVE and numbers_at(ctrl)["2"] == number, 10)
+    assert ctrl.state.view().latest.number == number
