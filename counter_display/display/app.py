@@ -32,6 +32,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.stencilview import StencilView
+from kivy.uix.widget import Widget
 
 from .controller import DisplayController
 from .state import DISCONNECTED, LIVE, DisplayView
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 __all__ = ["DisplayApp", "format_wait", "service_label"]
 
 KV_FILE = Path(__file__).with_name("waiting_room.kv")
+
+#: The counters list is laid out for at least this many rows (fewer counters leave
+#: space below rather than growing huge).
+MIN_ROWS = 5
 
 
 def service_label(code: str) -> str:
@@ -137,20 +142,28 @@ class ServiceTile(Tile):
 
 
 class Ticker(StencilView):
-    """The running text, scrolling right to left at ``speed`` × height per second."""
+    """The running text, scrolling right to left at ``speed`` × height per second,
+    repeated (``REPEAT`` times, separated by a bullet) so the line is never empty."""
 
+    REPEAT = 4
+    SEPARATOR = "      •      "
     text = StringProperty("")
+    looped = StringProperty("")
     offset = NumericProperty(0)
     speed = NumericProperty(2.2)
+
+    def on_text(self, _widget, text: str) -> None:
+        self.looped = (text + self.SEPARATOR) * self.REPEAT if text else ""
 
     def step(self, dt: float) -> None:
         """Move the text; called by the app's clock."""
         label = self.ids.get("ticker_label")
-        if label is None or not self.text:
+        if label is None or not self.text or not label.width:
             return
         self.offset -= self.speed * self.height * dt
-        if self.offset < -label.width:
-            self.offset = self.width
+        period = label.width / self.REPEAT
+        if self.offset < -period:
+            self.offset += period
 
 
 def _section(text: str) -> Label:
@@ -298,6 +311,15 @@ class DisplayApp(App):
             Clock.schedule_once(self._render, 0)
 
     def _tick_clock(self, _dt) -> None:
+        self._update_header()
+        if self._flash_until and time.monotonic() > self._flash_until:
+            self._flash_until = 0.0
+            for row in self._rows.values():
+                row.highlighted = False
+        self._update_banner(self.controller.state.view())
+
+    def _update_header(self) -> None:
+        """Clock and date in the office's zone, office name, running text."""
         now = datetime.now(self._zone())
         info = self.controller.office_info or {}
         self.header.clock = now.strftime("%H:%M:%S")
@@ -308,12 +330,7 @@ class DisplayApp(App):
             self.header.subtitle = info.get("name") or ""
             if self.ticker.text != (info.get("running_text") or ""):
                 self.ticker.text = info.get("running_text") or ""
-                self.ticker.offset = self.ticker.height * 0.5
-        if self._flash_until and time.monotonic() > self._flash_until:
-            self._flash_until = 0.0
-            for row in self._rows.values():
-                row.highlighted = False
-        self._update_banner(self.controller.state.view())
+                self.ticker.offset = 0
 
     def _update_banner(self, view: DisplayView) -> None:
         t = self.texts
@@ -339,7 +356,7 @@ class DisplayApp(App):
             self.latest.counter = f"{t['counter']} {c.counter_number or c.counter}"
             self.latest.service = names.get(c.service, service_label(c.service))
         else:
-            self.latest.number, self.latest.counter, self.latest.service = "—", "", t["none_yet"]
+            self.latest.number, self.latest.counter, self.latest.service = "", t["none_yet"], ""
         # counters
         codes = tuple(c.code for c in view.counters)
         if codes != self._row_codes:
@@ -347,6 +364,8 @@ class DisplayApp(App):
             self._rows = {c.code: CounterRow(code=c.code) for c in view.counters}
             for code in codes:
                 self.counters_box.add_widget(self._rows[code])
+            for _ in range(MIN_ROWS - len(codes)):  # few counters: rows keep their size
+                self.counters_box.add_widget(Widget())
             self._row_codes = codes
         for c in view.counters:
             row = self._rows[c.code]
@@ -378,6 +397,7 @@ class DisplayApp(App):
             self._flash_serial = view.flash_serial
             self._start_flash(view.latest.counter)
         self._update_banner(view)
+        self._update_header()
         self.rendered_revision = view.revision
         self.render_count += 1
         if self.automation is not None:

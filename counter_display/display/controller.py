@@ -68,6 +68,7 @@ class DisplayController:
         self.office_info: OfficeInfo | None = None
         self.announced: list[Call] = []  # bounded below: for status files and tests
         self.last_error: str | None = None
+        self.last_event_received = 0.0  # epoch s when the last SSE event arrived (bench)
         self._refresh = threading.Event()
         self._stop = threading.Event()
         self.feed = EventFeed(api.server, api.token, office=office, prepare=self._prepare, on_open=self._on_open,
@@ -142,6 +143,7 @@ class DisplayController:
             if "at" in data:
                 self.state.set_server_time(float(data["at"]))
             return
+        self.last_event_received = time.time()
         data.setdefault("type", ev.event)
         if ev.id and "id" not in data and ev.id.isdigit():
             data["id"] = int(ev.id)
