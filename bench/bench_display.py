@@ -127,18 +127,21 @@ def main() -> None:
                   f"p95 {p95:.1f} ms, max {lat[-1]:.1f} ms; the API call alone: median {statistics.median(api):.1f} ms; "
                   f"event received by the display: median {statistics.median(arrive):.1f} ms")
 
-            before = wait(folder, lambda st: True, 5)
-            (folder / "bench.feed").write_text(json.dumps({"events": events(args.events), "batch": 10,
-                                                           "pause": 0.005}), encoding="utf-8")
-            t0 = time.monotonic()
-            wait(folder, lambda st: (folder / "bench.fed").exists(), 600)
-            fed = time.monotonic() - t0
-            time.sleep(1.0)
-            after = wait(folder, lambda st: True, 5)
-            print(f"window frame rate (Xvfb, software GL): {after['fps']} fps")
-            print(f"window: RSS {before['rss_kb'] / 1024:.1f} MiB before, {after['rss_kb'] / 1024:.1f} MiB after "
-                  f"{args.events:,} calls fed in {fed:.1f} s ({after['renders'] - before['renders']} renders); "
-                  f"latest {after['screen']['latest']['number']}, history {len(after['screen']['history'])}")
+            rss = [wait(folder, lambda st: True, 5)]
+            for round_ in (1, 2):  # two rounds: memory must not keep growing
+                name = f"bench{round_}"
+                (folder / f"{name}.feed").write_text(json.dumps({"events": events(args.events, 10**6 * round_),
+                                                                 "batch": 10, "pause": 0.005}), encoding="utf-8")
+                t0 = time.monotonic()
+                wait(folder, lambda st: (folder / f"{name}.fed").exists(), 600)
+                fed = time.monotonic() - t0
+                time.sleep(1.5)
+                rss.append(wait(folder, lambda st: True, 5))
+                print(f"window round {round_}: {args.events:,} calls fed in {fed:.1f} s, "
+                      f"{rss[-1]['renders'] - rss[-2]['renders']} renders, latest {rss[-1]['screen']['latest']['number']}")
+            print(f"window frame rate after the feed (Xvfb, software GL): {rss[-1]['fps']} fps")
+            print("window RSS (MiB): " + " -> ".join(f"{r['rss_kb'] / 1024:.1f}" for r in rss)
+                  + f" (start, after {args.events:,}, after {2 * args.events:,} calls)")
         finally:
             (folder / "quit").touch()
             try:

@@ -186,16 +186,21 @@ def _next_seq(office: str, prefix: str, day: str) -> int:
     return cursor.fetchone()[0]
 
 
+#: People ahead are counted exactly up to this many (a display of "500+" is as useful as
+#: the exact figure, and the count stays cheap however long the queue grows).
+PEOPLE_AHEAD_CAP = 500
+
+
 def people_ahead(ticket: Ticket) -> int:
     """Waiting tickets of the same service and step that will be called before this one
-    (by queue order; priority interleave is not predicted)."""
+    (by queue order; priority interleave is not predicted), at most ``PEOPLE_AHEAD_CAP``."""
     if ticket.status != WAITING:
         return 0
     return db.execute_sql(
-        'SELECT COUNT(*) FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? AND "service" = ? '
-        'AND "step" = ? AND ("sort_key" < ? OR ("sort_key" = ? AND "id" < ?))',
+        'SELECT COUNT(*) FROM (SELECT 1 FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? '
+        'AND "service" = ? AND "step" = ? AND ("sort_key" < ? OR ("sort_key" = ? AND "id" < ?)) LIMIT ?)',
         (ticket.office, ticket.office_day, WAITING, ticket.service, ticket.step, ticket.sort_key, ticket.sort_key,
-         ticket.id)).fetchone()[0]
+         ticket.id, PEOPLE_AHEAD_CAP)).fetchone()[0]
 
 
 _avg_cache: dict[tuple, tuple[float, float]] = {}
@@ -326,26 +331,33 @@ def _finish_current(office: Office, counter: Counter, day: str, actor: Actor, no
 
 
 def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str) -> list[WaitingTicket]:
-    """Tickets this counter may call now: waiting ones for the (service, step) pairs it
-    serves, plus skipped ones whose return window has come (QueuePolicy.skip_return_after),
-    or any skipped ones when nobody else waits."""
-    services = sorted({s for s, _ in counter.serves})
-    pairs = set(counter.serves)
-    rows = (Ticket.select(Ticket.id, Ticket.service, Ticket.step, Ticket.priority, Ticket.queued_at, Ticket.sort_key,
-                          Ticket.status, Ticket.skip_call_index)
-            .where((Ticket.office == office.code) & (Ticket.office_day == day) &
-                   (Ticket.status.in_([WAITING, SKIPPED])) & (Ticket.service.in_(services))))
+    """Tickets this counter may call now: the head of the normal and of the priority queue
+    over the (service, step) pairs it serves, plus skipped ones whose return window has
+    come (QueuePolicy.skip_return_after), or any skipped ones when nobody else waits.
+
+    Only queue heads are read (``choose_next`` serves each queue in order), so a call
+    costs the same with ten or ten thousand people waiting.
+    """
+    pairs = sorted(set(counter.serves))
+    pair_sql = " OR ".join('("service" = ? AND "step" = ?)' for _ in pairs)
+    pair_args = [x for p in pairs for x in p]
+    cols = '"id", "service", "step", "priority", "queued_at", "sort_key", "status", "skip_call_index"'
+    base = f'SELECT {cols} FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? AND ({pair_sql})'
+    rows = []
+    for prio in ('"priority" IS NULL', '"priority" IS NOT NULL'):
+        rows += db.execute_sql(f'{base} AND {prio} ORDER BY "sort_key", "id" LIMIT 1',
+                               [office.code, day, WAITING, *pair_args]).fetchall()
+    skipped = db.execute_sql(f'{base} ORDER BY "sort_key", "id" LIMIT 200',
+                             [office.code, day, SKIPPED, *pair_args]).fetchall()
     out, parked = [], []
     call_index: dict[str, int] = {}
-    for r in rows:
-        if (r.service, r.step) not in pairs:
-            continue
-        wt = WaitingTicket(ticket_id=r.id, service=r.service, step=r.step, priority=r.priority is not None,
-                           queued_at=r.queued_at, sort_key=r.sort_key)
-        if r.status == SKIPPED:
-            if r.service not in call_index:
-                call_index[r.service] = _call_index(office.code, day, r.service)
-            if call_index[r.service] - (r.skip_call_index or 0) < office.queue.skip_return_after:
+    for (tid, service, step, priority, queued_at, sort_key, status, skip_index) in rows + skipped:
+        wt = WaitingTicket(ticket_id=tid, service=service, step=step, priority=priority is not None,
+                           queued_at=queued_at, sort_key=sort_key)
+        if status == SKIPPED:
+            if service not in call_index:
+                call_index[service] = _call_index(office.code, day, service)
+            if call_index[service] - (skip_index or 0) < office.queue.skip_return_after:
                 parked.append(wt)
                 continue
         out.append(wt)

@@ -7,10 +7,16 @@ never deadlock upgrading a read lock). ``DATABASE_URL`` (any URL that
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: one server process, the thread lock is enough
+    fcntl = None
 
 from peewee import Database, SqliteDatabase
 from playhouse.db_url import connect as url_connect
@@ -28,23 +34,51 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 15000,  # ms
     "synchronous": "normal",  # WAL + NORMAL: durable across process crashes
-    "cache_size": -4000,  # KiB per connection (one connection per server thread)
+    "cache_size": -1000,  # KiB per connection (one connection per server thread; the OS caches the file)
 }
 
 _write_lock = threading.RLock()
+_lock_file: Path | None = None
+_lock_fd: int | None = None
+_lock_pid: int | None = None
+_lock_depth = 0
+
+
+def _lock_fd_for_this_process() -> int | None:
+    """The writer lock file, opened once per process (a descriptor inherited through
+    fork would share its lock with the parent, so a child opens its own)."""
+    global _lock_fd, _lock_pid
+    if _lock_file is None or fcntl is None:
+        return None
+    if _lock_pid != os.getpid():
+        _lock_fd = os.open(_lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        _lock_pid = os.getpid()
+    return _lock_fd
 
 
 @contextmanager
 def write_tx():
-    """A write transaction, one thread of this process at a time.
+    """A write transaction, one writer at a time across threads and processes.
 
-    Threads of one process queue on a Python lock instead of SQLite's busy handler
-    (which sleeps in steps of milliseconds and makes latency jump under load); other
-    processes still meet at SQLite's ``BEGIN IMMEDIATE`` with the busy timeout.
+    Writers queue on a thread lock and, for a SQLite file, a blocking ``flock`` on
+    ``loket.sqlite3.lock`` beside it: both wake the next writer the moment the lock is
+    released, whereas SQLite's busy handler sleeps in steps of milliseconds and makes
+    latency jump under load. ``BEGIN IMMEDIATE`` and the busy timeout remain the
+    safety net (e.g. for ``loket backup`` and other tools). Re-entrant.
     """
+    global _lock_depth
     with _write_lock:
-        with db.atomic():
-            yield
+        fd = _lock_fd_for_this_process() if _lock_depth == 0 else None
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        _lock_depth += 1
+        try:
+            with db.atomic():
+                yield
+        finally:
+            _lock_depth -= 1
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def sqlite_path(data_dir: Path) -> Path:
@@ -58,13 +92,18 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None) -> Da
     ``url`` None means the SQLite file in ``data_dir``. Returns the peewee database.
     Raises ``ValueError`` when neither is given.
     """
+    global _lock_file
     if url:
         if url.startswith("sqlite:///"):
-            database = SqliteDatabase(url[len("sqlite:///"):], pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+            path = url[len("sqlite:///"):]
+            database = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+            _lock_file = Path(path + ".lock") if path != ":memory:" else None
         else:
             database = url_connect(url)
+            _lock_file = None
     elif data_dir is not None:
         database = SqliteDatabase(str(sqlite_path(data_dir)), pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
+        _lock_file = Path(str(sqlite_path(data_dir)) + ".lock")
     else:
         raise ValueError("open_database needs a DATABASE_URL or a data directory")
     db.initialize(database)
