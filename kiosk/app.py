@@ -178,14 +178,14 @@ class KioskApp(App):
         self._on_resize(Window, *Window.size)
         self.ctrl.listeners.append(lambda _ctrl: self.render())
         self.ctrl.start()
-        self.render(force=True)
+        self.render()
         if self.automation is not None:
             Clock.schedule_once(lambda _dt: self.automation(self), 0.5)
         return self.root_widget
 
     def _on_resize(self, _window, width, height) -> None:
         self.u = max(5.0, min(width, height) / 100.0)
-        self.render(force=True)
+        self.render()
 
     @property
     def landscape(self) -> bool:
@@ -211,7 +211,7 @@ class KioskApp(App):
     def t(self, key: str, **kw) -> str:
         return self.ctrl.t(key, **kw)
 
-    def render(self, force: bool = False) -> None:
+    def render(self) -> None:
         """Show the controller's screen with fresh content."""
         if not hasattr(self, "sm"):
             return
@@ -221,12 +221,6 @@ class KioskApp(App):
         self.lang_enabled = ctrl.screen not in (c.ISSUING, c.CONFIRMATION, c.IKM_DONE)
         self.nav_visible = ctrl.screen in (c.SERVICES, c.QUESTION, c.PRIORITY, c.CHECKLIST, c.STATUS, c.IKM,
                                            c.INELIGIBLE)
-        footer = self.root_widget.ids.footer
-        if self.nav_visible and footer.parent is None:
-            self.root_widget.add_widget(footer, index=0)
-        elif not self.nav_visible and footer.parent is not None:
-            # a hidden (disabled) button would still swallow touches at the bottom
-            self.root_widget.remove_widget(footer)
         self.back_label = "‹  " + self.t("back")
         self.home_label = self.t("home")
         banner = ctrl.message if ctrl.screen not in (c.NOTICE, c.ISSUING, c.QUESTION, c.STATUS) else ""
@@ -235,11 +229,45 @@ class KioskApp(App):
         self.banner = banner
         screen = self.sm.get_screen(ctrl.screen)
         screen.clear_widgets()
-        screen.add_widget(getattr(self, f"_screen_{ctrl.screen}")())
+        screen.add_widget(self._page(getattr(self, f"_screen_{ctrl.screen}")()))
         if self.sm.current != ctrl.screen:
             self.sm.current = ctrl.screen
 
     # -- helpers
+    def _page(self, content: Widget) -> Widget:
+        """The screen's content with the fault banner and the back/home footer below it.
+        They live inside the screen, so the ScreenManager never moves or resizes."""
+        page = BoxLayout(orientation="vertical")
+        page.add_widget(content)
+        if self.banner:
+            holder = BoxLayout(size_hint_y=None, padding=(self.u * 2, self.u * 1.5))
+            lab = Label(text=self.banner, font_name="KioskSans", bold=True, font_size=self.u * 3.4,
+                        color=COLORS["warn_fg"], halign="center", valign="middle")
+            lab.kid = "banner"
+            lab.bind(width=lambda w, v: setattr(w, "text_size", (v, None)))
+            lab.bind(texture_size=lambda w, v: setattr(holder, "height", v[1] + self.u * 3))
+            holder.add_widget(lab)
+            self._paint(holder, COLORS["warn_bg"])
+            page.add_widget(holder)
+        if self.nav_visible:
+            footer = BoxLayout(size_hint_y=None, padding=(self.u * 2, self.u * 1.5), spacing=self.u * 2)
+            back = self.button(self.back_label, "back", self.ctrl.back, style=OUTLINE)
+            home = self.button(self.home_label, "home", self.ctrl.go_home, style=OUTLINE)
+            footer.add_widget(back)
+            footer.add_widget(home)
+            footer.height = back.height + self.u * 3
+            back.bind(height=lambda w, v: setattr(footer, "height", v + self.u * 3))
+            page.add_widget(footer)
+        return page
+
+    @staticmethod
+    def _paint(widget: Widget, rgba, radius: float = 0) -> None:
+        from kivy.graphics import Color, RoundedRectangle
+        with widget.canvas.before:
+            Color(*rgba)
+            rect = RoundedRectangle(radius=[radius])
+        widget.bind(pos=lambda w, v: setattr(rect, "pos", v), size=lambda w, v: setattr(rect, "size", v))
+
     def label(self, text: str, size: float = 3.6, *, bold: bool = False, color=None, halign: str = "left") -> KLabel:
         lab = KLabel(text=text, font_size=self.u * size, bold=bold, halign=halign)
         if color is not None:
@@ -254,16 +282,38 @@ class KioskApp(App):
         b.bind(on_release=lambda *_: action())
         return b
 
-    def column(self, scroll: bool = True) -> tuple[Widget, BoxLayout]:
-        """(outer widget, vertical box to fill) with the standard page padding."""
-        pad = self.u * (5 if self.landscape else 4)
+    def column(self, pad_x: float | None = None) -> tuple[ScrollView, BoxLayout]:
+        """(scroll view, vertical box to fill) with the standard page padding; the box
+        scrolls only when its content is taller than the screen."""
+        pad = self.u * (4 if pad_x is None else pad_x)
         box = BoxLayout(orientation="vertical", padding=(pad, self.u * 3), spacing=self.u * 2.2, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
-        if not scroll:
-            return box, box
         sv = ScrollView(do_scroll_x=False, bar_width=self.u * 0.8, scroll_type=["bars", "content"])
         sv.add_widget(box)
+
+        def to_top(*_args) -> None:
+            sv.scroll_y = 1
+            sv.update_from_scroll()
+
+        # keep a new page at its top whatever the order in which sizes settle
+        box.bind(height=lambda *_: Clock.schedule_once(to_top, 0))
+        sv.bind(size=lambda *_: Clock.schedule_once(to_top, 0))
         return sv, box
+
+    def panes(self) -> tuple[Widget, BoxLayout, BoxLayout]:
+        """(outer, text pane, controls pane): side by side in landscape (45 % / 55 %),
+        one column in portrait (both panes are the same box)."""
+        if not self.landscape:
+            outer, box = self.column()
+            return outer, box, box
+        outer = BoxLayout(orientation="horizontal", padding=(self.u * 2, 0), spacing=self.u * 2)
+        left_sv, left = self.column(pad_x=3)
+        right_sv, right = self.column(pad_x=3)
+        left_sv.size_hint_x = 0.45
+        right_sv.size_hint_x = 0.55
+        outer.add_widget(left_sv)
+        outer.add_widget(right_sv)
+        return outer, left, right
 
     def heading(self, box: BoxLayout, text: str, sub: str = "") -> None:
         box.add_widget(self.label(text, 6.0, bold=True, color=COLORS["primary"]))
@@ -275,38 +325,44 @@ class KioskApp(App):
         g.bind(minimum_height=g.setter("height"))
         return g
 
+    def centred(self) -> BoxLayout:
+        """A vertical page whose content is centred (welcome, confirmation, notices)."""
+        pad_x = self.u * (14 if self.landscape else 6)
+        return BoxLayout(orientation="vertical", padding=(pad_x, self.u * 3), spacing=self.u * 2.5)
+
     # -- screens
     def _screen_welcome(self) -> Widget:
         ctrl = self.ctrl
-        outer = BoxLayout(orientation="vertical", padding=(self.u * 6, self.u * 4), spacing=self.u * 3)
-        outer.add_widget(Widget(size_hint_y=0.4))
-        outer.add_widget(self.label(self.t("welcome_title"), 9.0, bold=True, color=COLORS["primary"],
+        outer = self.centred()
+        outer.add_widget(Widget(size_hint_y=0.5))
+        outer.add_widget(self.label(self.t("welcome_title"), 10.0, bold=True, color=COLORS["primary"],
                                     halign="center"))
-        outer.add_widget(self.label(ctrl.office_name or "", 4.0, halign="center"))
-        outer.add_widget(self.label(self.t("welcome_sub"), 3.8, color=COLORS["muted"], halign="center"))
+        outer.add_widget(self.label(ctrl.office_name or "", 4.4, halign="center"))
+        outer.add_widget(self.label(self.t("welcome_sub"), 4.0, color=COLORS["muted"], halign="center"))
         outer.add_widget(Widget(size_hint_y=0.3))
-        main = self.button(self.t("take_number"), "begin", ctrl.begin, style=ACCENT, size=5.6, height=20)
-        outer.add_widget(main)
+        outer.add_widget(self.button(self.t("take_number"), "begin", ctrl.begin, style=ACCENT, size=6.0,
+                                     height=20))
         row = BoxLayout(spacing=self.u * 3, size_hint_y=None,
                         orientation="horizontal" if self.landscape else "vertical")
-        b1 = self.button(self.t("check_status"), "open_status", ctrl.open_status, style=OUTLINE, size=4.2)
-        b2 = self.button(self.t("survey"), "open_ikm", ctrl.open_ikm, style=OUTLINE, size=4.2)
+        b1 = self.button(self.t("check_status"), "open_status", ctrl.open_status, style=OUTLINE, size=4.4, height=13)
+        b2 = self.button(self.t("survey"), "open_ikm", ctrl.open_ikm, style=OUTLINE, size=4.4, height=13)
         row.add_widget(b1)
         row.add_widget(b2)
         row.height = b1.height if self.landscape else b1.height * 2 + self.u * 3
         outer.add_widget(row)
-        outer.add_widget(Widget(size_hint_y=0.4))
+        outer.add_widget(Widget(size_hint_y=0.5))
         return outer
 
     def _screen_services(self) -> Widget:
         ctrl = self.ctrl
-        outer, box = self.column()
+        outer, box = self.column(pad_x=5)
         self.heading(box, self.t("choose_service"), self.t("choose_service_sub"))
         grid = self.grid(3 if self.landscape else 2)
         for sv in ctrl.services:
             ok, reason = ctrl.service_state(sv)
             card = ServiceCard(kid=f"service_{sv['code']}", icon=str(icon_path(sv.get("icon", ""))),
                                title=sv.get("name", sv["code"]), reason=reason, enabled=ok)
+            card.height = self.u * (25 if self.landscape else 34)
             code = sv["code"]
             card.bind(on_release=lambda *_, code=code: ctrl.choose_service(code))
             grid.add_widget(card)
@@ -318,42 +374,39 @@ class KioskApp(App):
         row = BoxLayout(size_hint_y=None, height=self.u * 8, spacing=self.u * 2)
         row.add_widget(Image(source=str(icon_path(sv.get("icon", ""))), fit_mode="contain", size_hint_x=None,
                              width=self.u * 8))
-        lab = self.label(sv.get("name", ""), 3.8, bold=True, color=COLORS["muted"])
-        lab.size_hint_y = 1
-        lab.text_size = (None, None)
-        lab.bind(size=lambda w, s: setattr(w, "text_size", (s[0], s[1])))
+        lab = Label(text=sv.get("name", ""), font_name="KioskSans", bold=True, font_size=self.u * 3.6,
+                    color=COLORS["muted"], halign="left", valign="middle")
+        lab.bind(size=lambda w, v: setattr(w, "text_size", v))
         row.add_widget(lab)
         box.add_widget(row)
 
     def _screen_question(self) -> Widget:
         ctrl = self.ctrl
         q = ctrl.question
-        outer, box = self.column()
+        outer, left, right = self.panes()
         if q is None:
             return outer
-        self._service_heading(box)
-        box.add_widget(self.label(self.t("question_of", i=ctrl.question_index + 1, n=len(ctrl.questions)), 3.2,
-                                  color=COLORS["muted"]))
-        box.add_widget(self.label(q.get("label") or "", 5.8, bold=True, color=COLORS["primary"]))
+        self._service_heading(left)
+        left.add_widget(self.label(self.t("question_of", i=ctrl.question_index + 1, n=len(ctrl.questions)), 3.2,
+                                   color=COLORS["muted"]))
+        left.add_widget(self.label(q.get("label") or "", 6.0, bold=True, color=COLORS["primary"]))
         if q.get("help"):
-            box.add_widget(self.label(q["help"], 3.4, color=COLORS["muted"]))
+            left.add_widget(self.label(q["help"], 3.6, color=COLORS["muted"]))
         if ctrl.message:
-            box.add_widget(self.label(ctrl.message, 3.6, bold=True, color=COLORS["danger"]))
+            left.add_widget(self.label(ctrl.message, 3.8, bold=True, color=COLORS["danger"]))
         if q["kind"] == "date":
-            self._date_picker(box)
+            self._date_picker(right)
         elif q["kind"] == "choice":
-            grid = self.grid(2 if self.landscape else 1)
             for ch in q.get("choices", []):
                 value = ch["value"]
-                grid.add_widget(self.button(ch["label"], f"choice_{value}", lambda v=value: ctrl.answer(v),
-                                            style=OUTLINE, size=4.2, height=13))
-            box.add_widget(grid)
+                right.add_widget(self.button(ch["label"], f"choice_{value}", lambda v=value: ctrl.answer(v),
+                                             style=OUTLINE, size=4.4, height=12))
         else:
             grid = self.grid(2)
-            grid.add_widget(self.button(self.t("yes"), "answer_yes", lambda: ctrl.answer(True), size=5.5, height=16))
+            grid.add_widget(self.button(self.t("yes"), "answer_yes", lambda: ctrl.answer(True), size=6, height=20))
             grid.add_widget(self.button(self.t("no"), "answer_no", lambda: ctrl.answer(False), style=OUTLINE,
-                                        size=5.5, height=16))
-            box.add_widget(grid)
+                                        size=6, height=20))
+            right.add_widget(grid)
         return outer
 
     def _date_picker(self, box: BoxLayout) -> None:
@@ -363,75 +416,78 @@ class KioskApp(App):
         parts = [("day", self.t("day"), str(p.day)), ("month", self.t("month"), month_name(p.month, ctrl.lang)),
                  ("year", self.t("year"), str(p.year))]
         for part, name, value in parts:
-            col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=self.u * 1.2)
-            col.add_widget(self.label(name, 3.2, color=COLORS["muted"], halign="center"))
+            col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=self.u * 1)
+            head = Label(text=name, font_name="KioskSans", font_size=self.u * 3.2, color=COLORS["muted"],
+                         size_hint_y=None, height=self.u * 5)
+            col.add_widget(head)
             plus = self.button("+", f"date_{part}_plus", lambda part=part: ctrl.adjust_date(part, 1), size=7,
-                               height=12)
+                               height=11)
             col.add_widget(plus)
             val = Label(text=value, font_name="KioskSans", bold=True, color=COLORS["text"],
-                        font_size=self.u * (4.6 if part == "month" else 6.0), size_hint_y=None, height=self.u * 10,
+                        font_size=self.u * (4.6 if part == "month" else 6.0), size_hint_y=None, height=self.u * 9,
                         halign="center", valign="middle")
             val.kid = f"date_{part}_value"
             col.add_widget(val)
             minus = self.button("−", f"date_{part}_minus", lambda part=part: ctrl.adjust_date(part, -1), size=7,
-                                height=12)
+                                height=11)
             col.add_widget(minus)
-            col.height = plus.height + minus.height + val.height + self.u * 6.5
+            col.height = head.height + self.u * 11 * 2 + val.height + self.u * 3
             grid.add_widget(col)
         box.add_widget(grid)
-        box.add_widget(self.label(long_date(p.value, ctrl.lang), 5.2, bold=True, halign="center",
+        box.add_widget(self.label(long_date(p.value, ctrl.lang), 5.4, bold=True, halign="center",
                                   color=COLORS["primary"]))
-        box.add_widget(self.button(self.t("next") + "  ›", "date_ok", ctrl.confirm_date, style=ACCENT, size=4.8,
-                                   height=14))
+        box.add_widget(self.button(self.t("next") + "  ›", "date_ok", ctrl.confirm_date, style=ACCENT, size=5,
+                                   height=13))
 
     def _screen_ineligible(self) -> Widget:
         ctrl = self.ctrl
-        outer, box = self.column()
+        outer, left, right = self.panes()
         if ctrl.service:
-            self._service_heading(box)
-        box.add_widget(self.label(self.t("not_eligible_title"), 6.0, bold=True, color=COLORS["danger"]))
+            self._service_heading(left)
+        left.add_widget(self.label(self.t("not_eligible_title"), 6.0, bold=True, color=COLORS["danger"]))
+        left.add_widget(self.label(self.t("not_eligible_sub"), 3.8, color=COLORS["muted"]))
         for reason in ctrl.ineligible:
-            box.add_widget(self.label(reason, 4.2))
-        box.add_widget(self.label(self.t("not_eligible_sub"), 3.6, color=COLORS["muted"]))
-        box.add_widget(self.button(self.t("home"), "done", ctrl.go_home, size=4.6, height=14))
+            right.add_widget(self._note(reason))
+        right.add_widget(self.button(self.t("home"), "done", ctrl.go_home, size=4.8, height=14))
         return outer
 
     def _screen_priority(self) -> Widget:
         ctrl = self.ctrl
-        outer, box = self.column()
-        self._service_heading(box)
-        box.add_widget(self.label(self.t("priority_title"), 3.4, color=COLORS["muted"]))
-        box.add_widget(self.label(self.t("priority_question"), 5.2, bold=True, color=COLORS["primary"]))
-        box.add_widget(self.label(self.t("priority_note"), 3.4, color=COLORS["muted"]))
+        outer, left, right = self.panes()
+        self._service_heading(left)
+        left.add_widget(self.label(self.t("priority_title"), 3.4, color=COLORS["muted"]))
+        left.add_widget(self.label(self.t("priority_question"), 5.4, bold=True, color=COLORS["primary"]))
+        left.add_widget(self.label(self.t("priority_note"), 3.6, color=COLORS["muted"]))
         grid = self.grid(2)
         for cat in c.PRIORITIES:
             grid.add_widget(self.button(self.t(f"prio_{cat}"), f"prio_{cat}",
                                         lambda cat=cat: ctrl.choose_priority(cat), style=OUTLINE, size=4.0,
-                                        height=14))
-        box.add_widget(grid)
-        box.add_widget(self.button(self.t("prio_none"), "prio_none", lambda: ctrl.choose_priority(None), size=4.6,
-                                   height=15))
+                                        height=15))
+        right.add_widget(grid)
+        right.add_widget(self.button(self.t("prio_none"), "prio_none", lambda: ctrl.choose_priority(None), size=4.8,
+                                     height=16))
         return outer
 
     def _screen_checklist(self) -> Widget:
         ctrl = self.ctrl
-        outer, box = self.column()
-        self._service_heading(box)
-        box.add_widget(self.label(self.t("checklist_title"), 5.6, bold=True, color=COLORS["primary"]))
+        outer, left, right = self.panes()
+        self._service_heading(left)
+        left.add_widget(self.label(self.t("checklist_title"), 5.8, bold=True, color=COLORS["primary"]))
         hint = ctrl.photo_hint()
         if hint:
-            box.add_widget(self._note(hint))
+            left.add_widget(self._note(hint))
+        if ctrl.priority:
+            left.add_widget(self.label(f"{self.t('priority_badge')}: {self.t('prio_' + ctrl.priority)}", 3.8,
+                                       bold=True, color=COLORS["muted"]))
+        items = self.landscape and right or left
         for item in ctrl.checklist_items:
             text = f"☐  {item['label']}"
             if item.get("note"):
-                text += f"\n[size={int(self.u * 3)}][color=5A6478]{item['note']}[/color][/size]"
-            box.add_widget(self.label(text, 4.0))
-        if ctrl.priority:
-            box.add_widget(self.label(f"{self.t('priority_badge')}: {self.t('prio_' + ctrl.priority)}", 3.6,
-                                      bold=True, color=COLORS["muted"]))
-        box.add_widget(Widget(size_hint_y=None, height=self.u * 1))
-        box.add_widget(self.button(self.t("print_ticket"), "take_ticket", ctrl.take_ticket, style=ACCENT, size=5.2,
-                                   height=16))
+                text += f"\n[size={int(self.u * 3.2)}][color=5A6478]{item['note']}[/color][/size]"
+            items.add_widget(self.label(text, 4.2))
+        right.add_widget(Widget(size_hint_y=None, height=self.u * 1))
+        right.add_widget(self.button(self.t("print_ticket"), "take_ticket", ctrl.take_ticket, style=ACCENT, size=5.4,
+                                     height=16))
         return outer
 
     def _note(self, text: str) -> Widget:
@@ -440,16 +496,12 @@ class KioskApp(App):
         holder.add_widget(lab)
         lab.bind(height=lambda w, h: setattr(holder, "height", h + self.u * 3.2))
         holder.height = lab.height + self.u * 3.2
-        from kivy.graphics import Color, RoundedRectangle
-        with holder.canvas.before:
-            Color(*COLORS["warn_bg"])
-            rect = RoundedRectangle(radius=[self.u * 1.2])
-        holder.bind(pos=lambda w, v: setattr(rect, "pos", v), size=lambda w, v: setattr(rect, "size", v))
+        self._paint(holder, COLORS["warn_bg"], self.u * 1.2)
         return holder
 
     def _screen_issuing(self) -> Widget:
         ctrl = self.ctrl
-        outer = BoxLayout(orientation="vertical", padding=self.u * 6, spacing=self.u * 3)
+        outer = self.centred()
         outer.add_widget(Widget())
         outer.add_widget(self.label(self.t("issuing"), 6.0, bold=True, color=COLORS["primary"], halign="center"))
         if ctrl.message:
@@ -460,12 +512,12 @@ class KioskApp(App):
     def _screen_confirmation(self) -> Widget:
         ctrl = self.ctrl
         tk = ctrl.ticket or {}
-        outer = BoxLayout(orientation="vertical", padding=(self.u * 5, self.u * 3), spacing=self.u * 2)
+        outer = self.centred()
         outer.add_widget(Widget(size_hint_y=0.2))
         name = tk.get("service_name_en") if ctrl.lang == "en" else tk.get("service_name")
         outer.add_widget(self.label(name or "", 4.2, bold=True, color=COLORS["muted"], halign="center"))
         outer.add_widget(self.label(self.t("your_number"), 5.0, halign="center"))
-        number = self.label(tk.get("number", ""), 24.0 if self.landscape else 26.0, bold=True,
+        number = self.label(tk.get("number", ""), 22.0 if self.landscape else 26.0, bold=True,
                             color=COLORS["primary"], halign="center")
         number.kid = "ticket_number"
         outer.add_widget(number)
@@ -474,12 +526,12 @@ class KioskApp(App):
         if ctrl.print_ok is False:
             outer.add_widget(self._note(self.t("printer_fault")))
         else:
-            outer.add_widget(self.label(self.t("take_ticket"), 4.0, bold=True, halign="center",
+            outer.add_widget(self.label(self.t("take_ticket"), 4.2, bold=True, halign="center",
                                         color=COLORS["primary"]))
         outer.add_widget(Widget(size_hint_y=0.2))
         row = BoxLayout(spacing=self.u * 3, size_hint_y=None)
-        b1 = self.button(self.t("done"), "done", ctrl.go_home, size=4.4)
-        b2 = self.button(self.t("ikm_offer"), "open_ikm", ctrl.open_ikm, style=OUTLINE, size=4.0)
+        b1 = self.button(self.t("done"), "done", ctrl.go_home, size=4.4, height=12)
+        b2 = self.button(self.t("ikm_offer"), "open_ikm", ctrl.open_ikm, style=OUTLINE, size=4.0, height=12)
         row.add_widget(b1)
         row.add_widget(b2)
         row.height = max(b1.height, b2.height)
@@ -488,7 +540,7 @@ class KioskApp(App):
 
     def _screen_notice(self) -> Widget:
         ctrl = self.ctrl
-        outer = BoxLayout(orientation="vertical", padding=self.u * 6, spacing=self.u * 3)
+        outer = self.centred()
         outer.add_widget(Widget())
         outer.add_widget(self._note(ctrl.message or self.t("issue_failed")))
         outer.add_widget(self.button(self.t("home"), "done", ctrl.go_home, size=4.6, height=14))
@@ -497,53 +549,51 @@ class KioskApp(App):
 
     def _screen_status(self) -> Widget:
         ctrl = self.ctrl
-        outer, box = self.column()
-        self.heading(box, self.t("status_title"), self.t("status_sub"))
-        shown = ctrl.status_code or "—"
-        code = self.label(shown, 7.0, bold=True, halign="center", color=COLORS["primary"])
+        outer, left, right = self.panes()
+        self.heading(left, self.t("status_title"), self.t("status_sub"))
+        code = self.label(ctrl.status_code or "—", 7.0, bold=True, halign="center", color=COLORS["primary"])
         code.kid = "status_code"
-        box.add_widget(code)
+        left.add_widget(code)
+        results = left
         keys = c.CODE_ALPHABET + "-"
-        grid = self.grid(11 if self.landscape else 8)
+        grid = self.grid(8)
         for ch in keys:
-            b = self.button(ch, f"key_{ch}", lambda ch=ch: ctrl.status_type(ch), style=OUTLINE, size=4.4)
-            grid.add_widget(b)
-        box.add_widget(grid)
+            grid.add_widget(self.button(ch, f"key_{ch}", lambda ch=ch: ctrl.status_type(ch), style=OUTLINE, size=4.2,
+                                        height=9 if self.landscape else 10))
+        right.add_widget(grid)
         row = self.grid(3)
         row.add_widget(self.button("⌫", "key_bs", ctrl.status_backspace, style=OUTLINE, size=5))
         row.add_widget(self.button(self.t("status_clear"), "status_clear", ctrl.status_clear, style=OUTLINE))
         row.add_widget(self.button(self.t("status_check"), "status_check", ctrl.status_submit, style=ACCENT))
-        box.add_widget(row)
+        right.add_widget(row)
         if ctrl.message:
-            box.add_widget(self.label(ctrl.message, 4.2, bold=True, color=COLORS["danger"], halign="center"))
+            results.add_widget(self.label(ctrl.message, 4.2, bold=True, color=COLORS["danger"], halign="center"))
         for i, line in enumerate(ctrl.status_lines()):
             lab = self.label(line, 4.8 if i == 0 else 4.0, bold=i == 0, halign="center")
             lab.kid = f"status_line_{i}"
-            box.add_widget(lab)
+            results.add_widget(lab)
         return outer
 
     def _screen_ikm(self) -> Widget:
         ctrl = self.ctrl
         el = ctrl.ikm_element
-        outer, box = self.column()
+        outer, left, right = self.panes()
         if el is None:
             return outer
-        box.add_widget(self.label(self.t("ikm_title"), 3.6, bold=True, color=COLORS["muted"]))
-        box.add_widget(self.label(self.t("ikm_of", i=ctrl.ikm_index + 1, n=len(ctrl.ikm_elements)) +
-                                  f"  ·  {el.get('name', '')}", 3.2, color=COLORS["muted"]))
-        box.add_widget(self.label(el.get("question", ""), 5.0, bold=True, color=COLORS["primary"]))
-        grid = self.grid(2 if self.landscape else 1)
+        left.add_widget(self.label(self.t("ikm_title"), 3.6, bold=True, color=COLORS["muted"]))
+        left.add_widget(self.label(self.t("ikm_of", i=ctrl.ikm_index + 1, n=len(ctrl.ikm_elements)) +
+                                   f"  ·  {el.get('name', '')}", 3.2, color=COLORS["muted"]))
+        left.add_widget(self.label(el.get("question", ""), 5.2, bold=True, color=COLORS["primary"]))
+        left.add_widget(self.label(self.t("ikm_sub"), 3.2, color=COLORS["muted"]))
         for ans in reversed(el.get("answers", [])):
             v = int(ans["value"])
             fb = FaceButton(kid=f"ikm_{v}", icon=str(face_path(v)), title=ans["label"])
             fb.bind(on_release=lambda *_, v=v: ctrl.ikm_answer(v))
-            grid.add_widget(fb)
-        box.add_widget(grid)
-        box.add_widget(self.label(self.t("ikm_sub"), 3.2, color=COLORS["muted"]))
+            right.add_widget(fb)
         return outer
 
     def _screen_ikm_done(self) -> Widget:
-        outer = BoxLayout(orientation="vertical", padding=self.u * 6, spacing=self.u * 3)
+        outer = self.centred()
         outer.add_widget(Widget())
         outer.add_widget(Image(source=str(face_path(4)), fit_mode="contain", size_hint_y=None, height=self.u * 24))
         outer.add_widget(self.label(self.t("ikm_thanks"), 6.0, bold=True, color=COLORS["primary"], halign="center"))

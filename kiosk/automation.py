@@ -6,6 +6,7 @@ names a JSON file ``{"out": DIR, "steps": [...]}``. Each step is one object:
 ==============================  ============================================================
 ``{"tap": KID}``                wait until the widget with that ``kid`` is on screen and the
                                 kiosk is not busy, then touch down/up at its centre
+                                (``"double": true``: two touches in the same frame)
 ``{"wait": SCREEN}``            wait until the controller shows ``SCREEN`` (and is not busy)
 ``{"date": "YYYY-MM-DD"}``      set the date picker by tapping its +/- buttons
 ``{"type": TEXT}``              keyboard/scanner input (``\\r`` submits on the status screen)
@@ -100,7 +101,7 @@ class ScriptRunner:
             self._retry()
 
     # ------------------------------------------------------------------ steps
-    def _tap_kid(self, kid: str) -> bool:
+    def _tap_kid(self, kid: str, double: bool = False) -> bool:
         from .app import find_kid
 
         ctrl = self.app.ctrl
@@ -109,13 +110,34 @@ class ScriptRunner:
         screen = self.app.sm.current_screen
         if self.app.sm.transition.is_active:
             return False
-        widget = find_kid(screen, kid) or find_kid(self.app.root_widget.ids.header, kid) or \
-            find_kid(self.app.root_widget.ids.footer, kid)
+        widget = find_kid(screen, kid) or find_kid(self.app.root_widget.ids.header, kid)
         if widget is None:
             return False
+        if not self._visible(widget):
+            return False
         self.tap(widget)
-        self.result["taps"].append({"kid": kid, "at": time.time(), "screen": ctrl.screen})
+        if double:  # a double tap: the second touch lands in the same frame
+            self.tap(widget)
+        self.result["taps"].append({"kid": kid, "at": time.time(), "screen": ctrl.screen, "double": double})
         return True
+
+    @staticmethod
+    def _visible(widget) -> bool:
+        """True when the widget's centre is on screen; otherwise scroll its ScrollView to it
+        (as a citizen would) and answer False so the tap is tried on the next frame."""
+        from kivy.uix.scrollview import ScrollView
+
+        x, y = widget.to_window(*widget.center)
+        parent = widget.parent
+        while parent is not None and not isinstance(parent, ScrollView):
+            parent = None if parent is Window else parent.parent  # the Window is its own parent
+        if parent is not None:
+            px, py = parent.to_window(parent.x, parent.y)
+            inside = px <= x <= px + parent.width and py <= y <= py + parent.height
+            if not inside:
+                parent.scroll_to(widget, animate=False)
+                return False
+        return 0 <= x < Window.width and 0 <= y < Window.height
 
     @staticmethod
     def tap(widget) -> None:
@@ -130,7 +152,7 @@ class ScriptRunner:
     def _step(self, step: dict) -> bool:
         ctrl = self.app.ctrl
         if "tap" in step:
-            return self._tap_kid(step["tap"])
+            return self._tap_kid(step["tap"], bool(step.get("double")))
         if "wait" in step:
             return ctrl.screen == step["wait"] and not ctrl.busy and self.app.sm.current == step["wait"] \
                 and not self.app.sm.transition.is_active

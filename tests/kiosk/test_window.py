@@ -1,0 +1,274 @@
+"""Real kiosk windows under a private Xvfb, against a real ``loket serve`` on 127.0.0.1
+and a loopback raw-9100 network printer that collects the ESC/POS bytes.
+
+Each run starts ``python -m loket.cli kiosk`` in a subprocess with an automation
+script (kiosk.automation) that taps through the citizen's path, saves a screenshot of
+every screen, and writes automation.json. The tests then check the server's record
+(through the API) against the bytes the printer received."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from live_server import ADMIN_PASSWORD, LiveServer, free_port
+from xvfb_kit import kivy_env, start_xvfb, stop_xvfb
+
+REPO = Path(__file__).resolve().parents[2]
+WITA = ZoneInfo("Asia/Makassar")
+
+
+class LoopbackPrinter:
+    """A raw TCP 'printer' on 127.0.0.1: one connection per job; ``jobs`` holds the bytes
+    and ``last_byte_at`` the time.time() of each job's last byte."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.jobs: list[bytes] = []
+        self.last_byte_at: list[float] = []
+        self._stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        self.sock.settimeout(0.2)
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            data, last = b"", time.time()
+            conn.settimeout(5)
+            with conn:
+                while True:
+                    try:
+                        chunk = conn.recv(65536)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    data += chunk
+                    last = time.time()
+            if data:
+                self.jobs.append(data)
+                self.last_byte_at.append(last)
+
+    def close(self):
+        self._stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = LiveServer(tmp_path_factory.mktemp("kiosk-server"), threads=8).setup(staff_roles=("operator",))
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def display():
+    disp, proc = start_xvfb(1920, 1920)
+    yield disp
+    stop_xvfb(proc)
+
+
+@pytest.fixture
+def printer():
+    p = LoopbackPrinter()
+    yield p
+    p.close()
+
+
+def run_kiosk(server, display, tmp_path, steps, *, printer_uri, size, lang="id", timeout=90):
+    """Run the kiosk with ``steps``; returns (automation result, out dir)."""
+    out = tmp_path / "shots"
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"out": str(out), "steps": steps}), encoding="utf-8")
+    home = tmp_path / "kivy-home"
+    home.mkdir()
+    env = kivy_env(display, str(home))
+    env["LOKET_KIOSK_SCRIPT"] = str(script)
+    cmd = [sys.executable, "-m", "loket.cli", "kiosk", "--server", server.url, "--token", server.tokens["kiosk"],
+           "--printer", printer_uri, "--size", f"{size[0]}x{size[1]}", "--lang", lang, "--paper", "80"]
+    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=timeout)
+    result_file = out / "automation.json"
+    assert result_file.is_file(), proc.stderr[-3000:]
+    result = json.loads(result_file.read_text())
+    assert result["ok"], (result["error"], proc.stderr[-3000:])
+    return result, out
+
+
+def ages_today() -> tuple[date, date]:
+    """Birth dates (1 January) of a child aged 2-3 (no photo) and one aged 6-7 (photo) on
+    the server's (WITA) today."""
+    from datetime import datetime
+    today = datetime.now(WITA).date()
+    return date(today.year - 3, 1, 1), date(today.year - 7, 1, 1)
+
+
+def full_path(lang_switch: bool, birth: date) -> list[dict]:
+    """Every screen of the citizen's path, with a screenshot of each."""
+    steps = [{"wait": "welcome"}, {"sleep": 0.3}]
+    if lang_switch:
+        steps += [{"tap": "lang"}, {"sleep": 0.2}]
+    steps += [
+        {"shot": "01_welcome"},
+        {"tap": "begin"}, {"wait": "services"}, {"shot": "02_services"},
+        {"tap": "service_KIA"}, {"wait": "question"}, {"date": birth.isoformat()}, {"shot": "03_birth_date"},
+        {"tap": "date_ok"}, {"wait": "question"}, {"shot": "04_reason"},
+        {"tap": "choice_baru"}, {"wait": "priority"}, {"shot": "05_priority"},
+        {"tap": "prio_none"}, {"wait": "checklist"}, {"shot": "06_checklist"},
+        {"mark": "final_tap"}, {"tap": "take_ticket"}, {"wait": "confirmation"}, {"shot": "07_confirmation"},
+        {"tap": "open_ikm"}, {"wait": "ikm"}, {"shot": "08_ikm"},
+    ]
+    steps += [{"tap": f"ikm_{v}"} for v in (4, 3, 4, 4, 3, 4, 4, 4)]
+    steps += [{"sleep": 0.2}, {"tap": "ikm_4"}, {"wait": "ikm_done"}, {"shot": "09_ikm_done"},
+              {"tap": "done"}, {"wait": "welcome"}]
+    return steps
+
+
+def status_and_ikd(code: str) -> list[dict]:
+    return [{"type": code + "\r"}, {"sleep": 0.6}, {"shot": "10_status"},
+            {"tap": "home"}, {"wait": "welcome"},
+            {"tap": "begin"}, {"wait": "services"}, {"tap": "service_IKD"}, {"wait": "question"},
+            {"shot": "11_ikd_question"}, {"tap": "answer_yes"}, {"sleep": 0.2}, {"tap": "answer_no"},
+            {"wait": "ineligible"}, {"shot": "12_ikd_not_eligible"}, {"tap": "done"}, {"wait": "welcome"}]
+
+
+def staff_ticket(server, ticket_id: int) -> dict:
+    token = server.login("u_operator")
+    status, body = server.request("GET", f"/api/v1/tickets/{ticket_id}", token=token)
+    assert status == 200, body
+    return body
+
+
+def latest_ticket(server, since: int) -> list[dict]:
+    token = server.login("u_operator")
+    out = []
+    for tid in range(since + 1, since + 20):
+        status, body = server.request("GET", f"/api/v1/tickets/{tid}", token=token)
+        if status != 200:
+            break
+        out.append(body)
+    return out
+
+
+def ticket_count(server) -> int:
+    token = server.login("u_operator")
+    n = 0
+    while True:
+        status, _ = server.request("GET", f"/api/v1/tickets/{n + 1}", token=token)
+        if status != 200:
+            return n
+        n += 1
+
+
+def ikm_count(server) -> int:
+    admin = server.login("admin", ADMIN_PASSWORD)
+    status, audit = server.request("GET", "/api/v1/audit?limit=1000", token=admin)
+    return sum(1 for e in audit["entries"] if e["action"] == "ikm.submit")
+
+
+KEEP = REPO / "docs" / "screenshots" / "kiosk"
+
+
+def keep_screenshots(out: Path, tag: str, names: tuple[str, ...]) -> None:
+    """Refresh the committed representative set (small PNGs) when LOKET_KEEP_SCREENSHOTS=1."""
+    if os.environ.get("LOKET_KEEP_SCREENSHOTS") != "1":
+        return
+    from PIL import Image
+    KEEP.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        im = Image.open(out / f"{name}.png").convert("RGB")
+        im.thumbnail((540, 540))
+        im.quantize(colors=128).save(KEEP / f"{tag}_{name}.png", optimize=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang,size,age", [
+    ("id", (1920, 1080), 3),
+    ("en", (1080, 1920), 7),
+    ("id", (768, 1366), 7),
+    ("en", (1920, 1080), 3),
+])
+def test_kia_full_path_prints_the_servers_ticket(server, display, printer, tmp_path, lang, size, age):
+    three, seven = ages_today()
+    birth = three if age == 3 else seven
+    before = ticket_count(server)
+    steps = full_path(lang == "en", birth)
+    ikm_before = ikm_count(server)
+    result, out = run_kiosk(server, display, tmp_path, steps, printer_uri=f"tcp://127.0.0.1:{printer.port}",
+                            size=size)
+    tickets = latest_ticket(server, before)
+    assert len(tickets) == 1, "one final tap gives one ticket"
+    tk = tickets[0]
+    assert tk["answers"] == {"birth_date": birth.isoformat(), "reason": "baru"}
+    facts = tk["checklist"]["facts"]
+    assert facts["photo_required"] is (age == 7) and facts["age_years"] in ((2, 3) if age == 3 else (6, 7))
+    # the printed ticket carries the server's number, status code and the case's checklist
+    deadline = time.time() + 5
+    while not printer.jobs and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(printer.jobs) == 1
+    job = printer.jobs[0]
+    assert tk["number"].encode() in job and tk["code"].encode() in job
+    if lang == "en":
+        assert b"Copy of the birth certificate" in job
+        assert (b"passport photo" in job) is (age == 7)
+    else:
+        assert b"Fotokopi akta kelahiran" in job
+        assert (b"Pas foto berwarna" in job) is (age == 7)
+    assert ikm_count(server) == ikm_before + 1, "the nine IKM answers reached the server"
+    assert result["screens"][-3:] == ["ikm", "ikm_done", "welcome"]
+    for name in ("01_welcome", "02_services", "03_birth_date", "04_reason", "05_priority", "06_checklist",
+                 "07_confirmation", "08_ikm", "09_ikm_done"):
+        assert (out / f"{name}.png").stat().st_size > 5000
+    tag = f"{lang}_{size[0]}x{size[1]}"
+    keep_screenshots(out, tag, ("01_welcome", "02_services", "03_birth_date", "06_checklist", "07_confirmation",
+                                "08_ikm"))
+    # second window: status of that code (scanner input) and an IKD applicant who is not eligible
+    tmp2 = tmp_path / "second"
+    tmp2.mkdir()
+    n_before = ticket_count(server)
+    result2, out2 = run_kiosk(server, display, tmp2, [{"wait": "welcome"}, {"tap": "open_status"}, {"wait": "status"},
+                                                      *status_and_ikd(tk["code"])],
+                              printer_uri=f"tcp://127.0.0.1:{printer.port}", size=size, lang=lang)
+    assert ticket_count(server) == n_before, "the ineligible IKD applicant got no ticket"
+    assert "ineligible" in result2["screens"]
+    keep_screenshots(out2, tag, ("10_status", "12_ikd_not_eligible"))
+
+
+@pytest.mark.slow
+def test_printer_refused_shows_number_reports_fault_and_double_tap_makes_one(server, display, tmp_path):
+    three, _ = ages_today()
+    before = ticket_count(server)
+    dead_port = free_port()  # nothing listens: the printer refuses the connection
+    steps = [{"wait": "welcome"}, {"tap": "begin"}, {"wait": "services"}, {"tap": "service_KIA"},
+             {"wait": "question"}, {"date": three.isoformat()}, {"tap": "date_ok"}, {"wait": "question"},
+             {"tap": "choice_hilang"}, {"wait": "priority"}, {"tap": "prio_lansia"}, {"wait": "checklist"},
+             {"tap": "take_ticket", "double": True}, {"wait": "confirmation", "timeout": 20},
+             {"shot": "printer_fault"}]
+    result, out = run_kiosk(server, display, tmp_path, steps, printer_uri=f"tcp://127.0.0.1:{dead_port}",
+                            size=(1080, 1920))
+    tickets = latest_ticket(server, before)
+    assert len(tickets) == 1 and tickets[0]["priority"] == "lansia"
+    admin = server.login("admin", ADMIN_PASSWORD)
+    status, audit = server.request("GET", "/api/v1/audit?limit=50", token=admin)
+    faults = [e for e in audit["entries"] if e["action"] == "device.fault"]
+    assert faults and faults[0]["target"] == tickets[0]["number"]
+    assert faults[0]["details"]["kind"] == "printer"
+    keep_screenshots(out, "id_1080x1920", ("printer_fault",))
