@@ -86,6 +86,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=40)
     ap.add_argument("--events", type=int, default=10_000)
+    ap.add_argument("--theme", default=None, help="theme TOML passed to the display (e.g. ticker_fps = 0)")
     args = ap.parse_args()
 
     mem = state_memory(args.events)
@@ -102,7 +103,7 @@ def main() -> None:
         log = open(folder / "display.log", "wb")
         proc = subprocess.Popen([sys.executable, "-m", "loket.cli", "display", "--server", server.url, "--token",
                                  server.tokens["display"], "--size", "1920x1080", "--no-voice", "--automation",
-                                 str(folder)], env=kivy_env(display, str(tmp / "kivy")), stdout=log,
+                                 str(folder), *(["--theme", args.theme] if args.theme else [])], env=kivy_env(display, str(tmp / "kivy")), stdout=log,
                                 stderr=subprocess.STDOUT)
         try:
             wait(folder, lambda st: st["connection"] == "live" and st["screen"]["title"], 60)

@@ -36,7 +36,7 @@ from kivy.uix.widget import Widget
 
 from .controller import DisplayController
 from .state import DISCONNECTED, LIVE, DisplayView
-from .theme import Theme
+from .theme import Theme, format_wait, service_label
 
 log = logging.getLogger(__name__)
 
@@ -47,22 +47,6 @@ KV_FILE = Path(__file__).with_name("waiting_room.kv")
 #: The counters list is laid out for at least this many rows (fewer counters leave
 #: space below rather than growing huge).
 MIN_ROWS = 5
-
-
-def service_label(code: str) -> str:
-    """Service code as shown on tiles: ``"AKTA_LAHIR"`` -> ``"AKTA LAHIR"``."""
-    return code.replace("_", " ")
-
-
-def format_wait(seconds: int, texts: dict[str, str]) -> str:
-    """An estimated wait for people: ``"± 12 menit"`` (at least 1 minute, rounded up
-    to whole minutes; to 5 minutes above 30), or the "no queue" text for 0."""
-    if seconds <= 0:
-        return texts["no_wait"]
-    minutes = max(1, -(-seconds // 60))
-    if minutes > 30:
-        minutes = -(-minutes // 5) * 5
-    return texts["wait_est"].format(minutes=minutes)
 
 
 class Tile(BoxLayout):
@@ -234,7 +218,7 @@ class DisplayApp(App):
         t = self.texts
         portrait = orientation == "portrait"
         self.header = Header(size_hint_y=0.075 if portrait else 0.115, logo=str(self.theme.logo),
-                             clock_share=0.36 if portrait else 0.3)
+                             clock_share=0.42 if portrait else 0.3)
         self.banner = Banner(size_hint_y=None, height=0, opacity=0)
         self._banner_height = (0.04 if portrait else 0.07) * h
         self.latest = LatestCall(caption=t["called"])
@@ -284,7 +268,8 @@ class DisplayApp(App):
             root.add_widget(widget)
         self.root_widget = root
         Clock.schedule_interval(self._tick_clock, 0.5)
-        Clock.schedule_interval(lambda dt: self.ticker.step(dt), 1 / 30)
+        if self.theme.ticker_fps > 0:
+            Clock.schedule_interval(lambda dt: self.ticker.step(dt), 1 / self.theme.ticker_fps)
         if self.automation_dir is not None:
             from .driver import Automation
 

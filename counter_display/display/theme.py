@@ -4,7 +4,7 @@
 A theme file is TOML with an optional ``[colors]`` table of ``"#RRGGBB"`` values and
 optional ``[display]`` keys (``language`` "id"/"en", ``logo`` path, ``history`` number
 of previous calls shown, ``orientation`` "auto"/"landscape"/"portrait",
-``flash_seconds``)::
+``flash_seconds``, ``ticker_fps``)::
 
     [colors]
     background = "#0B1F3A"
@@ -23,7 +23,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-__all__ = ["TEXTS", "Theme", "default_font_dir", "default_logo", "hex_to_rgba"]
+__all__ = ["TEXTS", "Theme", "default_font_dir", "default_logo", "format_wait", "hex_to_rgba", "service_label"]
 
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -87,7 +87,8 @@ class Theme:
     """Everything configurable about the look: ``colors``, ``language`` ("id"/"en"),
     ``logo`` (PNG path), ``history`` (previous calls shown, 0..8), ``orientation``
     ("auto" picks by window shape), ``flash_seconds`` (how long a new call flashes),
-    ``font`` / ``font_bold`` (TTF paths)."""
+    ``ticker_fps`` (running-text updates per second; 0 keeps it still, which saves
+    CPU on PCs without a graphics chip), ``font`` / ``font_bold`` (TTF paths)."""
 
     colors: Colors = field(default_factory=Colors)
     language: str = "id"
@@ -95,6 +96,7 @@ class Theme:
     history: int = 6
     orientation: str = "auto"
     flash_seconds: float = 6.0
+    ticker_fps: float = 30.0
     font: Path = field(default_factory=lambda: default_font_dir() / "DejaVuSans.ttf")
     font_bold: Path = field(default_factory=lambda: default_font_dir() / "DejaVuSans-Bold.ttf")
 
@@ -109,6 +111,8 @@ class Theme:
             raise ValueError(f"orientation must be auto, landscape or portrait, got {self.orientation!r}")
         if not self.flash_seconds >= 0:
             raise ValueError("flash_seconds must be >= 0")
+        if not 0 <= self.ticker_fps <= 60:
+            raise ValueError("ticker_fps must be 0..60 (0: running text does not move)")
 
     @property
     def texts(self) -> dict[str, str]:
@@ -131,7 +135,7 @@ class Theme:
         if bad:
             raise ValueError(f"unknown colours: {sorted(bad)}")
         display = dict(data.get("display", {}))
-        allowed = {"language", "logo", "history", "orientation", "flash_seconds", "font", "font_bold"}
+        allowed = {"language", "logo", "history", "orientation", "flash_seconds", "ticker_fps", "font", "font_bold"}
         bad = set(display) - allowed
         if bad:
             raise ValueError(f"unknown display keys: {sorted(bad)}")
@@ -141,3 +145,19 @@ class Theme:
                 display[key] = (base / display[key]).resolve()
         theme = cls(colors=Colors(**colors), **display)
         return replace(theme, **{k: v for k, v in overrides.items() if v is not None}) if overrides else theme
+
+
+def service_label(code: str) -> str:
+    """Service code as shown on tiles: ``"AKTA_LAHIR"`` -> ``"AKTA LAHIR"``."""
+    return code.replace("_", " ")
+
+
+def format_wait(seconds: int, texts: dict[str, str]) -> str:
+    """An estimated wait for people: ``"± 12 menit"`` (at least 1 minute, rounded up
+    to whole minutes; to 5 minutes above 30), or the "no queue" text for 0."""
+    if seconds <= 0:
+        return texts["no_wait"]
+    minutes = max(1, -(-seconds // 60))
+    if minutes > 30:
+        minutes = -(-minutes // 5) * 5
+    return texts["wait_est"].format(minutes=minutes)
