@@ -23,10 +23,11 @@ from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 from kivy.graphics.texture import Texture  # noqa: E402
 from kivy.lang import Builder  # noqa: E402
-from kivy.metrics import sp  # noqa: E402
+from kivy.metrics import sp as _kivy_sp  # noqa: E402
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty  # noqa: E402
 from kivy.uix.boxlayout import BoxLayout  # noqa: E402
 from kivy.uix.button import Button  # noqa: E402
+from kivy.uix.gridlayout import GridLayout  # noqa: E402
 from kivy.uix.image import Image  # noqa: E402
 from kivy.uix.label import Label  # noqa: E402
 from kivy.uix.scrollview import ScrollView  # noqa: E402
@@ -50,6 +51,15 @@ STEP_NAMES = {"penerimaan": "Penerimaan berkas", "foto": "Foto anak", "verifikas
               "pemeriksaan": "Pemeriksaan dokumen", "entri_siak": "Input SIAK"}
 STATE_NAMES = {"at_step": "diproses", "returned": "dikembalikan", "ready_for_pickup": "siap diambil",
                "handed_over": "sudah diserahkan"}
+
+
+#: Type and spacing scale: 1.0 at 1366 px wide, larger on bigger screens (1920 → 1.4).
+_SCALE = [1.0]
+
+
+def sp(value: float) -> float:
+    """Kivy ``sp`` times the window scale (set when the window opens)."""
+    return _kivy_sp(value) * _SCALE[0]
 
 
 class SLabel(Label):
@@ -169,6 +179,7 @@ class StationApp(App):
 
     # ------------------------------------------------------------------ lifecycle
     def build(self):
+        _SCALE[0] = max(1.0, min(Window.width / 1366.0, Window.height / 768.0))
         Builder.load_file(str(HERE / "counter.kv"))
         Window.clearcolor = (0.933, 0.949, 0.961, 1)
         self.root_box = vbox(spacing=0)
@@ -399,7 +410,7 @@ class StationApp(App):
         form.add_widget(name)
         row = Row(height=sp(42))
         nik = self.reg("new_nik", Field(hint_text="NIK (16 angka)"))
-        bd = self.reg("new_birth_date", Field(hint_text="Lahir YYYY-MM-DD", size_hint_x=0.75))
+        bd = self.reg("new_birth_date", Field(hint_text="Lahir YYYY-MM-DD", size_hint_x=0.9))
         row.add_widget(nik)
         row.add_widget(bd)
         form.add_widget(row)
@@ -551,7 +562,7 @@ class StationApp(App):
             t = self.reg(f"req_{item['code']}", Tick(text=("☑  " if item["present"] else "☐  ") + item["label"],
                                                      state="down" if item["present"] else "normal"))
 
-            def toggled(btn, code=item["code"], label=item["label"]):
+            def toggled(btn, _state, code=item["code"], label=item["label"]):
                 ctl.present.add(code) if btn.state == "down" else ctl.present.discard(code)
                 btn.text = ("☑  " if btn.state == "down" else "☐  ") + label
                 self._update_verify_button()
@@ -743,30 +754,34 @@ class StationApp(App):
             self.fetch(self._load_photo, app["id"], then=lambda data: data and setattr(img, "texture",
                                                                                          jpeg_texture(data)))
         d.add_widget(top)
-        d.add_widget(SLabel(text="[b]Kartu kendali[/b]", font_size=sp(14)))
+        if ctl.mode == "cetak":
+            d.add_widget(SLabel(text="Data kartu dari SIAK", font_name=self.font_bold, font_size=sp(14)))
+            grid = GridLayout(cols=2, spacing=(sp(10), sp(4)), size_hint_y=None)
+            grid.bind(minimum_height=grid.setter("height"))
+            fields = [(k, label) for k, (label, _en) in CARD_FIELDS.items()] + [("serial", "Nomor seri blangko KIA")]
+            for key, label in fields:
+                cell = vbox(spacing=sp(2), size_hint_y=None, height=sp(58))
+                cell.add_widget(Muted(text=label, height=sp(18)))
+                old = self.card_fields.get(key)
+                f = self.reg(f"card_{key}", Field(text=old.text if old else "", height=sp(36), font_size=sp(14)))
+                self.card_fields[key] = f
+                cell.add_widget(f)
+                grid.add_widget(cell)
+            d.add_widget(grid)
+            d.add_widget(Widget())
+            b = self.reg("print_card", Btn(text="Cetak KIA & tandai tercetak"))
+            b.bind(on_release=lambda *_: self.act(
+                ctl.print_card, {k: f.text for k, f in self.card_fields.items() if k != "serial"},
+                self.card_fields["serial"].text))
+            d.add_widget(b)
+            return
+        d.add_widget(SLabel(text="Kartu kendali", font_name=self.font_bold, font_size=sp(14)))
         for k in app.get("kartu_kendali") or []:
             took = _mins(k["duration_seconds"]) if k["duration_seconds"] is not None else "berjalan"
-            late = "  [color=c0392b][b]terlambat[/b][/color]" if k["late"] else ""
+            late = "  [color=c0392b]terlambat[/color]" if k["late"] else ""
             d.add_widget(Muted(text=f"{STEP_NAMES.get(k['step'], k['step'])} · {k['officer'] or '-'} · {took}{late}",
                                shorten=True))
         d.add_widget(Widget())
-        if ctl.mode == "cetak":
-            grid = vbox(size_hint_y=None, spacing=sp(4))
-            grid.bind(minimum_height=grid.setter("height"))
-            for key, (label, _en) in CARD_FIELDS.items():
-                f = self.card_fields.get(key)
-                text = f.text if f else ""
-                f = self.reg(f"card_{key}", Field(hint_text=label, text=text, height=sp(36), font_size=sp(14)))
-                self.card_fields[key] = f
-                grid.add_widget(f)
-            serial = self.reg("card_serial", Field(hint_text="Nomor seri blangko KIA", height=sp(36)))
-            grid.add_widget(serial)
-            d.add_widget(grid)
-            b = self.reg("print_card", Btn(text="Cetak KIA & tandai tercetak"))
-            b.bind(on_release=lambda *_: self.act(ctl.print_card, {k: f.text for k, f in self.card_fields.items()},
-                                                  serial.text))
-            d.add_widget(b)
-            return
         if ctl.mode == "register":
             d.add_widget(SLabel(text=f"Nomor seri kartu: [b]{app.get('card_serial') or '-'}[/b]"))
             b = self.reg("register", Btn(text="Masukkan ke Register KIA"))
@@ -850,7 +865,8 @@ class StationApp(App):
         data = ctl.uncollected or {}
         items = {i["code"]: i for i in data.get("items", [])}
         for group in data.get("by_kecamatan", []):
-            ub.add_widget(SLabel(text=f"[b]{group['kecamatan']}[/b]  ({group['count']})"))
+            place = group["kecamatan"] if group["kecamatan_code"] != "-" else "Kecamatan belum dicatat"
+            ub.add_widget(SLabel(text=f"{place}  ({group['count']})", font_name=self.font_bold))
             for c in group["codes"]:
                 i = items[c]
                 ub.add_widget(Muted(text=f"{c} · {i['applicant_name'] or '-'} · {i['service']} · "

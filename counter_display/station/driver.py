@@ -82,7 +82,7 @@ class Driver:
                 if not eval(step["until"], {}, env):  # noqa: S307 - test scripts written by the test suite
                     if time.monotonic() > self.deadline:
                         notice = self.app.ctl.notice
-                        raise TimeoutError(f"until {step['until']!r} timed out; notice={notice}")
+                        raise TimeoutError(f"until {step['until']!r} timed out; notice={notice}; vars={self.vars}")
                     return True
                 self.deadline = None
             elif "tap" in step:

@@ -13,6 +13,8 @@ import requests
 
 PASSWORD = "rahasia-123"
 ROLES = ("operator", "verifikator", "pejabat_tte", "petugas_cetak", "petugas_distribusi")
+FULL_NAMES = {"operator": "Ani Rahmawati", "verifikator": "Budi Hartono, S.Kom.", "pejabat_tte": "Dr. H. Andi Rahman",
+              "petugas_cetak": "Dewi Lestari", "petugas_distribusi": "Rudi Saputra"}
 #: A 7-year-old (KIA variant 2, photo) on any date in 2026-2027.
 KIA_7Y = {"birth_date": "2019-06-01", "reason": "baru"}
 CHILD = {"name": "Rizky Pratama", "nik": "6401040106190001", "birth_date": "2019-06-01",
@@ -85,7 +87,7 @@ def start_server(data_dir) -> LiveServer:
     for role in ROLES:
         r = requests.post(f"{url}/api/v1/staff", headers=h, timeout=10,
                           json={"username": f"st_{role}", "role": role, "password": PASSWORD, "office": "paser",
-                                "full_name": f"Petugas {role.replace('_', ' ').title()}"})
+                                "full_name": FULL_NAMES[role]})
         assert r.status_code == 201, r.text
     r = requests.post(f"{url}/api/v1/devices", headers=h, json={"role": "kiosk", "name": "kios-1", "office": "paser"},
                       timeout=10)

@@ -111,7 +111,7 @@ def test_officers_take_a_kia_through_every_mode_and_return_an_incomplete_file(di
         *login("petugas_cetak"), {"until": "len(ctl.work_items) > 0"},
         {"tap": "take_{code}"}, {"until": "ctl.application is not None"}, {"wait": 0.3},
         *[{"type": [f"card_{k}", v]} for k, v in CARD_DATA.items() if k != "head_name"],
-        {"type": ["card_serial", "KIA-BLK-0777"]},
+        {"type": ["card_serial", "KIA-BLK-0777"]}, {"wait": 0.3},
         s("10-cetak"),
         {"tap": "print_card"}, {"until": "ctl.application is None and ctl.last_card"},
         {"tap": "tab_register"}, {"until": "ctl.mode == 'register' and len(ctl.work_items) > 0"},
