@@ -278,20 +278,21 @@ def ticket_public(ctx: Context, office: Office, t: Ticket, *, with_position: boo
 
 def _call_index(office: str, day: str, service: str) -> int:
     """How many calls of ``service`` have been made today (for the skip window)."""
-    return (CallLog.select().where((CallLog.office == office) & (CallLog.office_day == day) &
-                                   (CallLog.service == service) & (CallLog.action == "call")).count())
+    return db.execute_sql('SELECT COUNT(*) FROM "call_log" WHERE "office" = ? AND "office_day" = ? AND "service" = ? '
+                          'AND "action" = ?', (office, day, service, "call")).fetchone()[0]
 
 
 def _current(office: Office, counter: Counter, day: str) -> Ticket | None:
-    return (Ticket.select().where((Ticket.office == office.code) & (Ticket.office_day == day) &
-                                  (Ticket.counter == counter.code) & (Ticket.status == CALLED))
-            .order_by(Ticket.called_at.desc()).first())
+    rows = list(Ticket.raw('SELECT * FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? '
+                           'AND "counter" = ? ORDER BY "called_at" DESC LIMIT 1', office.code, day, CALLED, counter.code))
+    return rows[0] if rows else None
 
 
 def _log(ticket: Ticket, counter: Counter | None, action: str, actor: Actor, at: float) -> None:
-    CallLog.create(office=ticket.office, office_day=ticket.office_day, ticket=ticket,
-                   counter=counter.code if counter else None, service=ticket.service, step=ticket.step,
-                   action=action, priority=ticket.priority is not None, officer=actor.name, at=at)
+    db.execute_sql('INSERT INTO "call_log" ("office", "office_day", "ticket_id", "counter", "service", "step", '
+                   '"action", "priority", "officer", "at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                   (ticket.office, ticket.office_day, ticket.id, counter.code if counter else None, ticket.service,
+                    ticket.step, action, ticket.priority is not None, actor.name, at))
 
 
 def _public_call(office: Office, counter: Counter | None, t: Ticket) -> dict:
@@ -313,7 +314,9 @@ def _check_expected(t: Ticket | None, expected_ticket: int | None, expected_vers
 def _bump(t: Ticket, **changes) -> None:
     """Optimistic update: fails with ``Conflict`` if someone changed the row meanwhile."""
     changes["version"] = t.version + 1
-    n = Ticket.update(**changes).where((Ticket.id == t.id) & (Ticket.version == t.version)).execute()
+    sets = ", ".join(f'"{k}" = ?' for k in changes)
+    n = db.execute_sql(f'UPDATE "ticket" SET {sets} WHERE "id" = ? AND "version" = ?',
+                       (*changes.values(), t.id, t.version)).rowcount
     if n != 1:
         raise Conflict("ticket_changed", "Nomor ini baru saja ditangani petugas lain.",
                        "Another officer just acted on this ticket.", {"number": t.number})
@@ -338,20 +341,18 @@ def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str)
     Only queue heads are read (``choose_next`` serves each queue in order), so a call
     costs the same with ten or ten thousand people waiting.
     """
-    pairs = sorted(set(counter.serves))
-    pair_sql = " OR ".join('("service" = ? AND "step" = ?)' for _ in pairs)
-    pair_args = [x for p in pairs for x in p]
     cols = '"id", "service", "step", "priority", "queued_at", "sort_key", "status", "skip_call_index"'
-    base = f'SELECT {cols} FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? AND ({pair_sql})'
+    head = (f'SELECT {cols} FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? '
+            'AND "service" = ? AND "step" = ? AND {prio} ORDER BY "sort_key", "id" LIMIT {n}')
     rows = []
-    for prio in ('"priority" IS NULL', '"priority" IS NOT NULL'):
-        rows += db.execute_sql(f'{base} AND {prio} ORDER BY "sort_key", "id" LIMIT 1',
-                               [office.code, day, WAITING, *pair_args]).fetchall()
-    skipped = db.execute_sql(f'{base} ORDER BY "sort_key", "id" LIMIT 200',
-                             [office.code, day, SKIPPED, *pair_args]).fetchall()
+    for service, step in sorted(set(counter.serves)):
+        args = (office.code, day, WAITING, service, step)
+        rows += db.execute_sql(head.format(prio='"priority" IS NULL', n=1), args).fetchall()
+        rows += db.execute_sql(head.format(prio='"priority" > \'\'', n=1), args).fetchall()
+        rows += db.execute_sql(head.format(prio="1", n=50), (office.code, day, SKIPPED, service, step)).fetchall()
     out, parked = [], []
     call_index: dict[str, int] = {}
-    for (tid, service, step, priority, queued_at, sort_key, status, skip_index) in rows + skipped:
+    for (tid, service, step, priority, queued_at, sort_key, status, skip_index) in rows:
         wt = WaitingTicket(ticket_id=tid, service=service, step=step, priority=priority is not None,
                            queued_at=queued_at, sort_key=sort_key)
         if status == SKIPPED:
@@ -366,10 +367,9 @@ def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str)
 
 
 def _recent_calls(office: Office, counter: Counter, day: str, n: int = 16) -> list[bool]:
-    rows = (CallLog.select(CallLog.priority).where((CallLog.office == office.code) & (CallLog.office_day == day) &
-                                                   (CallLog.counter == counter.code) & (CallLog.action == "call"))
-            .order_by(CallLog.id.desc()).limit(n))
-    return [r.priority for r in rows][::-1]
+    rows = db.execute_sql('SELECT "priority" FROM "call_log" WHERE "office" = ? AND "counter" = ? AND "office_day" = ? '
+                          'AND "action" = ? ORDER BY "id" DESC LIMIT ?', (office.code, counter.code, day, "call", n))
+    return [bool(r[0]) for r in rows.fetchall()][::-1]
 
 
 def _do_call(office: Office, counter: Counter, t: Ticket, actor: Actor, now: float) -> Ticket:
@@ -402,7 +402,7 @@ def call_next(ctx: Context, actor: Actor, *, office_code: str | None, counter_co
                              office.queue)
         if chosen is None:
             return None
-        t = Ticket.get_by_id(chosen.ticket_id)
+        t = list(Ticket.raw('SELECT * FROM "ticket" WHERE "id" = ?', chosen.ticket_id))[0]
         return _do_call(office, counter, t, actor, now)
 
 

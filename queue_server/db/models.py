@@ -119,7 +119,8 @@ class Ticket(BaseModel):
         indexes = (
             (("office", "prefix", "office_day", "seq"), True),
             (("office", "idempotency_key"), True),
-            (("office", "office_day", "status", "service", "step", "sort_key"), False),
+            (("office", "office_day", "status", "service", "step", "priority", "sort_key"), False),
+            (("office", "office_day", "status", "counter"), False),
             (("office", "office_day", "number"), False),
         )
 
@@ -139,7 +140,8 @@ class CallLog(BaseModel):
     at = FloatField()
 
     class Meta:
-        indexes = ((("office", "office_day", "service", "action"), False), (("office", "counter", "at"), False))
+        indexes = ((("office", "office_day", "service", "action"), False),
+                   (("office", "counter", "office_day", "action"), False))
 
 
 class Application(BaseModel):
