@@ -59,4 +59,4 @@ def display_cmd(server, token, office, services, counters, fullscreen, size, voi
 
 
 # Commands mounted by loket/cli.py. The counter-station engineer appends counter_cmd here.
-COMMANDS = [display_cmd]
+COMMANDS = [display_cmd, __import__("counter_display.station.cli", fromlist=["counter_cmd"]).counter_cmd]
