@@ -122,3 +122,29 @@ def test_kill_9_during_a_load_loses_nothing_committed(tmp_path):
             assert status == 200 and body["number"] == number
     finally:
         server.stop()
+
+
+def test_two_server_processes_stream_every_event_to_every_subscriber(tmp_path):
+    """Events written by either process reach subscribers of both (shared event table)."""
+    server = LiveServer(tmp_path / "multi", workers=2, threads=16).setup(staff_roles=())
+    server.start()
+    try:
+        results: list[list[dict]] = [[], []]
+
+        def listen(i):
+            results[i] = read_sse(server.url + "/api/v1/events", server.tokens["display"], until=30, timeout=20)
+
+        listeners = [threading.Thread(target=listen, args=(i,)) for i in range(2)]
+        for t in listeners:
+            t.start()
+        time.sleep(1.0)
+        with ThreadPoolExecutor(max_workers=6) as pool:  # new connections: both processes accept some
+            made = sorted(b["number"] for _, b in pool.map(lambda i: _issue(server), range(30)))
+        for t in listeners:
+            t.join(timeout=30)
+        for got in results:
+            assert sorted(e["number"] for e in got) == made
+            ids = [e["id"] for e in got]
+            assert ids == sorted(ids) and len(set(ids)) == 30
+    finally:
+        server.stop()
