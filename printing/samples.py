@@ -1,6 +1,7 @@
 """Deterministic sample documents for ``loket printer test``, ``loket card sample``,
 the demo and the bench. All people and numbers are fictitious (NIKs follow the
-DOMAIN.md format: ``3201014512150001`` = female, born 2015-12-05)."""
+DOMAIN.md format and agree with the sex and birth date printed: ``6401010512150003`` =
+male, born 2015-12-05, first registered in 64.01.01 Tanah Grogot)."""
 from __future__ import annotations
 
 import io
@@ -85,7 +86,7 @@ def sample_card(variant: int = 2) -> KiaCard:
         nik, born, valid, name, photo = "6401014507210002", date(2021, 7, 5), date(2026, 7, 5), \
             "Ni Luh Putu Ayu Ketut", None
     else:
-        nik, born, valid, name, photo = "3201014512150001", date(2015, 12, 5), date(2032, 12, 4), \
+        nik, born, valid, name, photo = "6401010512150003", date(2015, 12, 5), date(2032, 12, 4), \
             LONG_NAME, sample_photo_jpeg()
     return KiaCard(
         nik=nik, name=name.upper(), sex="P" if variant == 1 else "L", birth_place="TANAH GROGOT",
