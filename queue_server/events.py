@@ -237,7 +237,7 @@ def stream(
                     sent = backlog[-1].id
                 if backlog:
                     sent = backlog[-1].id
-        next_beat = time.monotonic() + heartbeat
+        next_beat = time.monotonic()  # an immediate heartbeat, then one every ``heartbeat`` s
         while True:
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 return

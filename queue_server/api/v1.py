@@ -21,6 +21,7 @@ from ..db.models import AuditLog, Event, IkmResponse, Staff, Ticket, db
 from ..domain import roles
 from ..domain.ikm import ELEMENTS, ikm_score
 from ..domain.nik import parse_nik
+from ..domain.priority import CATEGORIES as PRIORITY_CATEGORY_LIST
 from ..domain.requirements import build_checklist
 from ..errors import Conflict, NotFound, Unprocessable
 from ..events import record, stream
@@ -116,7 +117,9 @@ def services(query):
                     "description": sv.description.get(lg) if sv.description else "",
                     "questions": [_question(q, lg) for q in sv.questions], "pickup": sv.pickup,
                     "completion_days": sv.completion_days, **st})
-    return {"office": office.code, "services": out}
+    return {"office": office.code, "services": out,
+            "priority_categories": [{"code": c.code, "label": c.label.get(lg), "source": c.source}
+                                    for c in PRIORITY_CATEGORY_LIST]}
 
 
 @bp.get("/services/<code>/requirements")
