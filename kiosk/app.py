@@ -184,7 +184,8 @@ class KioskApp(App):
         return self.root_widget
 
     def _on_resize(self, _window, width, height) -> None:
-        self.u = max(5.0, min(width, height) / 100.0)
+        # 1 % of the short side; portrait screens have room for slightly larger type
+        self.u = max(5.0, min(width, height) / 100.0 * (1.0 if width > height else 1.12))
         self.render()
 
     @property
@@ -335,8 +336,8 @@ class KioskApp(App):
         ctrl = self.ctrl
         outer = self.centred()
         outer.add_widget(Widget(size_hint_y=0.5))
-        outer.add_widget(self.label(self.t("welcome_title"), 10.0, bold=True, color=COLORS["primary"],
-                                    halign="center"))
+        outer.add_widget(self.label(self.t("welcome_title"), 10.0 if self.landscape else 8.0, bold=True,
+                                    color=COLORS["primary"], halign="center"))
         outer.add_widget(self.label(ctrl.office_name or "", 4.4, halign="center"))
         outer.add_widget(self.label(self.t("welcome_sub"), 4.0, color=COLORS["muted"], halign="center"))
         outer.add_widget(Widget(size_hint_y=0.3))
@@ -530,11 +531,19 @@ class KioskApp(App):
                                         color=COLORS["primary"]))
         outer.add_widget(Widget(size_hint_y=0.2))
         row = BoxLayout(spacing=self.u * 3, size_hint_y=None)
-        b1 = self.button(self.t("done"), "done", ctrl.go_home, size=4.4, height=12)
-        b2 = self.button(self.t("ikm_offer"), "open_ikm", ctrl.open_ikm, style=OUTLINE, size=4.0, height=12)
+        b1 = self.button(self.t("done"), "done", ctrl.go_home, size=4.4, height=13)
+        b2 = self.button(self.t("ikm_offer"), "open_ikm", ctrl.open_ikm, style=OUTLINE, size=4.0, height=13)
         row.add_widget(b1)
         row.add_widget(b2)
-        row.height = max(b1.height, b2.height)
+
+        def same_height(*_args) -> None:  # both buttons as tall as the taller one
+            tallest = max(b1.texture_size[1], b2.texture_size[1]) + self.u * 4
+            b1.min_h = b2.min_h = max(self.u * 13, tallest)
+            row.height = max(b1.height, b2.height)
+
+        b1.bind(texture_size=same_height, height=same_height)
+        b2.bind(texture_size=same_height, height=same_height)
+        same_height()
         outer.add_widget(row)
         return outer
 
@@ -581,8 +590,10 @@ class KioskApp(App):
         if el is None:
             return outer
         left.add_widget(self.label(self.t("ikm_title"), 3.6, bold=True, color=COLORS["muted"]))
-        left.add_widget(self.label(self.t("ikm_of", i=ctrl.ikm_index + 1, n=len(ctrl.ikm_elements)) +
-                                   f"  ·  {el.get('name', '')}", 3.2, color=COLORS["muted"]))
+        progress = self.t("ikm_of", i=ctrl.ikm_index + 1, n=len(ctrl.ikm_elements))
+        if ctrl.lang == "id":  # the element's official name (Permen PANRB 14/2017) is Indonesian only
+            progress += f"  ·  {el.get('name', '')}"
+        left.add_widget(self.label(progress, 3.2, color=COLORS["muted"]))
         left.add_widget(self.label(el.get("question", ""), 5.2, bold=True, color=COLORS["primary"]))
         left.add_widget(self.label(self.t("ikm_sub"), 3.2, color=COLORS["muted"]))
         for ans in reversed(el.get("answers", [])):

@@ -84,7 +84,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ikm_of": ("Pertanyaan {i} dari {n}", "Question {i} of {n}"),
     "ikm_thanks": ("Terima kasih atas penilaian Anda!", "Thank you for your feedback!"),
     "ikm_failed": ("Survei belum terkirim. Silakan coba lagi nanti.", "The survey was not sent. Please try again later."),
-    "ikm_offer": ("Isi survei kepuasan", "Take the satisfaction survey"),
+    "ikm_offer": ("Isi survei kepuasan", "Take the survey"),
     "loading": ("Memuat…", "Loading…"),
     "free": ("Semua layanan GRATIS", "All services are FREE"),
 }
