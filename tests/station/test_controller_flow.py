@@ -160,3 +160,68 @@ def test_two_verifikators_on_one_file(live_server):
     assert all(i["id"] != app["id"] for i in loser.work_items)
     final = live_server.get(f"/applications/{app['id']}")
     assert final["step"] == "tte" and [k["step"] for k in final["kartu_kendali"]].count("verifikasi") == 1
+
+
+def test_recall_skip_transfer_and_nobody_waiting(live_server):
+    live_server.issue("KIA")  # any earlier numbers are served by other tests' counters
+    ticket = live_server.issue("KK", {"reason": "kelahiran"})
+    op = station(live_server, "operator", counter="3")
+    assert op.call_number(ticket["number"])
+    assert op.recall()["number"] == ticket["number"] and "dipanggil ulang" in op.notice.text
+    assert op.transfer("KK", "entri_siak")["number"] == ticket["number"]
+    assert op.ticket is None and "dialihkan" in op.notice.text
+    moved = live_server.get(f"/tickets/{ticket['id']}")
+    assert (moved["status"], moved["step"]) == ("waiting", "entri_siak")
+    assert op.call_number(ticket["number"])
+    assert op.skip()["number"] == ticket["number"] and op.ticket is None
+    assert live_server.get(f"/tickets/{ticket['id']}")["status"] == "skipped"
+    ikd_only = station(live_server, "operator", counter="4")
+    while ikd_only.call_next():  # empty the IKD queue of this counter
+        ikd_only.finish()
+    assert ikd_only.call_next() == {} and ikd_only.notice.text == "Tidak ada nomor yang menunggu."
+    assert ikd_only.on_server_event("ticket.called", {"number": "A001"}) is True
+
+
+def test_ikd_activation_outcome_is_recorded(live_server):
+    answers = {"ktp_el_recorded": True, "age17_or_married": True, "has_device_and_email": True}
+    ticket = live_server.issue("IKD", answers)
+    op = station(live_server, "operator", counter="4", printer=open_printer("dummy://"))
+    op.call_number(ticket["number"])
+    app = op.add_application("IKD", answers, {"name": "Budi Santoso", "nik": "6401041708850003"})
+    assert app["step"] == "pemeriksaan_kelayakan"
+    for item in op.checklist():
+        op.set_present(item["code"], True)
+    assert op.submit_verification() == "forwarded"
+    assert op.application["step"] == "aktivasi" and op.printer.jobs == []  # still at the counter
+    assert op.record_ikd(False) is None and op.notice.code == "reason_required"
+    done = op.record_ikd(False, "HP tidak mendukung (Android 7)")
+    assert done["state"] == "handed_over" and done["finished_at"]  # IKD ends at the counter (pickup = false)
+    assert done["outcome_note"] == "IKD tidak teraktivasi: HP tidak mendukung (Android 7)"
+    op.finish()
+
+
+def test_reprint_of_a_spoiled_card_records_the_reason(live_server, astronaut_bgr, tmp_path):
+    from counter_display.photo import analyse
+    ticket = live_server.issue("KIA")
+    op = station(live_server, "operator", counter="3", printer=open_printer("dummy://"))
+    op.call_number(ticket["number"])
+    app = op.add_application("KIA", KIA_7Y, CHILD)
+    for item in op.checklist():
+        op.set_present(item["code"], True)
+    op.submit_verification()
+    assert op.accept_photo(analyse(astronaut_bgr, PhotoPolicy(ratio="3x4")))
+    op.finish()
+    for role in ("verifikator", "pejabat_tte"):
+        back = station(live_server, role)
+        back.take(app["id"])
+        back.approve()
+    cetak = station(live_server, "petugas_cetak", card_output=f"spool://{tmp_path}")
+    cetak.take(app["id"])
+    incomplete = {k: v for k, v in CARD_DATA.items() if k != "kk_number"}
+    assert cetak.print_card(incomplete, "KIA-BLK-0100") is None and "Nomor KK" in cetak.notice.text
+    assert cetak.print_card(CARD_DATA, "KIA-BLK-0100")
+    assert cetak.reprint_card(app["id"], CARD_DATA, "KIA-BLK-0101", "") is None
+    where = cetak.reprint_card(app["id"], CARD_DATA, "KIA-BLK-0101", "Blangko tergores")
+    assert where.endswith("-ulang.pdf") and "dicetak ulang" in cetak.notice.text
+    final = live_server.get(f"/applications/{app['id']}")
+    assert final["card_serial"] == "KIA-BLK-0101" and final["step"] == "register"
