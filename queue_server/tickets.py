@@ -524,6 +524,26 @@ def finish(ctx: Context, actor: Actor, *, office_code: str | None, counter_code:
         return Ticket.get_by_id(t.id)
 
 
+def set_priority(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str, priority: str | None,
+                 expected_ticket: int | None = None) -> Ticket:
+    """The officer confirms, changes or clears the priority the citizen declared at the
+    kiosk for the ticket being served (UU 25/2009 Pasal 29; DOMAIN.md)."""
+    if priority is not None and priority not in PRIORITY_CATEGORIES:
+        raise Unprocessable("invalid_priority", "Kategori prioritas tidak dikenal.", "Unknown priority category.",
+                            {"allowed": list(PRIORITY_CATEGORIES)})
+    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
+    now = ctx.now()
+    day = ctx.office_day(office, now)
+    with write_tx():
+        t = _require_current(office, counter, day)
+        _check_expected(t, expected_ticket, None)
+        before = t.priority
+        _bump(t, priority=priority)
+        audit(actor, "counter.priority", office=office.code, target=t.number,
+              details={"from": before, "to": priority}, at=now)
+        return t
+
+
 def queue_overview(ctx: Context, office: Office) -> dict:
     """Waiting counts and next numbers per service and step, the number at each counter,
     and the last calls: what the display and the counter stations show (public)."""

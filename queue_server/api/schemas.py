@@ -38,6 +38,11 @@ class CounterActionIn(StrictSchema):
     ticket = Integer(load_default=None, allow_none=True, metadata={"description": "expected current ticket id"})
 
 
+class PriorityIn(StrictSchema):
+    priority = String(required=True, allow_none=True, validate=OneOf(PRIORITY_CATEGORIES))
+    ticket = Integer(load_default=None, allow_none=True)
+
+
 class CallNumberIn(StrictSchema):
     number = String(required=True, validate=[Length(1, 16), Regexp(r"^[A-Za-z]{1,4}[0-9]{1,6}$")])
 

@@ -268,6 +268,13 @@ def finish(counter_id, body):
     return _counter_action(tickets.finish, counter_id, expected_ticket=body["ticket"])
 
 
+@bp.post("/counters/<counter_id>/priority")
+@bp.input(s.PriorityIn, arg_name="body")
+@bp.doc(tags=["counters"], summary="Confirm, change or clear the current ticket's priority category")
+def confirm_priority(counter_id, body):
+    return _counter_action(tickets.set_priority, counter_id, priority=body["priority"], expected_ticket=body["ticket"])
+
+
 # --------------------------------------------------------------------------- applications
 
 def _app_out(app, status=200):

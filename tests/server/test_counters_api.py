@@ -127,3 +127,17 @@ def test_queue_overview_is_public_and_has_no_personal_data(client, tokens):
     assert q["counters"][0]["current"]["number"] == "A001"
     assert q["last_calls"][0]["counter_number"] == 1
     assert "nik" not in str(q).lower() and "name\": \"" not in str(q)
+
+
+def test_officer_confirms_or_clears_the_declared_priority(client, tokens):
+    issue(client, tokens, priority="ibu_hamil")
+    post(client, tokens, "1", "call-next")
+    r = post(client, tokens, "1", "priority", priority=None)
+    assert r.status_code == 200 and r.json["priority"] is None
+    r = post(client, tokens, "1", "priority", priority="lansia")
+    assert r.json["priority"] == "lansia"
+    assert post(client, tokens, "1", "priority", priority="vip").status_code == 422
+    assert post(client, tokens, "1", "priority", role="kiosk", priority=None).status_code == 403
+    with db.connection_context():
+        from queue_server.db.models import AuditLog
+        assert AuditLog.select().where(AuditLog.action == "counter.priority").count() == 2

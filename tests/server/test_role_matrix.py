@@ -30,6 +30,8 @@ ENDPOINTS = [
     ("skip", "post", "/api/v1/counters/1/skip", {}, {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
     ("transfer", "post", "/api/v1/counters/1/transfer", {"service": "KK"}, {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
     ("finish", "post", "/api/v1/counters/1/finish", {}, {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
+    ("confirm priority", "post", "/api/v1/counters/1/priority", {"priority": None},
+     {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
     ("open application", "post", "/api/v1/tickets/{ticket}/applications",
      {"service": "KIA", "answers": {"reason": "baru"}, "applicant": {"birth_date": "2019-06-01"}}, {roles.OPERATOR, A}),
     ("patch application", "patch", "/api/v1/applications/{app}", {"siak_reference": "X-1"}, {roles.OPERATOR, A}),
