@@ -1,6 +1,6 @@
 """Waiting-room display bench (not a test; numbers depend on the machine).
 
-    python bench/bench_display.py [--calls 40] [--events 10000]
+    python bench/bench_display.py [--calls 40] [--events 10000] [--rounds 3] [--theme FILE]
 
 1. Event-to-screen latency: a real ``loket serve`` on 127.0.0.1 and ``loket display``
    (1920×1080, on a private Xvfb screen, software GL) in its own process; for each
@@ -10,8 +10,9 @@
 2. Memory after 10,000 calls:
    a. the plain-Python DisplayState fed ``--events`` call events (tracemalloc, KiB,
       after 1,000 and after 10,000 — it must not grow);
-   b. the display window fed the same events through its automation ``feed`` request
-      while rendering (resident memory of the display process before and after, KiB).
+   b. the display window fed ``--rounds`` × ``--events`` synthetic calls through its
+      automation ``feed`` request while rendering (resident memory of the display
+      process at the start and after each round, MiB).
 """
 from __future__ import annotations
 
@@ -86,6 +87,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=int, default=40)
     ap.add_argument("--events", type=int, default=10_000)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--theme", default=None, help="theme TOML passed to the display (e.g. ticker_fps = 0)")
     args = ap.parse_args()
 
@@ -129,9 +131,9 @@ def main() -> None:
                   f"event received by the display: median {statistics.median(arrive):.1f} ms")
 
             rss = [wait(folder, lambda st: True, 5)]
-            for round_ in (1, 2):  # two rounds: memory must not keep growing
+            for round_ in range(1, args.rounds + 1):  # several rounds: memory must not keep growing
                 name = f"bench{round_}"
-                (folder / f"{name}.feed").write_text(json.dumps({"events": events(args.events, 10**6 * round_),
+                (folder / f"{name}.feed").write_text(json.dumps({"count": args.events, "start_id": 10**6 * round_,
                                                                  "batch": 10, "pause": 0.005}), encoding="utf-8")
                 t0 = time.monotonic()
                 wait(folder, lambda st: (folder / f"{name}.fed").exists(), 600)
@@ -141,8 +143,8 @@ def main() -> None:
                 print(f"window round {round_}: {args.events:,} calls fed in {fed:.1f} s, "
                       f"{rss[-1]['renders'] - rss[-2]['renders']} renders, latest {rss[-1]['screen']['latest']['number']}")
             print(f"window frame rate after the feed (Xvfb, software GL): {rss[-1]['fps']} fps")
-            print("window RSS (MiB): " + " -> ".join(f"{r['rss_kb'] / 1024:.1f}" for r in rss)
-                  + f" (start, after {args.events:,}, after {2 * args.events:,} calls)")
+            print("window RSS (MiB) at start and after each round: "
+                  + " -> ".join(f"{r['rss_kb'] / 1024:.1f}" for r in rss))
         finally:
             (folder / "quit").touch()
             try:

@@ -279,8 +279,7 @@ class DisplayApp(App):
     def on_start(self) -> None:
         self._tick_clock(0)
         self.request_render()
-        if not self.controller.feed._thread.is_alive():
-            self.controller.start()
+        self.controller.start()
 
     def on_stop(self) -> None:
         self.controller.stop()

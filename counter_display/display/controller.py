@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 
 from .client import DisplayApi, DisplayApiError
-from .sse import EventFeed, SseEvent
+from .sse import EventFeed, SseDisconnected, SseEvent
 from .state import DISCONNECTED, LIVE, Call, DisplayFilter, DisplayState
 
 log = logging.getLogger(__name__)
@@ -77,10 +77,16 @@ class DisplayController:
         self._refresher = threading.Thread(target=self._refresh_loop, name="loket-display-refresh", daemon=True)
 
     def start(self) -> "DisplayController":
-        """Start the feed and refresher threads; returns self."""
-        self.feed.start()
-        self._refresher.start()
+        """Start the feed and refresher threads (once); returns self."""
+        if not self.started:
+            self.feed.start()
+            self._refresher.start()
         return self
+
+    @property
+    def started(self) -> bool:
+        """Whether :meth:`start` has been called."""
+        return self._refresher.is_alive() or self._stop.is_set()
 
     def stop(self) -> None:
         """Stop both threads (the voice queue is the caller's to stop)."""
@@ -92,15 +98,19 @@ class DisplayController:
 
     # ------------------------------------------------------------------ feed hooks
     def _prepare(self) -> int | None:
-        health = self.api.health()
-        self.state.set_server_time(float(health["time"]))
-        overview = self.api.queue(self.office)
-        if self.office_info is None:
-            self._load_office(overview.get("office"))
+        try:
+            health = self.api.health()
+            self.state.set_server_time(float(health["time"]))
+            overview = self.api.queue(self.office)
+            if self.office_info is None:
+                self._load_office(overview.get("office"))
+        except DisplayApiError as exc:
+            raise SseDisconnected(f"{exc.code}: {exc.message_en}", exc.status, exc.message) from exc
         server_last = int(health.get("last_event_id") or 0)
         mine = self.state.last_event_id
+        first = not self.state.loaded
         self.state.load_snapshot(overview)
-        if not self.feed.connects or server_last < mine:
+        if first or server_last < mine:
             # start-up, or the server's event log was recreated: start from its newest id
             self.state.set_last_event_id(server_last, reset=server_last < mine)
             return server_last

@@ -7,9 +7,11 @@ writes ``DIR/status.json`` atomically: the texts on screen (``DisplayApp.screen_
 ``renders``, ``fps`` (Kivy frames per second) and ``rss_kb`` (resident memory). Every 0.1 s it looks for request files:
 
 * ``NAME.shot`` — save a screenshot as ``DIR/NAME.png`` (then the request is removed);
-* ``NAME.feed`` — JSON ``{"events": [...], "batch": 50}``: apply these event
-  dicts to the state in batches on a worker thread (as if they came from the
-  server; nothing is announced), then create ``DIR/NAME.fed`` (bench: memory
+* ``NAME.feed`` — JSON ``{"count": 10000, "start_id": 1000000, "batch": 10,
+  "pause": 0.005}``: apply ``count`` synthetic ``ticket.called`` events (A001..A999
+  on the state's counters, generated batch by batch, ids from ``start_id``) to the
+  state on a worker thread as if they came from the server (nothing is announced),
+  pausing ``pause`` s between batches, then create ``DIR/NAME.fed`` (bench: memory
   after 10,000 calls with the window rendering them);
 * ``quit`` — stop the app.
 """
@@ -84,8 +86,17 @@ class Automation:
             self.write_status()
 
     def _feed(self, name: str, spec: dict) -> None:
-        events, batch = spec["events"], max(1, int(spec.get("batch", 50)))
-        for i in range(0, len(events), batch):
-            self.app.controller.state.apply_events(events[i:i + batch])
-            time.sleep(float(spec.get("pause", 0.0)))
+        state = self.app.controller.state
+        counters = [(c.code, c.number) for c in state.view().counters] or [("1", 1)]
+        count, start = int(spec["count"]), int(spec.get("start_id", 1_000_000))
+        batch, pause = max(1, int(spec.get("batch", 10))), float(spec.get("pause", 0.0))
+        for first in range(0, count, batch):
+            events = []
+            for i in range(first, min(count, first + batch)):
+                code, number = counters[i % len(counters)]
+                events.append({"id": start + i, "type": "ticket.called", "at": state.server_now(),
+                               "number": f"A{i % 999 + 1:03d}", "service": "KIA", "counter": code,
+                               "counter_number": number})
+            state.apply_events(events)
+            time.sleep(pause)
         (self.dir / f"{name}.fed").touch()

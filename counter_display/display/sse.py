@@ -165,7 +165,8 @@ class EventFeed:
     Hooks (all called on the feed thread):
 
     * ``prepare()`` before each connection attempt; returns the ``Last-Event-ID`` to
-      resume after (or None for "from now on"); an exception counts as a failed attempt;
+      resume after (or None for "from now on"); raising SseDisconnected or OSError
+      counts as a failed attempt (any other exception too, and is logged as a bug);
     * ``on_open()`` when the server accepted the stream;
     * ``on_event(event: SseEvent)`` for each event, heartbeat and comment;
     * ``on_close(reason: str)`` when a stream or an attempt failed.
@@ -234,10 +235,11 @@ class EventFeed:
                         self.on_event(ev)
             except SseDisconnected as exc:
                 reason = exc.reason
-            except Exception as exc:  # prepare() failing (server down), a hook bug: retry
+            except OSError as exc:  # e.g. prepare() could not reach the server
                 reason = f"{exc.__class__.__name__}: {exc}"
-                if not isinstance(exc, OSError) and exc.__class__.__name__ != "DisplayApiError":
-                    log.exception("display feed error")
+            except Exception as exc:  # a bug in a hook: log it, keep the display alive
+                reason = f"{exc.__class__.__name__}: {exc}"
+                log.exception("display feed error")
             else:  # pragma: no cover - events() always raises
                 reason = "ended"
             self._stream = None

@@ -131,3 +131,15 @@ def test_server_crash_and_restart(live, kit, make, waiter):
     number = kit.call_next("2")
     waiter(lambda: ctrl.state.connection == LIVE and numbers_at(ctrl)["2"] == number, 10)
     assert ctrl.state.view().latest.number == number
+
+
+def test_display_started_while_the_server_is_unreachable_recovers(kit, make, proxy, waiter):
+    proxy.cut()
+    ctrl = make(url=proxy.url)
+    waiter(lambda: ctrl.state.connection == DISCONNECTED, 5)
+    assert not ctrl.state.loaded and ctrl.last_error
+    kit.issue(1)
+    number = kit.call_next("3")
+    proxy.restore()
+    waiter(lambda: ctrl.state.connection == LIVE, 10)
+    assert numbers_at(ctrl)["3"] == number and ctrl.announced == []  # from the snapshot: not spoken
