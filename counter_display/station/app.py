@@ -173,6 +173,8 @@ class StationApp(App):
         self.preview = None
         self._view_mode: str | None = None
         self._actions = threading.Lock()
+        #: Card data typed at the printing station (kept across redraws, for reprints).
+        self.card_fields: dict[str, TextInput] = {}
 
     def sp(self, value: float) -> float:
         return sp(value)
@@ -195,16 +197,16 @@ class StationApp(App):
         self.w[name] = widget
         return widget
 
-    def act(self, fn, *args, then=None, rebuild: bool = False) -> None:
-        """Run ``fn(*args)`` on a worker thread; redraw on the UI thread afterwards
-        (``then(result)`` first when given)."""
+    def act(self, fn, *args, then=None, rebuild: bool = False, **kwargs) -> None:
+        """Run ``fn(*args, **kwargs)`` on a worker thread; redraw on the UI thread
+        afterwards (``then(result)`` first when given)."""
         self.busy += 1
 
         def work():
             result = None
             try:
                 with self._actions:
-                    result = fn(*args)
+                    result = fn(*args, **kwargs)
             finally:
                 Clock.schedule_once(lambda dt: self._done(result, then, rebuild))
         threading.Thread(target=work, daemon=True).start()
@@ -238,7 +240,14 @@ class StationApp(App):
     # ------------------------------------------------------------------ events
     def _start_events(self):
         self._stop_events()
-        self.events = EventStream(self.ctl.client, self._on_event).start()
+        self._connected = None
+        self.events = EventStream(self.ctl.client, self._on_event, on_state=self._on_stream_state).start()
+
+    def _on_stream_state(self, connected: bool) -> None:
+        was, self._connected = self._connected, connected
+        if connected and was is False:
+            # The server came back: reload what may have changed meanwhile.
+            Clock.schedule_once(lambda dt: self.act(self.ctl.reload, reconnected=True))
 
     def _stop_events(self):
         if self.events:
@@ -694,12 +703,11 @@ class StationApp(App):
         self.work_box = vbox(spacing=sp(6))
         left.add_widget(scroll_of(self.work_box))
         reload_btn = self.reg("reload", Ghost(text="Muat ulang"))
-        reload_btn.bind(on_release=lambda *_: self.act(self.ctl.load_work))
+        reload_btn.bind(on_release=lambda *_: self.act(self.ctl.reload))
         left.add_widget(reload_btn)
         self.body.add_widget(left)
         self.detail = Card(size_hint_x=0.54)
         self.body.add_widget(self.detail)
-        self.card_fields: dict[str, TextInput] = {}
 
     def update_work(self):
         ctl = self.ctl
@@ -783,7 +791,19 @@ class StationApp(App):
                                shorten=True))
         d.add_widget(Widget())
         if ctl.mode == "register":
-            d.add_widget(SLabel(text=f"Nomor seri kartu: [b]{app.get('card_serial') or '-'}[/b]"))
+            d.add_widget(SLabel(text=f"Nomor seri kartu: {app.get('card_serial') or '-'}",
+                                font_name=self.font_bold))
+            row = Row(height=sp(42))
+            why = self.reg("reprint_reason", Field(hint_text="Alasan cetak ulang (kartu rusak)"))
+            serial = self.reg("reprint_serial", Field(hint_text="Seri blangko baru", size_hint_x=0.6))
+            row.add_widget(why)
+            row.add_widget(serial)
+            d.add_widget(row)
+            again = self.reg("reprint", Ghost(text="Cetak ulang kartu"))
+            again.bind(on_release=lambda *_: self.act(
+                ctl.reprint_card, app["id"], {k: f.text for k, f in self.card_fields.items() if k != "serial"},
+                serial.text, why.text))
+            d.add_widget(again)
             b = self.reg("register", Btn(text="Masukkan ke Register KIA"))
             b.bind(on_release=lambda *_: self.act(ctl.register))
             d.add_widget(b)

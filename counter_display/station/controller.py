@@ -88,6 +88,7 @@ TEXTS = {
     "no_counter": ("Pilih loket yang sesuai untuk peran ini.", "Choose a counter for this role."),
     "select_ticket": ("Panggil nomor antrean lebih dahulu.", "Call a number first."),
     "select_app": ("Pilih berkas lebih dahulu.", "Select a file first."),
+    "reconnected": ("Tersambung kembali ke server. Tampilan dimuat ulang.", "Reconnected to the server. View reloaded."),
 }
 
 #: Card data the server does not hold (keyed from the SIAK record at the printing
@@ -270,6 +271,23 @@ class StationController:
             self.load_work()
         elif mode == "penyerahan":
             self.load_uncollected()
+
+    def reload(self, *, reconnected: bool = False) -> None:
+        """Reload the current view's data, keeping the selection (after the server was
+        unreachable, or on the officer's request). ``reconnected`` says so in the notice."""
+        if not self.logged_in:
+            return
+
+        def run():
+            if self.mode == "loket":
+                self._reload_loket()
+            elif self.mode in WORK_STEP:
+                self.work_items = self.client.work(WORK_STEP[self.mode])
+            elif self.mode == "penyerahan":
+                self.uncollected = self.client.uncollected()
+            if reconnected:
+                self._note("info", self.t("reconnected"))
+        self._guard(run)
 
     # ------------------------------------------------------------------ helpers
     def zone(self) -> ZoneInfo:
@@ -774,7 +792,11 @@ class StationController:
             from printing.card import CardOutput, render_card
             full = self.client.application(app_id)
             photo = self.client.photo(app_id) if full.get("has_photo") else None
-            card = self.build_card(full, card_data, photo)
+            try:
+                card = self.build_card(full, card_data, photo)
+            except ValueError as e:
+                self._note("warning", str(e))
+                return None
             where = CardOutput(self.card_output).deliver(render_card(card), f"KIA-{full['code']}-ulang")
             self.client.reprint(app_id, card_serial.strip(), reason.strip())
             self.last_card = where

@@ -203,3 +203,15 @@ def test_error_body_is_carried_with_its_indonesian_message():
     assert ApiError.from_response(resp).kind == "offline"
     with pytest.raises(ValueError):
         StationClient("127.0.0.1:8080")
+
+
+def test_reload_after_the_server_came_back_keeps_the_selection():
+    ctl, client = logged_in()
+    ctl.call_next()
+    client.fail["queue"] = ApiError.offline()
+    ctl.reload()
+    assert ctl.notice.kind == "error" and ctl.ticket["number"] == "A001"
+    del client.fail["queue"]
+    ctl.reload(reconnected=True)
+    assert ctl.notice.kind == "info" and "Tersambung kembali" in ctl.notice.text
+    assert ctl.ticket["number"] == "A001" and ctl.application["id"] == 7
