@@ -48,6 +48,9 @@ KV_FILE = Path(__file__).with_name("waiting_room.kv")
 #: space below rather than growing huge).
 MIN_ROWS = 5
 
+#: Up to this many counters are listed in one column, more in two.
+MAX_SINGLE_COLUMN = 7
+
 
 class Tile(BoxLayout):
     """A rounded panel; ``flash`` (0..1) whitens it for the new-call flash."""
@@ -63,7 +66,7 @@ class TextLabel(Label):
     with "…" only as a last resort."""
 
     fit = NumericProperty(0.5)
-    width_fit = NumericProperty(1.8)
+    width_fit = NumericProperty(1.65)
 
 
 class FitLabel(Label):
@@ -85,9 +88,11 @@ class Header(BoxLayout):
 
 
 class Banner(BoxLayout):
-    """The TERPUTUS banner (height 0 and transparent while live)."""
+    """The TERPUTUS banner (height 0 and transparent while live); ``alert`` paints it
+    in the alert colour (disconnected) rather than the panel colour (connecting)."""
 
     text = StringProperty("")
+    alert = BooleanProperty(False)
 
 
 class LatestCall(Tile):
@@ -222,7 +227,7 @@ class DisplayApp(App):
         self.banner = Banner(size_hint_y=None, height=0, opacity=0)
         self._banner_height = (0.04 if portrait else 0.07) * h
         self.latest = LatestCall(caption=t["called"])
-        self.counters_box = BoxLayout(orientation="vertical", spacing=dp(8))
+        self.counters_box = GridLayout(cols=1, spacing=dp(8))
         self.history = GridLayout(cols=3, spacing=dp(10))
         self.history_chips = [HistoryChip() for _ in range(self.theme.history)]
         for chip in self.history_chips:
@@ -322,6 +327,7 @@ class DisplayApp(App):
             self.banner.height, self.banner.opacity = 0, 0
             return
         since = datetime.fromtimestamp(view.connection_since, self._zone()).strftime("%H:%M:%S")
+        self.banner.alert = view.connection == DISCONNECTED
         if view.connection == DISCONNECTED:
             self.banner.text = f"{t['disconnected']}  ({t['since'].format(time=since)})"
         else:
@@ -345,10 +351,11 @@ class DisplayApp(App):
         codes = tuple(c.code for c in view.counters)
         if codes != self._row_codes:
             self.counters_box.clear_widgets()
+            self.counters_box.cols = 1 if len(codes) <= MAX_SINGLE_COLUMN else 2
             self._rows = {c.code: CounterRow(code=c.code) for c in view.counters}
             for code in codes:
                 self.counters_box.add_widget(self._rows[code])
-            for _ in range(MIN_ROWS - len(codes)):  # few counters: rows keep their size
+            for _ in range(MIN_ROWS * self.counters_box.cols - len(codes)):  # few counters: rows keep their size
                 self.counters_box.add_widget(Widget())
             self._row_codes = codes
         for c in view.counters:
@@ -375,7 +382,8 @@ class DisplayApp(App):
             tile.code = service_label(s.code)
             tile.waiting = str(s.waiting)
             tile.people = t["people"]
-            tile.estimate = format_wait(s.estimated_wait_seconds if s.waiting else 0, t)
+            tile.estimate = format_wait(s.estimated_wait_seconds if s.waiting else 0, t,
+                                        short=len(view.services) > 5)
         # flash on a new call
         if view.flash_serial != self._flash_serial and view.latest is not None:
             self._flash_serial = view.flash_serial

@@ -72,13 +72,15 @@ class Colors:
 #: Screen texts in Bahasa Indonesia (default) and English.
 TEXTS = {
     "id": {"called": "NOMOR DIPANGGIL", "counter": "LOKET", "counters": "Loket", "history": "Panggilan sebelumnya",
-           "waiting": "Menunggu", "people": "orang", "wait_est": "± {minutes} menit", "no_wait": "tidak ada antrean",
-           "free": "—", "none_yet": "Belum ada panggilan", "disconnected": "TERPUTUS dari server antrean — menyambung kembali…",
-           "connecting": "Menghubungkan ke server antrean…", "since": "sejak {time}", "minutes_short": "mnt"},
+           "waiting": "Menunggu", "people": "orang", "wait_est": "± {minutes} menit",
+           "wait_est_short": "± {minutes} mnt", "no_wait": "tidak ada antrean",
+           "free": "—", "none_yet": "Belum ada panggilan", "disconnected": "TERPUTUS dari server — menyambung kembali…",
+           "connecting": "Menghubungkan ke server antrean…", "since": "sejak {time}"},
     "en": {"called": "NOW CALLING", "counter": "COUNTER", "counters": "Counters", "history": "Previous calls",
-           "waiting": "Waiting", "people": "people", "wait_est": "± {minutes} min", "no_wait": "no queue",
-           "free": "—", "none_yet": "No calls yet", "disconnected": "DISCONNECTED from the queue server — reconnecting…",
-           "connecting": "Connecting to the queue server…", "since": "since {time}", "minutes_short": "min"},
+           "waiting": "Waiting", "people": "people", "wait_est": "± {minutes} min",
+           "wait_est_short": "± {minutes} min", "no_wait": "no queue",
+           "free": "—", "none_yet": "No calls yet", "disconnected": "DISCONNECTED from the server — reconnecting…",
+           "connecting": "Connecting to the queue server…", "since": "since {time}"},
 }
 
 
@@ -152,12 +154,13 @@ def service_label(code: str) -> str:
     return code.replace("_", " ")
 
 
-def format_wait(seconds: int, texts: dict[str, str]) -> str:
-    """An estimated wait for people: ``"± 12 menit"`` (at least 1 minute, rounded up
-    to whole minutes; to 5 minutes above 30), or the "no queue" text for 0."""
+def format_wait(seconds: int, texts: dict[str, str], *, short: bool = False) -> str:
+    """An estimated wait for people: ``"± 12 menit"`` (``short``: ``"± 12 mnt"``, for
+    narrow tiles), at least 1 minute, rounded up to whole minutes (to 5 minutes above
+    30); the "no queue" text for 0 (``short``: "—")."""
     if seconds <= 0:
-        return texts["no_wait"]
+        return texts["free"] if short else texts["no_wait"]
     minutes = max(1, -(-seconds // 60))
     if minutes > 30:
         minutes = -(-minutes // 5) * 5
-    return texts["wait_est"].format(minutes=minutes)
+    return texts["wait_est_short" if short else "wait_est"].format(minutes=minutes)

@@ -14,7 +14,8 @@ from server_kit import KIA_7Y
 
 class Proxy:
     """Forwards 127.0.0.1:<port> to ``target_port``; ``cut()`` drops every connection
-    and refuses new ones (a network cut) until ``restore()``."""
+    and refuses new ones (a network cut) until ``restore()``; ``freeze()`` keeps the
+    connections open but forwards nothing (a pulled cable: no FIN, no RST)."""
 
     def __init__(self, target_port: int):
         self.target_port = target_port
@@ -23,6 +24,8 @@ class Proxy:
         self.url = f"http://127.0.0.1:{self.port}"
         self._open = threading.Event()
         self._open.set()
+        self._flowing = threading.Event()
+        self._flowing.set()
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -47,13 +50,13 @@ class Proxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(a, b):
+    def _pipe(self, a, b):
         try:
             while True:
                 data = a.recv(65536)
                 if not data:
                     break
+                self._flowing.wait()
                 b.sendall(data)
         except OSError:
             pass
@@ -75,11 +78,16 @@ class Proxy:
                 pass
             s.close()
 
+    def freeze(self):
+        self._flowing.clear()
+
     def restore(self):
         self._open.set()
+        self._flowing.set()
 
     def close(self):
         self._closed = True
+        self._flowing.set()
         self.cut()
         self.listener.close()
 

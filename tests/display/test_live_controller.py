@@ -143,3 +143,21 @@ def test_display_started_while_the_server_is_unreachable_recovers(kit, make, pro
     proxy.restore()
     waiter(lambda: ctrl.state.connection == LIVE, 10)
     assert numbers_at(ctrl)["3"] == number and ctrl.announced == []  # from the snapshot: not spoken
+
+
+def test_a_silent_network_is_noticed_within_two_heartbeats(kit, make, proxy, waiter):
+    # the server sends a heartbeat every 3 s; the display gives up after read_timeout
+    ctrl = make(url=proxy.url, read_timeout=4.0)
+    waiter(lambda: ctrl.state.connection == LIVE, 10)
+    time.sleep(3.5)  # heartbeats keep an idle stream alive past the read timeout
+    assert ctrl.state.connection == LIVE
+    proxy.freeze()
+    t0 = time.monotonic()
+    waiter(lambda: ctrl.state.connection == DISCONNECTED, 8)
+    assert 3.5 < time.monotonic() - t0 < 6.0
+    assert "heartbeat" in ctrl.last_error
+    proxy.cut()
+    proxy.restore()
+    kit.issue(1)
+    number = kit.call_next("1")
+    waiter(lambda: ctrl.state.connection == LIVE and numbers_at(ctrl)["1"] == number, 10)

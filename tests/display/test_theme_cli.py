@@ -46,6 +46,7 @@ def test_wait_formatting():
     assert format_wait(59, t) == "± 1 menit" and format_wait(61, t) == "± 2 menit"
     assert format_wait(31 * 60 + 1, t) == "± 35 menit"
     assert format_wait(90, TEXTS["en"]) == "± 2 min"
+    assert format_wait(600, t, short=True) == "± 10 mnt" and format_wait(0, t, short=True) == "—"
     assert service_label("AKTA_LAHIR") == "AKTA LAHIR"
 
 
