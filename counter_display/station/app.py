@@ -22,6 +22,7 @@ from kivy.app import App  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 from kivy.graphics.texture import Texture  # noqa: E402
+from kivy.core.text import LabelBase  # noqa: E402
 from kivy.lang import Builder  # noqa: E402
 from kivy.metrics import sp as _kivy_sp  # noqa: E402
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty  # noqa: E402
@@ -182,6 +183,9 @@ class StationApp(App):
     # ------------------------------------------------------------------ lifecycle
     def build(self):
         _SCALE[0] = max(1.0, min(Window.width / 1366.0, Window.height / 768.0))
+        # A font family so that [b] markup picks the bold face.
+        LabelBase.register("LoketSans", str(FONTS / "DejaVuSans.ttf"), fn_bold=str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.font = "LoketSans"
         Builder.load_file(str(HERE / "counter.kv"))
         Window.clearcolor = (0.933, 0.949, 0.961, 1)
         self.root_box = vbox(spacing=0)
@@ -829,7 +833,19 @@ class StationApp(App):
     def build_handover(self):
         ctl = self.ctl
         left = Card(size_hint_x=0.5)
-        left.add_widget(Heading(text="Penyerahan dokumen"))
+        top = Row(height=sp(32))
+        top.add_widget(Heading(text="Penyerahan dokumen", height=sp(32)))
+        self.pickup_number = SLabel(text="", halign="right", font_size=sp(20), height=sp(32))
+        top.add_widget(self.pickup_number)
+        left.add_widget(top)
+        calls = Row()
+        for name, label, fn, cls in (("call_next", "Panggil berikutnya", ctl.call_next, Btn),
+                                     ("recall", "Panggil ulang", ctl.recall, Ghost),
+                                     ("finish", "Selesai", ctl.finish, Ghost)):
+            b = self.reg(name, cls(text=label))
+            b.bind(on_release=lambda _b, f=fn: self.act(f))
+            calls.add_widget(b)
+        left.add_widget(calls)
         left.add_widget(Muted(text="Ketik atau pindai kode pada slip pengambilan."))
         row = Row()
         code = self.reg("pickup_code", Field(hint_text="Kode pengambilan, mis. K7M3PQ"))
@@ -851,6 +867,10 @@ class StationApp(App):
 
     def update_handover(self):
         ctl = self.ctl
+        number = ctl.ticket["number"] if ctl.ticket else ctl.current_number
+        self.pickup_number.text = f"Nomor [b]{number}[/b]" if number else ""
+        for name in ("recall", "finish"):
+            self.w[name].disabled = ctl.ticket is None
         box = self.pickup_box
         box.clear_widgets()
         app = ctl.application
@@ -859,7 +879,7 @@ class StationApp(App):
             box.add_widget(SLabel(text=f"[b]{app['service_name']}[/b]  ·  {app['code']}"))
             box.add_widget(SLabel(text=f"Atas nama [b]{ap['name'] or '-'}[/b]  ·  NIK {ap['nik'] or '-'}"))
             ready = app["state"] == "ready_for_pickup"
-            colour = "2e8b57" if ready else "c0392b"
+            colour = {"ready_for_pickup": "2e8b57", "handed_over": "1b7f79"}.get(app["state"], "c0392b")
             box.add_widget(SLabel(text=f"Status: [color={colour}][b]{STATE_NAMES.get(app['state'], app['state'])}"
                                        f"[/b][/color]"))
             if ready:

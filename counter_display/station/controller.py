@@ -271,6 +271,8 @@ class StationController:
             self.load_work()
         elif mode == "penyerahan":
             self.load_uncollected()
+            if self.counter:
+                self.refresh_queue()
 
     def reload(self, *, reconnected: bool = False) -> None:
         """Reload the current view's data, keeping the selection (after the server was
@@ -285,6 +287,8 @@ class StationController:
                 self.work_items = self.client.work(WORK_STEP[self.mode])
             elif self.mode == "penyerahan":
                 self.uncollected = self.client.uncollected()
+                if self.counter:
+                    self._reload_loket()
             if reconnected:
                 self._note("info", self.t("reconnected"))
         self._guard(run)
@@ -853,7 +857,7 @@ class StationController:
         it does and returns True (called on the event thread)."""
         if not self.logged_in:
             return False
-        if self.mode == "loket" and kind.startswith("ticket."):
+        if self.mode in ("loket", "penyerahan") and kind.startswith("ticket."):
             self.refresh_queue()
             return True
         if self.mode in WORK_STEP and kind.startswith("application."):
