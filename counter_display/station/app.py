@@ -610,13 +610,11 @@ class StationApp(App):
         row = BoxLayout(spacing=sp(12))
         self.preview_img = Image(fit_mode="contain")
         row.add_widget(self.preview_img)
-        side = vbox(size_hint_x=0.42)
-        self.crop_img = Image(fit_mode="contain")
-        side.add_widget(self.crop_img)
-        self.photo_msg = self.reg("photo_result", SLabel(text="Tekan «Ambil foto» saat anak siap."))
-        side.add_widget(self.photo_msg)
-        row.add_widget(side)
+        self.crop_img = Image(fit_mode="contain", size_hint_x=0.42)
+        row.add_widget(self.crop_img)
         d.add_widget(row)
+        self.photo_msg = self.reg("photo_result", SLabel(text="Tekan «Ambil foto» saat anak siap."))
+        d.add_widget(self.photo_msg)
         r = ctl.photo_result
         if r is not None:
             self._show_result(r)
@@ -636,10 +634,11 @@ class StationApp(App):
             self.crop_img.texture = bgr_texture(r.crop)
         if r.ok:
             self.photo_msg.color = (0.18, 0.55, 0.34, 1)
-            self.photo_msg.text = "[b]Foto memenuhi syarat.[/b] Terima, atau ambil ulang."
+            self.photo_msg.text = "[b]Foto memenuhi syarat.[/b] Terima dan simpan, atau ambil ulang."
         else:
             self.photo_msg.color = (0.75, 0.22, 0.17, 1)
-            self.photo_msg.text = "[b]Foto ditolak:[/b]\n" + "\n".join(r.messages(self.ctl.lang))
+            self.photo_msg.text = "[b]Foto ditolak:[/b] " + " ".join(r.messages(self.ctl.lang)) + \
+                " Ambil ulang."
 
     def _start_preview(self):
         from counter_display.photo import CameraError, LivePreview, open_camera
@@ -678,10 +677,7 @@ class StationApp(App):
             self._camera_error(Exception("Belum ada gambar dari kamera."))
             return
         frame = latest.frame
-        self.act(self.ctl.analyse_frame, frame, then=lambda r: r is not None and self._after_capture(r))
-
-    def _after_capture(self, r):
-        self.ctl.notice = None if r.ok else self.ctl.notice
+        self.act(self.ctl.judge_frame, frame)
 
     def _ikd_panel(self, d, app):
         ctl = self.ctl

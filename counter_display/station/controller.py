@@ -578,23 +578,30 @@ class StationController:
         return self.photo_result
 
     def capture_photo(self) -> Any:
-        """Read a frame from the station camera and analyse it. None (with a notice)
-        when no camera is configured or it fails; a refused photo sets a warning
-        with the plain-language reasons."""
+        """Read a frame from the station camera and judge it (:meth:`judge_frame`). None
+        (with a notice) when no camera is configured or it fails."""
         def run():
             from counter_display.photo import CameraNotFound
             if self.camera is None:
                 raise CameraNotFound(TEXTS["no_camera"][0], TEXTS["no_camera"][1], code="no_camera")
             if not self.camera.is_open:
                 self.camera.open()
-            result = self.analyse_frame(self.camera.read())
-            if not result.ok:
-                self._note("warning", self.t("photo_refused", reasons=" ".join(result.messages(self.lang))),
-                           ",".join(result.codes))
-            else:
-                self.notice = None
-            return result
+            return self._judge(self.camera.read())
         return self._guard(run)
+
+    def judge_frame(self, frame) -> Any:
+        """Analyse a frame the UI took from its live preview; a refused photo sets a
+        warning with the plain-language reasons (``counter_display.photo`` checks)."""
+        return self._guard(lambda: self._judge(frame))
+
+    def _judge(self, frame) -> Any:
+        result = self.analyse_frame(frame)
+        if not result.ok:
+            self._note("warning", self.t("photo_refused", reasons=" ".join(result.messages(self.lang))),
+                       ",".join(result.codes))
+        else:
+            self.notice = None
+        return result
 
     def accept_photo(self, result: Any = None) -> dict | None:
         """Store an accepted photo (PUT /applications/{id}/photo, image/jpeg) and

@@ -25,14 +25,14 @@ def display():
     stop_xvfb(proc)
 
 
-def run_station(display, server, tmp_path, steps, *, size="1366x768", counter="2", timeout=90):
+def run_station(display, server, tmp_path, steps, *, size="1366x768", counter="2", timeout=90, picture="astronaut"):
     """Run ``loket counter`` (as ``python -m counter_display.station.cli``) with an
     automation script; returns (result dict, folders)."""
     out = {"previews": tmp_path / "previews", "spool": tmp_path / "spool", "shots": tmp_path / "shots"}
-    photo = tmp_path / "astronaut.png"
+    photo = tmp_path / f"{picture}.png"
     if not photo.exists():
         from skimage import data
-        cv2.imwrite(str(photo), data.astronaut()[:, :, ::-1])
+        cv2.imwrite(str(photo), getattr(data, picture)()[:, :, ::-1])
     result = tmp_path / f"result-{size}.json"
     script = tmp_path / f"script-{size}.json"
     script.write_text(json.dumps({"steps": steps, "result": str(result)}), encoding="utf-8")
@@ -155,16 +155,25 @@ def test_officers_take_a_kia_through_every_mode_and_return_an_incomplete_file(di
         assert img.shape[:2] == (768, 1366) and img.std() > 10  # a drawn window, not a blank one
 
 
-def test_loket_at_full_hd(display, live_server, tmp_path):
+def test_loket_at_full_hd_refuses_a_photo_without_a_face(display, live_server, tmp_path):
     ticket = live_server.issue("KIA")
     shots = tmp_path / "shots"
     steps = [*login("operator"), {"type": ["call_number_input", ticket["number"]]}, {"tap": "call_number"},
-             {"until": "ctl.ticket is not None"}, {"shot": str(shots / "20-loket-1920x1080.png")},
+             {"until": "ctl.ticket is not None"},
+             {"type": ["new_name", "Putri Wulandari"]}, {"type": ["new_birth_date", "2018-03-03"]},
+             {"tap": "add_application"}, {"until": "ctl.application is not None"},
+             {"tap": "req_akta_kelahiran"}, {"tap": "req_kk_orang_tua"}, {"tap": "req_pas_foto"},
+             {"tap": "verify"}, {"until": "ctl.needs_photo()"},
+             {"until": "app.preview is not None and app.preview.latest() is not None"},
+             {"tap": "capture"}, {"until": "ctl.photo_result is not None"}, {"wait": 0.5},
+             {"shot": str(shots / "21-photo-refused-1920x1080.png")},
              {"tap": "skip"}, {"until": "ctl.ticket is None"}]
-    res, _ = run_station(display, live_server, tmp_path, steps, size="1920x1080", counter="3")
+    res, _ = run_station(display, live_server, tmp_path, steps, size="1920x1080", counter="3", picture="coffee")
     assert res["ok"], res["error"]
-    img = cv2.imread(str(shots / "20-loket-1920x1080.png"))
+    img = cv2.imread(str(shots / "21-photo-refused-1920x1080.png"))
     assert img.shape[:2] == (1080, 1920)
     counters = {c["code"]: c for c in live_server.get("/queue")["counters"]}
     assert counters["3"]["current"] is None  # skipped from the window
     assert live_server.get(f"/tickets/{ticket['id']}")["status"] == "skipped"
+    app = live_server.get(f"/tickets/{ticket['id']}")["applications"][0]
+    assert app["step"] == "foto" and app["has_photo"] is False  # a refused photo is never stored
