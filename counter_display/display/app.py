@@ -142,6 +142,7 @@ class Ticker(StencilView):
     speed = NumericProperty(2.2)
 
     def on_text(self, _widget, text: str) -> None:
+        """Rebuild the repeated line when the office's running text changes."""
         self.looped = (text + self.SEPARATOR) * self.REPEAT if text else ""
 
     def step(self, dt: float) -> None:
@@ -197,6 +198,7 @@ class DisplayApp(App):
 
     @property
     def texts(self) -> dict[str, str]:
+        """Screen texts in the theme's language."""
         return self.theme.texts
 
     def _zone(self) -> ZoneInfo:
@@ -208,6 +210,7 @@ class DisplayApp(App):
 
     # ------------------------------------------------------------------ build
     def build(self):
+        """Build the landscape or portrait layout (by window shape or theme)."""
         Builder.load_file(str(KV_FILE))
         w, h = Window.size
         orientation = self.theme.orientation
@@ -282,11 +285,13 @@ class DisplayApp(App):
         return root
 
     def on_start(self) -> None:
+        """Show the clock at once and start the controller's threads."""
         self._tick_clock(0)
         self.request_render()
         self.controller.start()
 
     def on_stop(self) -> None:
+        """Stop the controller and the voice queue."""
         self.controller.stop()
         voice = self.controller.voice
         if voice is not None and hasattr(voice, "stop"):

@@ -66,7 +66,8 @@ class DisplayController:
         self.state = DisplayState(filter=filter, max_calls=max_calls, announce_max_age=announce_max_age,
                                   clock=clock, on_change=on_change)
         self.office_info: OfficeInfo | None = None
-        self.announced: list[Call] = []  # bounded below: for status files and tests
+        self.announced: list[Call] = []  # calls queued on the voice (last 50; status files, tests)
+        self.spoken: list[str] = []  # "A012@3" as the voice starts playing them (last 50)
         self.last_error: str | None = None
         self.last_event_received = 0.0  # epoch s when the last SSE event arrived (bench)
         self._refresh = threading.Event()
@@ -172,6 +173,12 @@ class DisplayController:
             self.voice.announce(call.number, call.counter_number or call.counter, recall=call.action == "recall")
         except (ValueError, RuntimeError) as exc:
             log.warning("cannot announce %s at loket %s: %s", call.number, call.counter, exc)
+
+    def record_spoken(self, announcement) -> None:
+        """``on_announce`` hook for the AnnouncementQueue: remember that the voice
+        started playing ``announcement`` (its ``number`` and ``counter``)."""
+        self.spoken.append(f"{announcement.number}@{announcement.counter}")
+        del self.spoken[:-50]
 
     # ------------------------------------------------------------------ refresh
     def _refresh_loop(self) -> None:

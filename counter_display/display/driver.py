@@ -63,6 +63,7 @@ class Automation:
                 "rendered_at": time.time(), "event_received_at": self.app.controller.last_event_received, "renders": self.app.render_count, "rss_kb": rss_kb(),
                 "fps": round(Clock.get_fps(), 1),
                 "announced": [c.number for c in self.app.controller.announced],
+                "spoken": list(self.app.controller.spoken),
                 "screen": self.app.screen_text()}
         tmp = self.dir / "status.json.tmp"
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

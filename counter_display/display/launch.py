@@ -17,14 +17,16 @@ from .theme import Theme
 __all__ = ["build_voice", "run"]
 
 
-def build_voice(mode: str = "words", template: str | None = None, pack_dir: str | Path | None = None, sink=None):
+def build_voice(mode: str = "words", template: str | None = None, pack_dir: str | Path | None = None, sink=None,
+                on_announce=None):
     """An AnnouncementQueue on the given (default: shipped Indonesian) voice pack,
-    playing through Kivy's audio (``KivySink``) unless ``sink`` is given.
+    playing through Kivy's audio (``KivySink``) unless ``sink`` is given;
+    ``on_announce(announcement)`` is called as each call starts playing.
     Raises ValueError for a bad mode/template."""
     from counter_display.voice import DEFAULT_TEMPLATE, AnnouncementQueue, KivySink, VoicePack, default_pack_dir
 
     return AnnouncementQueue(VoicePack(pack_dir or default_pack_dir()), sink or KivySink(), mode=mode,
-                             template=template or DEFAULT_TEMPLATE)
+                             template=template or DEFAULT_TEMPLATE, on_announce=on_announce)
 
 
 def run(*, server: str, token: str, office: str | None = None, services: str | None = None,
@@ -53,9 +55,10 @@ def run(*, server: str, token: str, office: str | None = None, services: str | N
     Config.set("input", "mouse", "mouse,disable_multitouch")
 
     api = DisplayApi(server, token)
-    announcer = build_voice(voice_mode, voice_template, voice_pack) if voice else None
     controller = DisplayController(api, office=office, filter=DisplayFilter.parse(services, counters),
-                                   voice=announcer, announce_max_age=announce_max_age)
+                                   announce_max_age=announce_max_age)
+    if voice:
+        controller.voice = build_voice(voice_mode, voice_template, voice_pack, on_announce=controller.record_spoken)
     from .app import DisplayApp
 
     automation_dir = automation_dir or os.environ.get("LOKET_DISPLAY_AUTOMATION") or None

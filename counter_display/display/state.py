@@ -160,6 +160,7 @@ class DisplayFilter:
         """Build from comma-separated text (``"KIA,KK"``, ``"1,2"``) or iterables;
         empty means no restriction. Service codes are upper-cased."""
         def split(value):
+            """Comma text or iterable -> frozenset of stripped items (None if empty)."""
             if value is None:
                 return None
             items = value.split(",") if isinstance(value, str) else value
