@@ -26,7 +26,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -876,8 +875,3 @@ class StationController:
             self.load_uncollected()
             return True
         return False
-
-
-def default_spool(folder: str | Path) -> str:
-    """``spool://`` URI for a folder (helper for the CLI)."""
-    return "spool://" + str(folder)

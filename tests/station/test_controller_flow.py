@@ -225,3 +225,31 @@ def test_reprint_of_a_spoiled_card_records_the_reason(live_server, astronaut_bgr
     assert where.endswith("-ulang.pdf") and "dicetak ulang" in cetak.notice.text
     final = live_server.get(f"/applications/{app['id']}")
     assert final["card_serial"] == "KIA-BLK-0101" and final["step"] == "register"
+
+
+def test_event_stream_reloads_the_view_when_another_station_acts(live_server):
+    import threading
+
+    from counter_display.station import EventStream
+    a = station(live_server, "operator", counter="1")
+    b = station(live_server, "operator", counter="1")
+    reloaded = threading.Event()
+    connected = threading.Event()
+
+    def on_event(kind, data, _id):
+        if a.on_server_event(kind, data):
+            reloaded.set()
+
+    stream = EventStream(a.client, on_event, on_state=lambda up: up and connected.set()).start()
+    try:
+        assert connected.wait(5)
+        ticket = live_server.issue("KIA")
+        assert reloaded.wait(5)  # the kiosk's ticket.issued event refreshed the waiting counts
+        reloaded.clear()
+        assert b.call_number(ticket["number"])
+        assert reloaded.wait(5)
+        a_seen = a.current_number
+        assert a_seen == ticket["number"] and stream.last_id and stream.last_id > 0
+        b.finish()
+    finally:
+        stream.stop()
