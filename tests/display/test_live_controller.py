@@ -77,7 +77,7 @@ def test_a_burst_of_ten_calls_is_announced_in_order_without_overlap(kit, make, w
 
 
 def test_network_cut_shows_terputus_then_catches_up_without_stale_announcements(kit, make, proxy, waiter):
-    ctrl = make(url=proxy.url, announce_max_age=2.0)
+    ctrl = make(url=proxy.url, announce_max_age=4.0, backoff_max=0.3)
     waiter(lambda: ctrl.state.connection == LIVE, 10)
     kit.issue(3)
     cut_at = time.monotonic()
@@ -85,7 +85,7 @@ def test_network_cut_shows_terputus_then_catches_up_without_stale_announcements(
     waiter(lambda: ctrl.state.connection == DISCONNECTED, 3)
     assert time.monotonic() - cut_at < 3
     old = kit.call_next("1")          # made during the cut ...
-    time.sleep(2.5)                   # ... and older than announce_max_age on return
+    time.sleep(5.0)                   # ... and older than announce_max_age on return
     fresh = kit.call_next("2")        # made during the cut, still fresh
     before = len(ctrl.announced)
     proxy.restore()
@@ -154,7 +154,7 @@ def test_a_silent_network_is_noticed_within_two_heartbeats(kit, make, proxy, wai
     proxy.freeze()
     t0 = time.monotonic()
     waiter(lambda: ctrl.state.connection == DISCONNECTED, 8)
-    assert 3.5 < time.monotonic() - t0 < 6.0
+    assert time.monotonic() - t0 < 4.0 + 1.5  # at most the read timeout after the last heartbeat
     assert "heartbeat" in ctrl.last_error
     proxy.cut()
     proxy.restore()
