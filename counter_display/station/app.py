@@ -549,6 +549,8 @@ class StationApp(App):
             self._photo_panel(d, app)
         elif app["state"] == "at_step" and app["step"] == "aktivasi":
             self._ikd_panel(d, app)
+        elif app["state"] == "at_step" and (app["service"], app["step"]) in ctl.counter_steps(ctl.counter):
+            self._step_panel(d, app)
         elif app["state"] == "returned":
             d.add_widget(SLabel(text="[b]Berkas dikembalikan.[/b] Yang belum ada:"))
             for m in app.get("missing") or []:
@@ -678,6 +680,21 @@ class StationApp(App):
             return
         frame = latest.frame
         self.act(self.ctl.judge_frame, frame)
+
+    def _step_panel(self, d, app):
+        ctl = self.ctl
+        d.add_widget(SLabel(text=f"Langkah di loket ini: [b]{STEP_NAMES.get(app['step'], app['step'])}[/b]"))
+        d.add_widget(Muted(text="Kerjakan di SIAK, catat nomor referensinya, lalu selesaikan langkah."))
+        row = Row(height=sp(42))
+        row.add_widget(SLabel(text="Referensi SIAK", size_hint_x=None, width=sp(140), height=sp(42)))
+        siak = self.reg("siak_reference", Field(text=ctl.siak_reference, hint_text="Nomor dari SIAK"))
+        siak.bind(text=lambda _w, v: setattr(ctl, "siak_reference", v.strip()))
+        row.add_widget(siak)
+        d.add_widget(Widget())
+        d.add_widget(row)
+        b = self.reg("complete_step", Btn(text="Langkah selesai — teruskan"))
+        b.bind(on_release=lambda *_: self.act(ctl.complete_counter_step))
+        d.add_widget(b)
 
     def _ikd_panel(self, d, app):
         ctl = self.ctl

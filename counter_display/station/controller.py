@@ -79,6 +79,7 @@ TEXTS = {
     "registered": ("Berkas {code} masuk Register KIA.", "File {code} entered in the KIA register."),
     "handed_over": ("Dokumen {code} diserahkan kepada {name}. Tanda terima dicetak.",
                     "Document {code} handed over to {name}. Receipt printed."),
+    "step_done": ("Langkah '{step}' selesai.", "Step '{step}' done."),
     "ikd_done": ("Hasil aktivasi IKD dicatat.", "IKD activation outcome recorded."),
     "card_data_missing": ("Lengkapi data kartu: {fields}.", "Complete the card data: {fields}."),
     "not_kia": ("Hanya KIA yang dicetak di stasiun ini.", "Only KIA cards are printed at this station."),
@@ -647,14 +648,23 @@ class StationController:
         return self._guard(run, reload=self._refresh_application)
 
     def complete_counter_step(self, note: str = "") -> dict | None:
-        """Finish the selected berkas's current counter step (e.g. KK 'entri_siak')."""
+        """Finish the selected berkas's current counter step (e.g. KK 'entri_siak', SOP
+        003 row 3), saving the SIAK reference first when it was typed; prints the
+        pickup slip when the berkas then leaves the counter."""
         app = self.application
         if not app:
+            self._note("warning", self.t("select_app"))
+            self._changed()
             return None
 
         def run():
-            new = self.client.complete_step(app["id"], app["step"], "done", note=note, version=app["version"])
+            version = app["version"]
+            if self.siak_reference and self.siak_reference != (app.get("siak_reference") or ""):
+                version = self.client.patch_application(app["id"], siak_reference=self.siak_reference,
+                                                        version=version)["version"]
+            new = self.client.complete_step(app["id"], app["step"], "done", note=note, version=version)
             self.application = new
+            self._note("success", self.t("step_done", step=app["step"]))
             self._refresh_ticket_quiet()
             self._after_counter_step(new)
             return new

@@ -253,3 +253,21 @@ def test_event_stream_reloads_the_view_when_another_station_acts(live_server):
         b.finish()
     finally:
         stream.stop()
+
+
+def test_kk_visit_goes_through_the_siak_entry_step_at_the_counter(live_server):
+    answers = {"reason": "kelahiran"}
+    ticket = live_server.issue("KK", answers)
+    op = station(live_server, "operator", counter="2", printer=open_printer("dummy://"))
+    op.call_number(ticket["number"])
+    app = op.add_application("KK", answers, {"name": "Ahmad Syahputra", "phone": "081355500011"})
+    assert app["step"] == "pemeriksaan"
+    for item in op.checklist():
+        op.set_present(item["code"], True)
+    assert op.submit_verification() == "forwarded"
+    assert op.application["step"] == "entri_siak" and op.printer.jobs == []
+    op.siak_reference = "SIAK-KK-2026-0042"
+    done = op.complete_counter_step()
+    assert done["step"] == "verifikasi" and done["siak_reference"] == "SIAK-KK-2026-0042"
+    assert len(op.printer.jobs) == 1 and done["code"].encode() in op.printer.jobs[0]  # pickup slip
+    op.finish()
