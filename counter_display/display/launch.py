@@ -6,6 +6,7 @@ controller, the optional voice queue and the app, and runs it until the window c
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def run(*, server: str, token: str, office: str | None = None, services: str | N
     """
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     from kivy.config import Config
+
+    logging.getLogger("urllib3").setLevel(logging.WARNING)  # one line per refresh otherwise
 
     if fullscreen:
         Config.set("graphics", "fullscreen", "auto")

@@ -18,7 +18,6 @@ import json
 import logging
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
