@@ -176,3 +176,43 @@ def test_loket_at_full_hd_refuses_a_photo_without_a_face(display, live_server, t
     assert live_server.get(f"/tickets/{ticket['id']}")["status"] == "skipped"
     app = live_server.get(f"/tickets/{ticket['id']}")["applications"][0]
     assert app["step"] == "foto" and app["has_photo"] is False  # a refused photo is never stored
+
+
+def test_server_going_down_is_a_clear_message_in_the_window(display, tmp_path):
+    import time
+
+    from station_kit import start_server, stop_server
+    server = start_server(tmp_path / "own-data")
+    ticket = server.issue("KIA")
+    shots = tmp_path / "shots"
+    flag = tmp_path / "server-stopped"
+    steps = [*login("operator"), {"type": ["call_number_input", ticket["number"]]}, {"tap": "call_number"},
+             {"until": "ctl.ticket is not None"}, {"shot": str(tmp_path / "logged-in.png")},
+             {"until": f"__import__('os').path.exists({str(flag)!r})", "timeout": 30},
+             {"tap": "finish"}, {"until": "ctl.notice is not None and ctl.notice.code == 'offline'"},
+             {"shot": str(shots / "22-server-down.png")}]
+    script = tmp_path / "script.json"
+    result = tmp_path / "result.json"
+    script.write_text(json.dumps({"steps": steps, "result": str(result)}), encoding="utf-8")
+    env = kivy_env(display, str(tmp_path / "kivy-home"))
+    env["LOKET_STATION_SCRIPT"] = str(script)
+    proc = subprocess.Popen([sys.executable, "-m", "counter_display.station.cli", "--server", server.url,
+                             "--counter", "1"], env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 40
+        while not (tmp_path / "logged-in.png").exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        stop_server(server)
+        flag.write_text("1")
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        stop_server(server)
+    res = json.loads(result.read_text())
+    assert res["ok"], res["error"]
+    keep = os.environ.get("LOKET_STATION_SHOTS")
+    if keep:
+        shutil.copy(shots / "22-server-down.png", keep)
+    assert cv2.imread(str(shots / "22-server-down.png")).shape[:2] == (768, 1366)
