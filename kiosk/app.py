@@ -30,7 +30,7 @@ from kivy.uix.boxlayout import BoxLayout  # noqa: E402
 from kivy.uix.gridlayout import GridLayout  # noqa: E402
 from kivy.uix.image import Image  # noqa: E402
 from kivy.uix.label import Label  # noqa: E402
-from kivy.uix.screenmanager import FadeTransition, Screen  # noqa: E402
+from kivy.uix.screenmanager import NoTransition, Screen  # noqa: E402
 from kivy.uix.scrollview import ScrollView  # noqa: E402
 from kivy.uix.widget import Widget  # noqa: E402
 
@@ -171,7 +171,7 @@ class KioskApp(App):
         Window.clearcolor = COLORS["bg"]
         self.root_widget = KioskRoot()
         self.sm = self.root_widget.ids.sm
-        self.sm.transition = FadeTransition(duration=0.12)
+        self.sm.transition = NoTransition()
         for name in c.SCREENS:
             self.sm.add_widget(Screen(name=name))
         Window.bind(on_resize=self._on_resize, on_textinput=self._on_textinput, on_key_down=self._on_key_down)

@@ -115,10 +115,11 @@ class ScriptRunner:
             return False
         if not self._visible(widget):
             return False
+        tapped_at = time.time()
         self.tap(widget)
         if double:  # a double tap: the second touch lands in the same frame
             self.tap(widget)
-        self.result["taps"].append({"kid": kid, "at": time.time(), "screen": ctrl.screen, "double": double})
+        self.result["taps"].append({"kid": kid, "at": tapped_at, "screen": ctrl.screen, "double": double})
         return True
 
     @staticmethod

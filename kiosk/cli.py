@@ -47,20 +47,13 @@ def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "
               help="Seconds without a touch before returning to the welcome screen.")
 def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size, idle_timeout):
     """Layar sentuh kios: ambil nomor antrean, cek status, survei IKM."""
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
-
+    # Check the options before Kivy is imported (it takes over stderr and opens a window).
+    width = height = None
     if size:
         try:
             width, height = (int(x) for x in size.lower().split("x"))
         except ValueError:
             raise click.BadParameter("use WxH, e.g. 1080x1920", param_hint="--size") from None
-        Config.set("graphics", "width", str(width))
-        Config.set("graphics", "height", str(height))
-    Config.set("graphics", "resizable", "1")
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
-
     from printing.errors import PrinterConfigError
 
     try:
@@ -68,6 +61,15 @@ def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size,
                                 idle_timeout=idle_timeout)
     except PrinterConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="--printer") from None
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    from kivy.config import Config
+
+    if width and height:
+        Config.set("graphics", "width", str(width))
+        Config.set("graphics", "height", str(height))
+    Config.set("graphics", "resizable", "1")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
     automation = None
     script = os.environ.get("LOKET_KIOSK_SCRIPT")
     if script:

@@ -264,8 +264,10 @@ class KioskController:
                 self.message = self._error_text(error)
                 self._changed()
 
-        self._changed()
+        # start the I/O first: drawing the screen must not delay the request
         self.runner(job, done)
+        if flow == self._flow and self.busy:
+            self._changed()
 
     def _error_text(self, error: BaseException) -> str:
         if isinstance(error, ApiError):
@@ -546,7 +548,9 @@ class KioskController:
         it. A double tap or a tap during the transition is ignored."""
         if not self._accept(CHECKLIST):
             return False
-        self._go(ISSUING)
+        self.screen = ISSUING  # drawn by _call once the request is on its way
+        self._cancel_timer()
+        self._arm_idle()
         code, answers, priority, key = self.service["code"], dict(self.answers), self.priority, self.idempotency_key
         self._call(lambda: self.api.issue_ticket(code, answers, priority, key), self._issued,
                    on_error=self._issue_failed)
@@ -563,7 +567,6 @@ class KioskController:
         self.ticket = ticket
         self.busy = True
         self.message = self.t("printing")
-        self._changed()
         model = self.ticket_model()
         flow = self._flow
 
@@ -578,6 +581,8 @@ class KioskController:
             self._go(CONFIRMATION)
 
         self.runner(lambda: self.printer.print_ticket(model), printed)
+        if flow == self._flow and self.busy:  # the job is on its way; now tell the citizen
+            self._changed()
 
     def _report_printer_fault(self, error: BaseException) -> None:
         code = getattr(error, "code", type(error).__name__)

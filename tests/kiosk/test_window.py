@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -186,6 +185,17 @@ def ikm_count(server) -> int:
 KEEP = REPO / "docs" / "screenshots" / "kiosk"
 
 
+#: The representative set committed in docs/screenshots/kiosk (language_size_screen).
+REPRESENTATIVE = {
+    "id_1920x1080_01_welcome", "id_1920x1080_02_services", "id_1920x1080_03_birth_date",
+    "id_1920x1080_06_checklist", "id_1920x1080_07_confirmation",
+    "en_1080x1920_01_welcome", "en_1080x1920_03_birth_date", "en_1080x1920_06_checklist",
+    "en_1080x1920_07_confirmation", "en_1080x1920_08_ikm",
+    "id_768x1366_02_services", "id_768x1366_10_status",
+    "en_1920x1080_08_ikm", "en_1920x1080_12_ikd_not_eligible", "id_1080x1920_printer_fault",
+}
+
+
 def keep_screenshots(out: Path, tag: str, names: tuple[str, ...]) -> None:
     """Refresh the committed representative set (small PNGs) when LOKET_KEEP_SCREENSHOTS=1."""
     if os.environ.get("LOKET_KEEP_SCREENSHOTS") != "1":
@@ -193,6 +203,8 @@ def keep_screenshots(out: Path, tag: str, names: tuple[str, ...]) -> None:
     from PIL import Image
     KEEP.mkdir(parents=True, exist_ok=True)
     for name in names:
+        if f"{tag}_{name}" not in REPRESENTATIVE:
+            continue
         im = Image.open(out / f"{name}.png").convert("RGB")
         im.thumbnail((540, 540))
         im.quantize(colors=128).save(KEEP / f"{tag}_{name}.png", optimize=True)
