@@ -193,6 +193,7 @@ REPRESENTATIVE = {
     "en_1080x1920_07_confirmation", "en_1080x1920_08_ikm",
     "id_768x1366_02_services", "id_768x1366_10_status",
     "en_1920x1080_08_ikm", "en_1920x1080_12_ikd_not_eligible", "id_1080x1920_printer_fault",
+    "id_1920x1080_issuing_retry",
 }
 
 
@@ -262,6 +263,94 @@ def test_kia_full_path_prints_the_servers_ticket(server, display, printer, tmp_p
     assert ticket_count(server) == n_before, "the ineligible IKD applicant got no ticket"
     assert "ineligible" in result2["screens"]
     keep_screenshots(out2, tag, ("10_status", "12_ikd_not_eligible"))
+
+
+class DroppingProxy:
+    """An HTTP proxy to the live server that forwards ``POST /api/v1/tickets`` but drops
+    the answer of the first ``drop`` ones (the server records the ticket, the kiosk sees
+    the connection close): a server that is slow or cut off after committing."""
+
+    def __init__(self, target: str, drop: int):
+        import http.client
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlsplit
+
+        host, port = urlsplit(target).hostname, urlsplit(target).port
+        proxy = self
+        self.posts = 0
+        self.drop = drop
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                conn = http.client.HTTPConnection(host, port, timeout=10)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                conn.request(self.command, self.path, body=body or None, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                conn.close()
+                if self.command == "POST" and self.path.startswith("/api/v1/tickets"):
+                    proxy.posts += 1
+                    if proxy.posts <= proxy.drop:
+                        self.close_connection = True  # recorded at the server, answer lost
+                        return
+                self.send_response(resp.status)
+                for k, v in resp.getheaders():
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _forward
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.slow
+def test_lost_answers_are_retried_with_one_ticket_and_one_print(server, display, printer, tmp_path):
+    """The first three POSTs are recorded but their answers are lost: the kiosk tells the
+    citizen it retries, the idempotency key brings back the same ticket, printed once."""
+    _, seven = ages_today()
+    before = ticket_count(server)
+    proxy = DroppingProxy(server.url, drop=3)
+
+    class Via:  # the kiosk talks to the proxy
+        url = proxy.url
+        tokens = server.tokens
+
+    try:
+        steps = [{"wait": "welcome"}, {"tap": "begin"}, {"wait": "services"}, {"tap": "service_KIA"},
+                 {"wait": "question"}, {"date": seven.isoformat()}, {"tap": "date_ok"}, {"wait": "question"},
+                 {"tap": "choice_rusak"}, {"wait": "priority"}, {"tap": "prio_ibu_hamil"}, {"wait": "checklist"},
+                 {"tap": "take_ticket"}, {"sleep": 1.6}, {"shot": "issuing_retry"},
+                 {"wait": "confirmation", "timeout": 25}, {"shot": "confirmation_after_retry"}]
+        result, out = run_kiosk(Via, display, tmp_path, steps, printer_uri=f"tcp://127.0.0.1:{printer.port}",
+                                size=(1920, 1080))
+    finally:
+        proxy.close()
+    assert proxy.posts == 4, "three attempts lost, the fourth answered"
+    tickets = latest_ticket(server, before)
+    assert len(tickets) == 1 and tickets[0]["priority"] == "ibu_hamil"
+    assert "issuing" in result["screens"]
+    deadline = time.time() + 5
+    while not printer.jobs and time.time() < deadline:
+        time.sleep(0.05)
+    assert len(printer.jobs) == 1 and tickets[0]["number"].encode() in printer.jobs[0]
+    assert b"KIA yang rusak" in printer.jobs[0]
+    keep_screenshots(out, "id_1920x1080", ("issuing_retry",))
 
 
 @pytest.mark.slow
