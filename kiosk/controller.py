@@ -155,6 +155,8 @@ class KioskController:
         self._idle_cancel: Callable[[], None] | None = None
         self._timer_cancel: Callable[[], None] | None = None
         self._flow = 0
+        self._refreshing = False
+        self._refresh_retry = False
         self.server_ok: bool | None = None
         self._reset_flow()
         self.screen = WELCOME
@@ -282,7 +284,12 @@ class KioskController:
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload services in both languages (open/closed state, quota) in the background."""
+        """Reload services in both languages (open/closed state, quota) in the background.
+        While the server is unreachable one retry loop (every 10 s) runs, however often
+        this is called."""
+        if self._refreshing:
+            return
+        self._refreshing = True
         flow = self._flow
 
         def job():
@@ -290,9 +297,12 @@ class KioskController:
             return offices, {lg: self.api.services(lg)["services"] for lg in ("id", "en")}
 
         def done(result, error):
+            self._refreshing = False
             if error is not None:
                 self.server_ok = False
-                self.scheduler(10.0, self.refresh)
+                if not self._refresh_retry:
+                    self._refresh_retry = True
+                    self.scheduler(10.0, self._retry_refresh)
                 if flow == self._flow and self.screen == WELCOME:
                     self._changed()
                 return
@@ -306,6 +316,10 @@ class KioskController:
             self._changed()
 
         self.runner(job, done)
+
+    def _retry_refresh(self) -> None:
+        self._refresh_retry = False
+        self.refresh()
 
     @property
     def services(self) -> list[dict]:

@@ -431,3 +431,22 @@ def test_no_ticket_model_without_ticket(api, printer):
     k = KioskController(api, printer)
     with pytest.raises(ValueError):
         k.ticket_model()
+
+
+def test_one_refresh_loop_while_the_server_is_down(make_kiosk, api, runner, clock):
+    api.faults["offices"] = [down() for _ in range(50)]
+    k = make_kiosk()
+    for _ in range(5):  # several citizens give up: every return to welcome asks for a refresh
+        k.go_home()
+        runner.run()
+    assert api.calls.count("offices") == 6 and k.server_ok is False
+    clock.advance(10)
+    runner.run()
+    assert api.calls.count("offices") == 7  # one retry loop, not six
+    api.faults["offices"] = []
+    clock.advance(10)
+    runner.run()
+    assert k.server_ok is True and k.services and api.calls.count("offices") == 8
+    clock.advance(60)
+    runner.run()
+    assert api.calls.count("offices") == 8  # no loop left once the server answers
