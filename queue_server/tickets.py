@@ -576,8 +576,8 @@ def queue_overview(ctx: Context, office: Office) -> dict:
         t = current.get(c.code)
         counters.append({"code": c.code, "number": c.number, "name": c.name.id,
                          "services": sorted({s for s, _ in c.serves}),
-                         "current": None if t is None else {"number": t.number, "service": t.service,
-                                                            "called_at": iso_local(office, t.called_at)}})
+                         "current": None if t is None else {"id": t.id, "number": t.number, "service": t.service,
+                                                            "step": t.step, "called_at": iso_local(office, t.called_at)}})
     calls = (CallLog.select(CallLog, Ticket.number).join(Ticket)
              .where((CallLog.office == office.code) & (CallLog.office_day == day) &
                     (CallLog.action.in_(["call", "recall"])))

@@ -92,7 +92,10 @@ def auth_me():
 def offices():
     return {"offices": [{"code": o.code, "name": o.name, "short_name": o.short_name, "regency": o.regency,
                          "timezone": o.timezone, "zone": o.zone_abbreviation, "parent": o.parent,
-                         "running_text": o.running_text}
+                         "running_text": o.running_text, "address": o.address, "phone": o.phone,
+                         "photo_ratio": o.photo_ratio, "head_name": o.head_name, "head_nip": o.head_nip,
+                         "head_title": o.head_title, "pickup_offices": list(o.pickup_offices),
+                         "kecamatan": [{"code": k.code, "name": k.name} for k in o.kecamatan]}
                         for o in ctx().offices.values()], "default": ctx().default_office}
 
 
@@ -116,6 +119,9 @@ def services(query):
         out.append({"code": sv.code, "name": sv.name.get(lg), "prefix": sv.prefix, "icon": sv.icon,
                     "description": sv.description.get(lg) if sv.description else "",
                     "questions": [_question(q, lg) for q in sv.questions], "pickup": sv.pickup,
+                    "steps": [{"code": st.code, "name": st.name.get(lg), "role": st.role, "presence": st.presence,
+                               "mutu_baku_minutes": st.mutu_baku_minutes, "output": st.output,
+                               "conditional": bool(st.when.facts)} for st in sv.steps],
                     "completion_days": sv.completion_days, **st})
     return {"office": office.code, "services": out,
             "priority_categories": [{"code": c.code, "label": c.label.get(lg), "source": c.source}

@@ -189,3 +189,13 @@ def test_openapi_document_is_generated(client):
     assert "/api/v1/counters/{counter_id}/call-next" in spec["paths"]
     body = spec["paths"]["/api/v1/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body  # generated from the TicketIn schema
+
+
+def test_offices_and_services_describe_the_sop(client):
+    office = client.get("/api/v1/offices").json["offices"][0]
+    assert office["zone"] == "WITA" and office["photo_ratio"] in ("2x3", "3x4", "4x6")
+    assert office["kecamatan"] and office["pickup_offices"] == ["paser-tanah-grogot"]
+    kia = client.get("/api/v1/services").json["services"][0]
+    steps = [s["code"] for s in kia["steps"]]
+    assert steps[0] == "penerimaan" and steps[-1] == "penyerahan"
+    assert kia["steps"][2]["mutu_baku_minutes"] == 5 and kia["steps"][1]["conditional"] is True
