@@ -302,11 +302,28 @@ class KioskApp(App):
         return sv, box
 
     def panes(self) -> tuple[Widget, BoxLayout, BoxLayout]:
-        """(outer, text pane, controls pane): side by side in landscape (45 % / 55 %),
-        one column in portrait (both panes are the same box)."""
+        """(outer, text pane, controls pane): side by side in landscape (45 % / 55 %); in
+        portrait one column with the texts at the top and the controls lower down."""
         if not self.landscape:
+            # portrait: texts at the top, the buttons lower down within reach, half of the
+            # free height above them and half below
             outer, box = self.column()
-            return outer, box, box
+            texts = BoxLayout(orientation="vertical", spacing=box.spacing, size_hint_y=None)
+            spacer = Widget(size_hint_y=None, height=0)
+            controls = BoxLayout(orientation="vertical", spacing=box.spacing, size_hint_y=None)
+            for pane in (texts, controls):
+                pane.bind(minimum_height=pane.setter("height"))
+
+            def fill(*_args) -> None:
+                used = texts.height + controls.height + box.spacing * 2 + box.padding[1] + box.padding[3]
+                spacer.height = max(0.0, (outer.height - used) * 0.5)
+
+            for widget in (texts, controls, outer):
+                widget.bind(height=fill)
+            box.add_widget(texts)
+            box.add_widget(spacer)
+            box.add_widget(controls)
+            return outer, texts, controls
         outer = BoxLayout(orientation="horizontal", padding=(self.u * 2, 0), spacing=self.u * 2)
         left_sv, left = self.column(pad_x=3)
         right_sv, right = self.column(pad_x=3)
