@@ -190,6 +190,7 @@ class KioskApp(App):
 
     @property
     def landscape(self) -> bool:
+        """True when the window is wider than tall (two-pane layouts)."""
         return Window.width > Window.height
 
     # ------------------------------------------------------------------ keyboard / scanner
@@ -210,6 +211,7 @@ class KioskApp(App):
 
     # ------------------------------------------------------------------ rendering
     def t(self, key: str, **kw) -> str:
+        """A kiosk text in the controller's current language."""
         return self.ctrl.t(key, **kw)
 
     def render(self) -> None:
@@ -270,6 +272,7 @@ class KioskApp(App):
         widget.bind(pos=lambda w, v: setattr(rect, "pos", v), size=lambda w, v: setattr(rect, "size", v))
 
     def label(self, text: str, size: float = 3.6, *, bold: bool = False, color=None, halign: str = "left") -> KLabel:
+        """A wrapping label; ``size`` in units of ``app.u`` (1 % of the short side)."""
         lab = KLabel(text=text, font_size=self.u * size, bold=bold, halign=halign)
         if color is not None:
             lab.color = color
@@ -277,6 +280,8 @@ class KioskApp(App):
 
     def button(self, text: str, kid: str, action: Callable[[], Any], *, style: dict = PRIMARY,
                size: float = 3.8, height: float | None = None) -> KButton:
+        """A button named ``kid`` calling ``action()``; ``size`` (type) and ``height``
+        (minimum) in units of ``app.u``; never lower than 15 mm (widgets.kv)."""
         b = KButton(text=text, kid=kid, font_size=self.u * size, **style)
         if height is not None:
             b.min_h = self.u * height
@@ -334,11 +339,13 @@ class KioskApp(App):
         return outer, left, right
 
     def heading(self, box: BoxLayout, text: str, sub: str = "") -> None:
+        """A page title and an optional grey subtitle."""
         box.add_widget(self.label(text, 6.0, bold=True, color=COLORS["primary"]))
         if sub:
             box.add_widget(self.label(sub, 3.6, color=COLORS["muted"]))
 
     def grid(self, cols: int) -> GridLayout:
+        """A grid of ``cols`` columns as tall as its content."""
         g = GridLayout(cols=cols, spacing=self.u * 2, size_hint_y=None)
         g.bind(minimum_height=g.setter("height"))
         return g
