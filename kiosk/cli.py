@@ -7,6 +7,7 @@ without a display. See docs/kiosk.md for start-on-boot on Linux and Windows.
 """
 from __future__ import annotations
 
+import logging
 import os
 
 import click
@@ -47,6 +48,7 @@ def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "
               help="Seconds without a touch before returning to the welcome screen.")
 def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size, idle_timeout):
     """Layar sentuh kios: ambil nomor antrean, cek status, survei IKM."""
+    logging.getLogger("urllib3").setLevel(logging.WARNING)  # one line per request is noise on a kiosk
     # Check the options before Kivy is imported (it takes over stderr and opens a window).
     width = height = None
     if size:
