@@ -9,7 +9,7 @@ Prints, from ONE run on this machine:
 - call-to-SSE-delivery latency p50/p95 with 50 connected subscribers;
 - the server's peak RSS (VmHWM of every server process).
 
-Usage: ``python bench/bench_server.py [--workers 1] [--threads 64] [--seconds 8]``.
+Usage: ``python bench/bench_server.py [--workers 2] [--threads 64] [--seconds 8]``.
 Needs Debian's ``wrk`` (``apt-get install wrk``). Not a test: it only prints figures.
 """
 from __future__ import annotations
@@ -168,7 +168,7 @@ def sse_latency(server: LiveServer, op_token: str, subscribers: int, calls: int)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=64)
     ap.add_argument("--seconds", type=int, default=8)
     args = ap.parse_args()

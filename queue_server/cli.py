@@ -118,15 +118,19 @@ def build_app(data_dir: Path, *, enforce_hours: bool = True, clock=None, extra: 
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=64, show_default=True, type=int,
               help="Worker threads per process (each open display/counter event stream holds one).")
-@click.option("--workers", default=1, show_default=True, type=int,
-              help="Server processes sharing the port (POSIX only; events are shared through the database).")
+@click.option("--workers", default=None, type=int,
+              help="Server processes sharing the port (POSIX; default: one per CPU, at most 4; Windows: 1). "
+                   "Events and numbering are shared through the database.")
 @click.option("--ignore-hours", is_flag=True, help="Issue tickets outside opening hours (demos, training).")
 @click.option("--clock-start", default=None, help="Simulated start time, ISO 8601 with offset (simulation only).")
 @click.option("--clock-speed", default=1.0, type=float, help="Simulated seconds per real second (simulation only).")
-def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int, ignore_hours: bool,
+def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int | None, ignore_hours: bool,
               clock_start: str | None, clock_speed: float):
     """Run the queue server with waitress (a production WSGI server that also runs on Windows)."""
     import waitress
+
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1) if hasattr(os, "fork") else 1
 
     from .context import Clock
 

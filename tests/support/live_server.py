@@ -37,7 +37,7 @@ def loket(*args: str, data_dir: Path, check: bool = True, timeout: float = 60) -
 class LiveServer:
     """A loket server process; ``url`` is ``http://127.0.0.1:PORT``."""
 
-    def __init__(self, data_dir: Path, *, threads: int = 64, workers: int = 1, extra_args: tuple[str, ...] = ()):
+    def __init__(self, data_dir: Path, *, threads: int = 64, workers: int = 2, extra_args: tuple[str, ...] = ()):
         self.data_dir = Path(data_dir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -142,7 +142,10 @@ def read_sse(url: str, token: str, *, last_id: int | None = None, until: int = 1
     deadline = time.time() + timeout
     try:
         while len(out) < until and time.time() < deadline:
-            line = resp.fp.readline()
+            try:
+                line = resp.fp.readline()
+            except TimeoutError:  # nothing more within the caller's time budget
+                break
             if not line:
                 break
             line = line.decode().rstrip("\n")
