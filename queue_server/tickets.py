@@ -15,8 +15,9 @@ import json
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from peewee import IntegrityError, fn
 
@@ -442,15 +443,34 @@ def _require_current(office: Office, counter: Counter, day: str) -> Ticket:
     return t
 
 
-def recall(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str,
-           expected_ticket: int | None = None) -> Ticket:
-    """Announce the current number again (a ``ticket.recalled`` event)."""
+@dataclass
+class _Serving:
+    office: Office
+    counter: Counter
+    ticket: Ticket
+    now: float
+    day: str
+
+
+@contextmanager
+def _serving(ctx: Context, actor: Actor, office_code: str | None, counter_code: str,
+             expected_ticket: int | None) -> Iterator[_Serving]:
+    """One write transaction on the ticket being served at a counter: checks the role,
+    that a ticket is being served and (optionally) that it is the one the officer sees."""
     office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
     now = ctx.now()
     day = ctx.office_day(office, now)
     with write_tx():
         t = _require_current(office, counter, day)
         _check_expected(t, expected_ticket, None)
+        yield _Serving(office, counter, t, now, day)
+
+
+def recall(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str,
+           expected_ticket: int | None = None) -> Ticket:
+    """Announce the current number again (a ``ticket.recalled`` event)."""
+    with _serving(ctx, actor, office_code, counter_code, expected_ticket) as sv:
+        office, counter, t, now, day = sv.office, sv.counter, sv.ticket, sv.now, sv.day
         _log(t, counter, "recall", actor, now)
         record(office.code, "ticket.recalled", _public_call(office, counter, t), now)
         audit(actor, "counter.recall", office=office.code, target=t.number, at=now)
@@ -461,12 +481,8 @@ def skip(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: s
          expected_ticket: int | None = None) -> Ticket:
     """The called citizen did not come: park the number. It may be called again after
     ``skip_return_after`` other calls of its service; past ``max_skips`` it is a no-show."""
-    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
-    now = ctx.now()
-    day = ctx.office_day(office, now)
-    with write_tx():
-        t = _require_current(office, counter, day)
-        _check_expected(t, expected_ticket, None)
+    with _serving(ctx, actor, office_code, counter_code, expected_ticket) as sv:
+        office, counter, t, now, day = sv.office, sv.counter, sv.ticket, sv.now, sv.day
         count = t.skip_count + 1
         final = count > office.queue.max_skips
         _bump(t, status=NO_SHOW if final else SKIPPED, skip_count=count, counter=None,
@@ -513,12 +529,8 @@ def transfer(ctx: Context, actor: Actor, *, office_code: str | None, counter_cod
 def finish(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str,
            expected_ticket: int | None = None) -> Ticket:
     """The visit at this counter is over."""
-    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
-    now = ctx.now()
-    day = ctx.office_day(office, now)
-    with write_tx():
-        t = _require_current(office, counter, day)
-        _check_expected(t, expected_ticket, None)
+    with _serving(ctx, actor, office_code, counter_code, expected_ticket) as sv:
+        office, counter, t, now, day = sv.office, sv.counter, sv.ticket, sv.now, sv.day
         _finish_current(office, counter, day, actor, now)
         audit(actor, "counter.finish", office=office.code, target=t.number, at=now)
         return Ticket.get_by_id(t.id)
@@ -531,12 +543,8 @@ def set_priority(ctx: Context, actor: Actor, *, office_code: str | None, counter
     if priority is not None and priority not in PRIORITY_CATEGORIES:
         raise Unprocessable("invalid_priority", "Kategori prioritas tidak dikenal.", "Unknown priority category.",
                             {"allowed": list(PRIORITY_CATEGORIES)})
-    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
-    now = ctx.now()
-    day = ctx.office_day(office, now)
-    with write_tx():
-        t = _require_current(office, counter, day)
-        _check_expected(t, expected_ticket, None)
+    with _serving(ctx, actor, office_code, counter_code, expected_ticket) as sv:
+        office, counter, t, now, day = sv.office, sv.counter, sv.ticket, sv.now, sv.day
         before = t.priority
         _bump(t, priority=priority)
         audit(actor, "counter.priority", office=office.code, target=t.number,
