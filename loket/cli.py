@@ -18,6 +18,7 @@ SOURCES = [
     ("printing.cli", "card_group"),
     ("kiosk.cli", "COMMANDS"),
     ("counter_display.cli", "COMMANDS"),
+    ("simulation.cli", "COMMANDS"),
 ]
 
 
