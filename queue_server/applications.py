@@ -45,8 +45,9 @@ STEP_STATUS = {
 }
 
 
-def new_application_code(office: Office) -> str:
-    """Application / pickup code, e.g. ``KIA-7K3M9Q`` (service letters + 6 random)."""
+def new_application_code() -> str:
+    """Application / pickup code: 6 characters without look-alikes (e.g. ``HRX9XR``),
+    31^6 ≈ 887 million values; unique in the database."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
 
 
@@ -184,7 +185,7 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
     now = ctx.now()
     stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in merged.items()}
     with write_tx():
-        app = Application.create(office=office.code, ticket=ticket, code=new_application_code(office),
+        app = Application.create(office=office.code, ticket=ticket, code=new_application_code(),
                                  service=service.code, state=workflow.AT_STEP, answers=stored,
                                  created_at=now, created_by=actor.name, pickup_office=pickup_office or office.code,
                                  **fields)

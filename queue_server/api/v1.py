@@ -301,7 +301,10 @@ def application_create(ticket_id, body):
 @bp.doc(tags=["applications"], summary="An application with checklist and kartu kendali (staff)")
 def application_get(app_id):
     app = apps.get_application(app_id)
-    require(actor(), *STAFF_READ, office=app.office) if not (actor() and app.pickup_office and actor().may_act_in(app.pickup_office)) else None
+    a = require(actor(), *STAFF_READ)
+    # staff of the filing office, or of the office where the document is handed over (a UPTD)
+    if not (a.may_act_in(app.office) or (app.pickup_office and a.may_act_in(app.pickup_office))):
+        require(a, *STAFF_READ, office=app.office)
     return _app_out(app)
 
 
@@ -516,7 +519,8 @@ def device_create(body):
 @bp.doc(tags=["admin"], summary="The latest audit-log entries (admin)")
 def audit_list():
     require(actor(), roles.ADMIN)
-    limit = min(max(int(request.args.get("limit", 100) or 100), 1), 1000) if request.args.get("limit", "100").isdigit() else 100
+    raw = request.args.get("limit", "100")
+    limit = min(max(int(raw), 1), 1000) if raw.isdigit() else 100
     rows = AuditLog.select().order_by(AuditLog.id.desc()).limit(limit)
     return {"entries": [{"at": r.at, "actor": r.actor, "role": r.role, "office": r.office, "action": r.action,
                          "target": r.target, "details": r.details} for r in rows]}
