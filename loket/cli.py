@@ -19,6 +19,7 @@ SOURCES = [
     ("kiosk.cli", "COMMANDS"),
     ("counter_display.cli", "COMMANDS"),
     ("simulation.cli", "COMMANDS"),
+    ("loket.demo", "COMMANDS"),
 ]
 
 
