@@ -1,0 +1,375 @@
+"""``loket demo``: a complete demo office in one command (issue 7 §1).
+
+    loket demo [--data-dir ./loket-data] [--port 8080] [--no-windows] [--lang id]
+
+Runs ``loket init`` on the data directory (idempotent), creates one demo staff account
+per role (password :data:`DEMO_PASSWORD`) and a kiosk and a display token (kept in
+``DATA_DIR/demo.json`` and reused on the next run), starts ``loket serve --ignore-hours``
+as a child process, waits for ``/api/v1/health`` and then opens the kiosk, a counter
+station (loket 1) and the waiting-room display as windows. Printers are ``preview://``
+folders (PNG images of each slip) and KIA cards go to a ``spool://`` folder of PDFs.
+
+Ctrl-C or SIGTERM stops every child process; a window that exits on its own is reported
+with the tail of its log. Without a graphical display (no ``DISPLAY`` on Linux) or with
+``--no-windows`` only the server runs, with the same printout.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from queue_server.cli import data_dir_option
+
+__all__ = ["COMMANDS", "demo_cmd", "DEMO_PASSWORD", "DEMO_ACCOUNTS", "WINDOWS", "DemoWindow", "ensure_demo_data",
+           "has_display"]
+
+#: Password of every demo account (8 characters: the server's minimum length).
+DEMO_PASSWORD = "demo1234"
+
+#: (username, role, what the account does: (id, en)). Roles: queue_server/domain/roles.py;
+#: duties from SOP 000 rows 2–7 and SOP 003.
+DEMO_ACCOUNTS: list[tuple[str, str, tuple[str, str]]] = [
+    ("operator1", "operator", ("loket pelayanan: panggil antrean, periksa berkas, foto anak (SOP 000 baris 2)",
+                               "service counter: call tickets, check files, child photo (SOP 000 row 2)")),
+    ("operator2", "operator", ("loket pelayanan kedua (buka stasiun kedua dengan --counter 2)",
+                               "second service counter (open a second station with --counter 2)")),
+    ("verifikator", "verifikator", ("verifikasi berkas (SOP 000 baris 3)", "file verification (SOP 000 row 3)")),
+    ("kadis", "pejabat_tte", ("persetujuan dan TTE (SOP 000 baris 4)", "approval and e-signature (SOP 000 row 4)")),
+    ("cetak", "petugas_cetak", ("cetak KIA dan Register KIA (SOP 000 baris 5–6)",
+                                "KIA card printing and register (SOP 000 rows 5–6)")),
+    ("distribusi", "petugas_distribusi", ("penyerahan dokumen dan tanda terima (SOP 000 baris 7)",
+                                          "document hand-over with receipt (SOP 000 row 7)")),
+    ("kepala", "kepala", ("kepala dinas: laporan dan rekap", "head of office: reports and recaps")),
+]
+
+DEMO_FILE = "demo.json"
+
+
+@dataclass(frozen=True)
+class DemoWindow:
+    """One window of the demo: a ``loket`` subcommand at a fixed place on the screen.
+
+    ``left``/``top``/``width``/``height`` are in pixels; the layout fills a 1920×1080
+    screen without overlap and no window is taller than 760 px (fits a 1366×768 laptop
+    screen one at a time)."""
+
+    name: str
+    label: tuple[str, str]
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+#: The three demo windows: kiosk (portrait), counter station, waiting-room display (16:9).
+WINDOWS = [
+    DemoWindow("kiosk", ("Kios antrean", "Ticket kiosk"), 0, 0, 540, 760),
+    DemoWindow("counter", ("Stasiun petugas (loket 1)", "Counter station (counter 1)"), 540, 0, 1366, 760),
+    DemoWindow("display", ("Layar ruang tunggu", "Waiting-room display"), 540, 760, 560, 315),
+]
+
+
+def _t(lang: str, pair: tuple[str, str]) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def has_display() -> bool:
+    """True when windows can be opened: Windows and macOS always; elsewhere when
+    ``DISPLAY`` or ``WAYLAND_DISPLAY`` is set."""
+    if sys.platform.startswith(("win", "darwin")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def ensure_demo_data(data_dir: Path) -> dict:
+    """Initialise ``data_dir`` for the demo and return the state kept in ``demo.json``.
+
+    Runs ``loket init`` (admin password :data:`DEMO_PASSWORD` when the admin account is
+    created now), creates the :data:`DEMO_ACCOUNTS` that do not exist yet and a kiosk
+    and a display token unless ``demo.json`` holds tokens that are still valid.
+    Returns ``{"kiosk_token", "display_token", "admin_password" (str or None: unknown,
+    the admin existed before the demo), "created": [usernames made now]}``.
+    Raises ``click.ClickException`` for an invalid office file."""
+    from queue_server.auth import create_device_token, create_staff, hash_token
+    from queue_server.cli import _open, init_cmd
+    from queue_server.db.models import Staff, Token
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    state_path = data_dir / DEMO_FILE
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+    database = _open(data_dir)
+    admin_existed = Staff.get_or_none(Staff.username == "admin") is not None
+    database.close()
+    init_cmd.callback(data_dir=data_dir, admin_password=DEMO_PASSWORD)
+    if not admin_existed:
+        state["admin_password"] = DEMO_PASSWORD
+    state.setdefault("admin_password", None)
+    database = _open(data_dir)
+    created = []
+    with database.atomic():
+        for username, role, _ in DEMO_ACCOUNTS:
+            if Staff.get_or_none(Staff.username == username) is None:
+                create_staff(username, role, DEMO_PASSWORD, full_name=f"Demo {username}")
+                created.append(username)
+        for role in ("kiosk", "display"):
+            key = f"{role}_token"
+            token = state.get(key)
+            valid = token and Token.select().where((Token.token_hash == hash_token(token)) & (Token.role == role)
+                                                   & Token.revoked_at.is_null()).exists()
+            if not valid:
+                state[key] = create_device_token(role, f"demo-{role}")
+    database.close()
+    state_path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    if hasattr(os, "chmod"):
+        os.chmod(state_path, 0o600)
+    state["created"] = created
+    return state
+
+
+def _child_kwargs() -> dict:
+    """Popen arguments that give a child its own process group (stopped as a whole)
+    and, on Linux, a SIGTERM when the demo itself dies."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    kwargs: dict = {"start_new_session": True}
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+        except OSError:
+            return kwargs
+        parent = os.getpid()
+
+        def die_with_parent():
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the demo died before prctl took effect
+                os._exit(1)
+
+        kwargs["preexec_fn"] = die_with_parent
+    return kwargs
+
+
+@dataclass
+class _Child:
+    name: str
+    label: str
+    proc: subprocess.Popen
+    log: Path
+    reported: bool = False
+    logf: object = field(default=None, repr=False)
+
+
+def _start(name: str, label: str, args: list[str], log: Path, env: dict | None = None) -> _Child:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    logf = open(log, "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "loket.cli", *args], stdout=logf, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, env=env, **_child_kwargs())
+    return _Child(name, label, proc, log, logf=logf)
+
+
+def _stop(child: _Child, timeout: float = 8.0) -> None:
+    proc = child.proc
+    if proc.poll() is None:
+        try:
+            if os.name == "nt":
+                proc.terminate()
+            else:
+                os.killpg(proc.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if os.name == "nt":
+                proc.kill()
+            else:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            proc.wait(timeout=5)
+    if os.name != "nt":  # grandchildren (server workers) left in the group
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if child.logf:
+        child.logf.close()
+
+
+def _tail(path: Path, lines: int = 12) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def _wait_health(url: str, child: _Child, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.proc.poll() is not None:
+            raise click.ClickException(f"Server berhenti (kode {child.proc.returncode}). Log {child.log}:\n"
+                                       + _tail(child.log))
+        try:
+            with urllib.request.urlopen(url + "/api/v1/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            time.sleep(0.2)
+    raise click.ClickException(f"Server tidak siap dalam {timeout:.0f} detik. Log: {child.log}")
+
+
+def _window_env(data_dir: Path, win: DemoWindow) -> dict:
+    env = dict(os.environ)
+    # Kivy reads KCFG_<SECTION>_<KEY> over its config: place the window; a private
+    # KIVY_HOME keeps these settings out of the user's own Kivy configuration.
+    env.update({"KIVY_HOME": str(data_dir / "kivy" / win.name), "KIVY_NO_ARGS": "1",
+                "KCFG_GRAPHICS_POSITION": "custom", "KCFG_GRAPHICS_LEFT": str(win.left),
+                "KCFG_GRAPHICS_TOP": str(win.top), "KCFG_GRAPHICS_FULLSCREEN": "0"})
+    return env
+
+
+def _window_args(win: DemoWindow, url: str, state: dict, data_dir: Path, lang: str) -> list[str]:
+    size = f"{win.width}x{win.height}"
+    if win.name == "kiosk":
+        return ["kiosk", "--server", url, "--token", state["kiosk_token"], "--printer",
+                f"preview://{data_dir / 'previews' / 'kiosk'}", "--size", size, "--lang", lang]
+    if win.name == "counter":
+        return ["counter", "--server", url, "--counter", "1", "--printer",
+                f"preview://{data_dir / 'previews' / 'counter'}", "--card-output", f"spool://{data_dir / 'cards'}",
+                "--size", size, "--lang", lang]
+    return ["display", "--server", url, "--token", state["display_token"], "--windowed", "--size", size,
+            "--language", lang]
+
+
+def _printout(url: str, data_dir: Path, state: dict, lang: str, windows: bool, reason: str | None) -> str:
+    e = lambda id_, en: en if lang == "en" else id_  # noqa: E731
+    w = 22
+    lines = ["", "=" * 72, e("  Loket demo berjalan", "  Loket demo is running"), "=" * 72,
+             f"  {e('Server', 'Server'):<{w}}{url}",
+             f"  {e('Dokumentasi API', 'API docs'):<{w}}{url}/api/v1/docs",
+             f"  {e('Folder data', 'Data folder'):<{w}}{data_dir}",
+             f"  {e('Struk kios (PNG)', 'Kiosk tickets (PNG)'):<{w}}{data_dir / 'previews' / 'kiosk'}",
+             f"  {e('Struk loket (PNG)', 'Counter slips (PNG)'):<{w}}{data_dir / 'previews' / 'counter'}",
+             f"  {e('Kartu KIA (PDF)', 'KIA cards (PDF)'):<{w}}{data_dir / 'cards'}",
+             f"  {e('Log', 'Logs'):<{w}}{data_dir / 'logs'}",
+             "", e(f"  Akun petugas demo (kata sandi: {DEMO_PASSWORD}):",
+                   f"  Demo staff accounts (password: {DEMO_PASSWORD}):")]
+    for username, role, duty in DEMO_ACCOUNTS:
+        lines.append(f"    {username:<12}{role:<20}{_t(lang, duty)}")
+    if state.get("admin_password"):
+        lines.append(f"    {'admin':<12}{'admin':<20}" + e(f"administrator (kata sandi {state['admin_password']})",
+                                                           f"administrator (password {state['admin_password']})"))
+    else:
+        lines.append(f"    {'admin':<12}{'admin':<20}" + e("administrator (kata sandi dari 'loket init' pertama)",
+                                                           "administrator (password from the first 'loket init')"))
+    lines += ["", e("  Token perangkat (tersimpan di ", "  Device tokens (kept in ") + str(data_dir / DEMO_FILE) + "):",
+              f"    kiosk    {state['kiosk_token']}", f"    display  {state['display_token']}", ""]
+    if windows:
+        lines.append(e("  Jendela: ", "  Windows: ") + ", ".join(_t(lang, win.label) for win in WINDOWS))
+        lines.append(e("  Masuk di stasiun petugas sebagai operator1 untuk memanggil antrean.",
+                       "  Log in at the counter station as operator1 to call tickets."))
+    else:
+        if reason:
+            lines.append("  " + reason)
+        lines.append(e("  Hanya server yang berjalan. Buka jendela di PC lain (lihat docs/deployment.md):",
+                       "  Only the server runs. Open the windows on another PC (see docs/deployment.md):"))
+        lines += [f"    loket kiosk --server {url} --token {state['kiosk_token']}",
+                  f"    loket counter --server {url} --counter 1",
+                  f"    loket display --server {url} --token {state['display_token']}"]
+    lines += ["", e("  Hentikan semuanya dengan Ctrl-C.", "  Stop everything with Ctrl-C."), "=" * 72, ""]
+    return "\n".join(lines)
+
+
+class _Stop(Exception):
+    pass
+
+
+@click.command("demo")
+@data_dir_option
+@click.option("--port", default=8080, show_default=True, type=int, help="Server port.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Server address (0.0.0.0 lets other PCs in the LAN join the demo).")
+@click.option("--no-windows", is_flag=True, help="Run the server only (no kiosk, counter or display windows).")
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
+              help="Language of the windows and of this printout.")
+def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
+    """Kantor demo lengkap: server, kios, stasiun petugas dan layar ruang tunggu dengan printer pratinjau."""
+    data_dir = data_dir.resolve()
+    if not _port_free(host, port):
+        raise click.ClickException(f"Port {port} sudah dipakai program lain; pilih port lain dengan --port.")
+    state = ensure_demo_data(data_dir)
+    for sub in ("previews/kiosk", "previews/counter", "cards", "logs"):
+        (data_dir / sub).mkdir(parents=True, exist_ok=True)
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{url_host}:{port}"
+
+    def on_signal(signum, _frame):
+        raise _Stop(signum)
+
+    old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    children: list[_Child] = []
+    try:
+        server = _start("server", "server", ["serve", "--data-dir", str(data_dir), "--host", host, "--port", str(port),
+                                             "--ignore-hours", "--workers", "1"], data_dir / "logs" / "server.log")
+        children.append(server)
+        _wait_health(url, server, timeout=60)
+        reason = None
+        windows = not no_windows
+        if windows and not has_display():
+            windows = False
+            reason = ("Tidak ada layar grafis (DISPLAY kosong)." if lang != "en"
+                      else "No graphical display (DISPLAY is not set).")
+        if windows:
+            for win in WINDOWS:
+                children.append(_start(win.name, _t(lang, win.label), _window_args(win, url, state, data_dir, lang),
+                                       data_dir / "logs" / f"{win.name}.log", env=_window_env(data_dir, win)))
+        click.echo(_printout(url, data_dir, state, lang, windows, reason))
+        while True:
+            for child in children:
+                rc = child.proc.poll()
+                if rc is None or child.reported:
+                    continue
+                child.reported = True
+                if child is server:
+                    raise click.ClickException(f"Server berhenti (kode {rc}). Log {child.log}:\n" + _tail(child.log))
+                if rc == 0:
+                    click.echo(f"Jendela '{child.label}' ditutup (log: {child.log}).")
+                else:
+                    click.echo(f"Jendela '{child.label}' berhenti dengan galat (kode {rc}). Log {child.log}:\n"
+                               + _tail(child.log), err=True)
+            time.sleep(0.5)
+    except _Stop:
+        click.echo("Menghentikan demo…" if lang != "en" else "Stopping the demo…")
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, signal.SIG_IGN)
+        for child in reversed(children):
+            _stop(child)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    click.echo("Semua proses demo dihentikan." if lang != "en" else "All demo processes stopped.")
+
+
+COMMANDS = [demo_cmd]
