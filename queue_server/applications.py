@@ -185,7 +185,10 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
     now = ctx.now()
     stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in merged.items()}
     with write_tx():
-        app = Application.create(office=office.code, ticket=ticket, code=new_application_code(),
+        code = new_application_code()
+        while Application.select().where(Application.code == code).exists():  # a collision: draw again
+            code = new_application_code()
+        app = Application.create(office=office.code, ticket=ticket, code=code,
                                  service=service.code, state=workflow.AT_STEP, answers=stored,
                                  created_at=now, created_by=actor.name, pickup_office=pickup_office or office.code,
                                  **fields)

@@ -158,6 +158,8 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
             raise Conflict("kuota_habis", f"Kuota {service.name.id} hari ini sudah habis.",
                            f"Today's quota for {service.name.en or service.name.id} is used up.",
                            {"quota": service.daily_quota})
+        while db.execute_sql('SELECT 1 FROM "ticket" WHERE "public_code" = ?', (fields["public_code"],)).fetchone():
+            fields["public_code"] = new_public_code()  # a collision (31^8 codes): draw again
         fields["seq"] = seq
         fields["number"] = format_number(service.prefix, seq, office.queue.number_digits)
         cursor = db.execute_sql(_INSERT_TICKET, [
