@@ -538,6 +538,19 @@ def finish(ctx: Context, actor: Actor, *, office_code: str | None, counter_code:
         return Ticket.get_by_id(t.id)
 
 
+def close_counter(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str) -> Ticket | None:
+    """The officer closes the loket (break, end of day): the current visit, if any, is
+    finished and displays clear the counter (``counter.closed``). Returns that ticket."""
+    office, counter = _counter_ctx(ctx, actor, office_code, counter_code)
+    now = ctx.now()
+    day = ctx.office_day(office, now)
+    with write_tx():
+        finished = _finish_current(office, counter, day, actor, now)
+        record(office.code, "counter.closed", {"counter": counter.code, "counter_number": counter.number}, now)
+        audit(actor, "counter.close", office=office.code, target=counter.code, at=now)
+    return finished
+
+
 def set_priority(ctx: Context, actor: Actor, *, office_code: str | None, counter_code: str, priority: str | None,
                  expected_ticket: int | None = None) -> Ticket:
     """The officer confirms, changes or clears the priority the citizen declared at the

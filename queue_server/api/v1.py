@@ -273,6 +273,14 @@ def finish(counter_id, body):
     return _counter_action(tickets.finish, counter_id, expected_ticket=body["ticket"])
 
 
+@bp.post("/counters/<counter_id>/close")
+@bp.doc(tags=["counters"], summary="Close the counter (finishes the current visit; displays clear it)")
+def close_counter(counter_id):
+    ticket = tickets.close_counter(ctx(), actor(), office_code=request.args.get("office"), counter_code=counter_id)
+    notify()
+    return {"closed": counter_id, "finished": ticket.number if ticket else None}
+
+
 @bp.post("/counters/<counter_id>/priority")
 @bp.input(s.PriorityIn, arg_name="body")
 @bp.doc(tags=["counters"], summary="Confirm, change or clear the current ticket's priority category")

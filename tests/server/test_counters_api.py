@@ -141,3 +141,16 @@ def test_officer_confirms_or_clears_the_declared_priority(client, tokens):
     with db.connection_context():
         from queue_server.db.models import AuditLog
         assert AuditLog.select().where(AuditLog.action == "counter.priority").count() == 2
+
+
+def test_closing_a_counter_finishes_its_visit_and_tells_the_displays(client, tokens):
+    issue(client, tokens)
+    post(client, tokens, "1", "call-next")
+    r = post(client, tokens, "1", "close")
+    assert r.status_code == 200 and r.json == {"closed": "1", "finished": "A001"}
+    q = client.get("/api/v1/queue", headers=tokens["display"]).json
+    assert q["counters"][0]["current"] is None
+    with db.connection_context():
+        ev = Event.select().order_by(Event.id.desc()).first()
+    assert ev.type == "counter.closed" and ev.payload == {"counter": "1", "counter_number": 1}
+    assert post(client, tokens, "1", "close", role="display").status_code == 403

@@ -30,6 +30,7 @@ ENDPOINTS = [
     ("skip", "post", "/api/v1/counters/1/skip", {}, {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
     ("transfer", "post", "/api/v1/counters/1/transfer", {"service": "KK"}, {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
     ("finish", "post", "/api/v1/counters/1/finish", {}, {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
+    ("close counter", "post", "/api/v1/counters/3/close", None, {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
     ("confirm priority", "post", "/api/v1/counters/1/priority", {"priority": None},
      {roles.OPERATOR, roles.PETUGAS_DISTRIBUSI, A}),
     ("open application", "post", "/api/v1/tickets/{ticket}/applications",
