@@ -104,6 +104,7 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     from .api.v1 import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(__import__("queue_server.api.reports", fromlist=["bp"]).bp)  # /api/v1/reports/*
     _register_handlers(app)
     return app
 
