@@ -14,6 +14,7 @@ import click
 #: (module, attribute) pairs holding a click command or a list ``COMMANDS`` of them.
 SOURCES = [
     ("queue_server.cli", "COMMANDS"),
+    ("queue_server.report_cli", "COMMANDS"),
     ("printing.cli", "printer_group"),
     ("printing.cli", "card_group"),
     ("kiosk.cli", "COMMANDS"),
