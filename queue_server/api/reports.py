@@ -1,0 +1,167 @@
+"""HTTP API ``/api/v1/reports``: the head of office's reports (issue 7 §3).
+
+``GET /daily``, ``/distribution``, ``/register`` answer JSON, PDF (``printing.reports``)
+or XLSX (``printing.xlsx``) by ``format``; ``GET /staffing`` answers JSON (Erlang C,
+``domain.staffing``). Roles: ``kepala`` of the office, or an admin (any office with an
+all-offices account); staff of another office get 403. Errors use the API's one shape
+(raised as ``queue_server.errors``/domain errors, formatted by the app's handlers).
+``/api/v1/reports/ikm`` stays in ``api.v1``.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Float, String
+from apiflask.validators import Length, OneOf, Range, Regexp
+from flask import Response, current_app, g, request
+
+from printing.reports import render_daily_recap, render_distribution_recap, render_register
+from printing.xlsx import daily_recap_xlsx, distribution_recap_xlsx, register_xlsx
+
+from .. import reports
+from ..auth import require
+from ..context import Context
+from ..domain import roles
+from ..domain.office import Office
+from ..errors import Unprocessable
+
+bp = APIBlueprint("reports", __name__, url_prefix="/api/v1/reports")
+
+FORMATS = ("json", "pdf", "xlsx")
+MIMETYPES = {"pdf": "application/pdf",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+#: Longest period of one register or distribution request (days).
+MAX_RANGE_DAYS = 366
+_DATE = Regexp(r"^\d{4}-\d{2}-\d{2}$", error="Use YYYY-MM-DD.")
+
+
+class DailyQuery(Schema):
+    date = String(load_default=None, validate=_DATE)
+    office = String(load_default=None, validate=Length(1, 64))
+    format = String(load_default="json", validate=OneOf(FORMATS))
+    lang = String(load_default=None, validate=OneOf(("id", "en")))
+
+
+class RangeQuery(Schema):
+    date = String(load_default=None, validate=_DATE)
+    office = String(load_default=None, validate=Length(1, 64))
+    format = String(load_default="json", validate=OneOf(FORMATS))
+    lang = String(load_default=None, validate=OneOf(("id", "en")))
+    from_ = String(load_default=None, validate=_DATE, data_key="from")
+    to = String(load_default=None, validate=_DATE)
+
+
+class StaffingQuery(Schema):
+    date = String(load_default=None, validate=_DATE)
+    office = String(load_default=None, validate=Length(1, 64))
+    target_wait_minutes = Float(load_default=15.0, validate=Range(min=0.5, max=240))
+
+
+def _ctx() -> Context:
+    return current_app.extensions["loket"]
+
+
+def _office(code: str | None) -> Office:
+    """The office asked for (or the caller's own), checked against the caller's role."""
+    actor = g.get("actor")
+    require(actor, roles.KEPALA)
+    office = _ctx().office(code or actor.office)
+    require(actor, roles.KEPALA, office=office.code)
+    return office
+
+
+def _lang(query: dict) -> str:
+    value = query.get("lang") or request.headers.get("Accept-Language", "id")
+    return "en" if value.lower().startswith("en") else "id"
+
+
+def _date(value: str | None, office: Office, name: str = "date") -> date:
+    if value is None:
+        return _ctx().today(office)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Unprocessable("invalid_date", f"Tanggal '{value}' tidak ada.", f"'{value}' is not a date.",
+                            {"field": name}) from None
+
+
+def _range(query: dict, office: Office) -> tuple[date, date]:
+    if query["from_"] or query["to"]:
+        start = _date(query["from_"] or query["to"], office, "from")
+        end = _date(query["to"] or query["from_"], office, "to")
+    else:
+        start = end = _date(query["date"], office)
+    if end < start:
+        raise Unprocessable("invalid_range", "Tanggal akhir sebelum tanggal awal.", "'to' is before 'from'.",
+                            {"from": start.isoformat(), "to": end.isoformat()})
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise Unprocessable("range_too_long", f"Periode paling lama {MAX_RANGE_DAYS} hari.",
+                            f"The period may span at most {MAX_RANGE_DAYS} days.")
+    return start, end
+
+
+def _file(content: bytes, fmt: str, name: str) -> Response:
+    return Response(content, mimetype=MIMETYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.get("/daily")
+@bp.input(DailyQuery, location="query", arg_name="query")
+@bp.doc(tags=["reports"], summary="The day's recap: tickets, waits, lateness per SOP step, officers, IKM "
+                                  "(format json, pdf or xlsx; kepala/admin)")
+def daily(query):
+    office = _office(query["office"])
+    day = _date(query["date"], office)
+    lang = _lang(query)
+    report = reports.daily_report(office, day, lang=lang)
+    name = f"rekap-harian-{office.code}-{day.isoformat()}"
+    if query["format"] == "pdf":
+        return _file(render_daily_recap(report.recap, lang=lang), "pdf", name)
+    if query["format"] == "xlsx":
+        return _file(daily_recap_xlsx(report.recap), "xlsx", name)
+    return report.data
+
+
+@bp.get("/distribution")
+@bp.input(RangeQuery, location="query", arg_name="query")
+@bp.doc(tags=["reports"], summary="Printed documents grouped by kecamatan for the UPTD heads (SOP 001)")
+def distribution(query):
+    office = _office(query["office"])
+    start, end = _range(query, office)
+    recap = reports.distribution_recap(office, start, end)
+    name = f"rekap-distribusi-{office.code}-{start.isoformat()}-{end.isoformat()}"
+    if query["format"] == "pdf":
+        return _file(render_distribution_recap(recap, lang=_lang(query)), "pdf", name)
+    if query["format"] == "xlsx":
+        return _file(distribution_recap_xlsx(recap), "xlsx", name)
+    return reports.distribution_dict(recap)
+
+
+@bp.get("/register")
+@bp.input(RangeQuery, location="query", arg_name="query")
+@bp.doc(tags=["reports"], summary="Register KIA rows of a period (SOP 000 records)")
+def register(query):
+    office = _office(query["office"])
+    start, end = _range(query, office)
+    rows = reports.register_rows(office, start, end)
+    name = f"register-kia-{office.code}-{start.isoformat()}-{end.isoformat()}"
+    if query["format"] == "pdf":
+        pdf = render_register(rows, office_name=office.name, date_from=start, date_to=end, lang=_lang(query),
+                              printed_at=_ctx().local(office))
+        return _file(pdf, "pdf", name)
+    if query["format"] == "xlsx":
+        return _file(register_xlsx(rows), "xlsx", name)
+    return {"office": office.code, "from": start.isoformat(), "to": end.isoformat(),
+            "rows": reports.register_dicts(rows)}
+
+
+@bp.get("/staffing")
+@bp.input(StaffingQuery, location="query", arg_name="query")
+@bp.doc(tags=["reports"], summary="Counters needed per service and hour tomorrow for a mean wait target "
+                                  "(Erlang C, M/M/c)")
+def staffing(query):
+    office = _office(query["office"])
+    day = _date(query["date"], office)
+    return {"office": office.code, **reports.staffing_for(office, day, query["target_wait_minutes"] * 60.0)}

@@ -1,0 +1,129 @@
+"""``loket report``: the head of office's reports from the command line (issue 7 §3).
+
+Writes the daily recap (PDF, XLSX, JSON), the distribution recap by kecamatan and the
+Register KIA of the day to ``--out``, prints a short summary (tickets, waits p50/p90
+per service, the SOP step where files wait most, IKM) and the staffing answer for the
+next day (Erlang C, ``domain.staffing``).
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .cli import data_dir_option
+
+FORMATS = ("pdf", "xlsx", "json")
+
+
+def _minutes(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds / 60:.1f}"
+
+
+def summary_lines(data: dict, staffing: dict) -> list[str]:
+    """The text summary printed by ``loket report`` (Indonesian), from
+    ``reports.daily_report(...).data`` and ``reports.staffing_for(...)``."""
+    lines = [f"{data['office_name']} — {data['date']} ({data['zone']})",
+             f"Nomor antrean: {data['tickets']['total']}  tidak hadir: {data['no_shows']}  "
+             f"berkas dikembalikan: {data['returned']}  dokumen belum diambil: {data['uncollected']}"]
+    for s in data["services"]:
+        w, sv = s["wait_seconds"], s["service_seconds"]
+        lines.append(f"  {s['service']:<10} {data['tickets']['per_service'].get(s['service'], 0):>4} nomor  "
+                     f"tunggu p50 {_minutes(w['p50'])} / p90 {_minutes(w['p90'])} menit  "
+                     f"layanan p50 {_minutes(sv['p50'])} / p90 {_minutes(sv['p90'])} menit")
+    worst = data["latest_step"]
+    if worst:
+        lines.append(f"Langkah SOP paling terlambat: {worst['service']} {worst['step']} — {worst['late']} dari "
+                     f"{worst['count']} berkas melewati mutu baku, {worst['waiting_now']} masih menunggu")
+    ikm = data["ikm"]
+    if ikm.get("respondents"):
+        lines.append(f"IKM: {ikm['converted']:.2f} mutu {ikm['category']} ({ikm['label']}), "
+                     f"{ikm['respondents']} responden")
+    else:
+        lines.append("IKM: belum ada responden")
+    target = staffing["target_wait_seconds"] / 60
+    lines.append(f"Kebutuhan loket {staffing['date']} (rata-rata tunggu ≤ {target:g} menit, Erlang C M/M/c):")
+    for s in staffing["services"]:
+        hours = ", ".join(f"{c['hour']:02d}:00 {c['counters']}" + ("" if c["meets_target"] else "!")
+                          for c in s["hours"])
+        lines.append(f"  {s['service']:<10} puncak {s['peak_counters']} loket (layanan rata-rata "
+                     f"{_minutes(s['mean_service_seconds'])} menit, {s['service_time_source']}): {hours}")
+    return lines
+
+
+@click.command("report")
+@click.option("--date", "day", required=True, help="Office day, YYYY-MM-DD (office local date).")
+@click.option("--office", default=None, help="Office code (default: the first office of the data directory).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="reports", show_default=True,
+              help="Folder for the files.")
+@click.option("--format", "formats", default="pdf,xlsx,json", show_default=True,
+              help="Comma-separated: pdf, xlsx, json.")
+@click.option("--target-wait-minutes", default=15.0, show_default=True, type=float,
+              help="Mean wait target of the staffing answer.")
+@click.option("--lang", default="id", type=click.Choice(["id", "en"]), show_default=True)
+@data_dir_option
+def report_cmd(day: str, office: str | None, out: Path, formats: str, target_wait_minutes: float, lang: str,
+               data_dir: Path):
+    """Write the day's recap, distribution recap and Register KIA; print a summary and
+    tomorrow's counters needed."""
+    from printing.reports import render_daily_recap, render_distribution_recap, render_register
+    from printing.xlsx import daily_recap_xlsx, distribution_recap_xlsx, register_xlsx
+
+    from . import reports
+    from .config import OfficeConfigError, load_offices
+    from .db.database import migrate, open_database
+
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError:
+        raise click.BadParameter(f"'{day}' is not a date (YYYY-MM-DD)", param_hint="--date") from None
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = sorted(set(wanted) - set(FORMATS))
+    if unknown or not wanted:
+        raise click.BadParameter(f"unknown format(s) {unknown}; use {', '.join(FORMATS)}", param_hint="--format")
+    if target_wait_minutes <= 0:
+        raise click.BadParameter("must be > 0", param_hint="--target-wait-minutes")
+    data_dir = data_dir.resolve()
+    try:
+        offices = {o.code: o for o in load_offices(data_dir / "offices")}
+    except OfficeConfigError as e:
+        raise click.ClickException(str(e)) from None
+    code = office or next(iter(offices))
+    if code not in offices:
+        raise click.BadParameter(f"unknown office '{code}' (known: {', '.join(offices)})", param_hint="--office")
+    the_office = offices[code]
+    if not os.environ.get("DATABASE_URL") and not (data_dir / "loket.sqlite3").exists():
+        raise click.ClickException(f"no database in {data_dir} (run 'loket init' first)")
+    database = open_database(os.environ.get("DATABASE_URL"), data_dir=data_dir)
+    with database.connection_context():
+        migrate(database)
+        report = reports.daily_report(the_office, the_day, lang=lang)
+        staffing = reports.staffing_for(the_office, the_day, target_wait_minutes * 60.0)
+    database.close()
+
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{code}-{the_day.isoformat()}"
+    files: dict[str, bytes] = {}
+    if "pdf" in wanted:
+        files[f"rekap-harian-{stem}.pdf"] = render_daily_recap(report.recap, lang=lang)
+        files[f"rekap-distribusi-{stem}.pdf"] = render_distribution_recap(report.distribution, lang=lang)
+        files[f"register-kia-{stem}.pdf"] = render_register(report.register, office_name=the_office.name,
+                                                            date_from=the_day, date_to=the_day, lang=lang)
+    if "xlsx" in wanted:
+        files[f"rekap-harian-{stem}.xlsx"] = daily_recap_xlsx(report.recap)
+        files[f"rekap-distribusi-{stem}.xlsx"] = distribution_recap_xlsx(report.distribution)
+        files[f"register-kia-{stem}.xlsx"] = register_xlsx(report.register)
+    if "json" in wanted:
+        body = {"report": report.data, "staffing": staffing}
+        files[f"rekap-harian-{stem}.json"] = json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+    for name, content in files.items():
+        (out / name).write_bytes(content)
+    for line in summary_lines(report.data, staffing):
+        click.echo(line)
+    click.echo(f"Berkas ditulis ke {out.resolve()}: " + ", ".join(sorted(files)))
+
+
+COMMANDS = [report_cmd]
