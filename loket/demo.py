@@ -94,6 +94,8 @@ def has_display() -> bool:
 
 def _port_free(host: str, port: int) -> bool:
     with socket.socket() as s:
+        if os.name != "nt":  # like the server: a port in TIME_WAIT after the last run is free
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
@@ -242,6 +244,7 @@ def _wait_health(url: str, child: _Child, timeout: float) -> None:
 
 def _window_env(data_dir: Path, win: DemoWindow) -> dict:
     env = dict(os.environ)
+    (data_dir / "kivy" / win.name).mkdir(parents=True, exist_ok=True)
     # Kivy reads KCFG_<SECTION>_<KEY> over its config: place the window; a private
     # KIVY_HOME keeps these settings out of the user's own Kivy configuration.
     env.update({"KIVY_HOME": str(data_dir / "kivy" / win.name), "KIVY_NO_ARGS": "1",

@@ -1,0 +1,7 @@
+"""Make the demo test helpers (demo_kit.py) importable."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
