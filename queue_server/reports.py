@@ -157,19 +157,23 @@ def _counter_flow(office: Office, day: date) -> dict:
 
 def _kartu_kendali(office: Office, start: float, end: float) -> tuple[list, dict]:
     """Rows ended in ``[start, end)`` as tuples, and open counts per (service, step) at ``end``."""
+    # "step IN (...)" lets SQLite use the (office, step, ended_at) index for the time range
+    steps = sorted({st.code for sv in office.services for st in sv.steps})
+    here = (KartuKendali.office == office.code) & KartuKendali.step.in_(steps)
     ended = list(KartuKendali.select(KartuKendali.step, KartuKendali.officer, KartuKendali.arrived_at,
                                      KartuKendali.started_at, KartuKendali.ended_at, KartuKendali.outcome,
                                      KartuKendali.mutu_baku_seconds, Application.service)
                  .join(Application)
-                 .where((KartuKendali.office == office.code) & (KartuKendali.ended_at >= start) &
-                        (KartuKendali.ended_at < end)).tuples())
-    open_rows = (KartuKendali.select(Application.service, KartuKendali.step)
-                 .join(Application)
-                 .where((KartuKendali.office == office.code) & (KartuKendali.arrived_at < end) &
-                        (KartuKendali.ended_at.is_null() | (KartuKendali.ended_at >= end))).tuples())
+                 .where(here & (KartuKendali.ended_at >= start) & (KartuKendali.ended_at < end)).tuples())
+    # files waiting at the pickup step are uncollected documents, not counted here
+    working = sorted({st.code for sv in office.services for st in sv.steps if st.code != pickup_step_code(sv)})
     waiting: dict[tuple[str, str], int] = defaultdict(int)
-    for service, step in open_rows:
-        waiting[(service, step)] += 1
+    for still_open in (KartuKendali.ended_at.is_null(), KartuKendali.ended_at >= end):
+        rows = (KartuKendali.select(Application.service, KartuKendali.step).join(Application)
+                .where((KartuKendali.office == office.code) & KartuKendali.step.in_(working) & still_open &
+                       (KartuKendali.arrived_at < end)).tuples())
+        for service, step in rows:
+            waiting[(service, step)] += 1
     return ended, waiting
 
 
@@ -247,28 +251,17 @@ def distribution_recap(office: Office, date_from: date, date_to: date) -> Distri
     start, _ = day_bounds(office, date_from)
     _, end = day_bounds(office, date_to)
     names = _kecamatan_names(office)
-    prints = (CardPrint.select(CardPrint.printed_at, Application)
-              .join(Application)
-              .where(_office_apps(office) & (CardPrint.printed_at >= start) & (CardPrint.printed_at < end))
-              .order_by(CardPrint.printed_at))
-    latest: dict[int, tuple[float, Application]] = {}
-    for cp in prints:
-        latest[cp.application.id] = (cp.printed_at, cp.application)
-    handed = {a for (a,) in Handover.select(Handover.application)
-              .where(Handover.application.in_(list(latest))).tuples()} if latest else set()
-    rows = tuple(DistributionRow(kecamatan=names.get(app.kecamatan_code, app.kecamatan_code or "-"),
-                                 application_code=app.code, name=app.applicant_name, nik=app.nik,
-                                 document=app.service, printed_on=_local(office, at).date(),
-                                 collected=app.id in handed)
-                 for at, app in latest.values())
+    in_range = _office_apps(office) & (CardPrint.printed_at >= start) & (CardPrint.printed_at < end)
+    prints = (CardPrint.select(CardPrint.printed_at, Application.id, Application.kecamatan_code, Application.code,
+                               Application.applicant_name, Application.nik, Application.service)
+              .join(Application).where(in_range).order_by(CardPrint.printed_at).tuples())
+    latest = {row[1]: row for row in prints}  # the latest print of each application
+    handed = {a for (a,) in Handover.select(Handover.application).join(Application)
+              .join(CardPrint, on=(CardPrint.application == Application.id)).where(in_range).tuples()}
+    rows = tuple(DistributionRow(kecamatan=names.get(kec, kec or "-"), application_code=code, name=name, nik=nik,
+                                 document=service, printed_on=_local(office, at).date(), collected=app_id in handed)
+                 for at, app_id, kec, code, name, nik, service in latest.values())
     return DistributionRecap(office_name=office.name, date_from=date_from, date_to=date_to, rows=rows)
-
-
-def _is_kia(office: Office, service_code: str) -> bool:
-    try:
-        return office.service(service_code).rules == "kia"
-    except KeyError:
-        return service_code == "KIA"
 
 
 def register_rows(office: Office, date_from: date, date_to: date) -> list[RegisterRow]:
@@ -281,27 +274,33 @@ def register_rows(office: Office, date_from: date, date_to: date) -> list[Regist
         raise ValueError("date_to must not be before date_from")
     start, _ = day_bounds(office, date_from)
     _, end = day_bounds(office, date_to)
-    entries = list(RegisterEntry.select(RegisterEntry, Application).join(Application)
-                   .where((RegisterEntry.office == office.code) & (RegisterEntry.registered_at >= start) &
-                          (RegisterEntry.registered_at < end))
-                   .order_by(RegisterEntry.year, RegisterEntry.number))
-    entries = [e for e in entries if _is_kia(office, e.application.service)]
-    ids = [e.application.id for e in entries]
+    in_range = ((RegisterEntry.office == office.code) &
+                RegisterEntry.year.in_(list(range(date_from.year, date_to.year + 1))) &
+                (RegisterEntry.registered_at >= start) & (RegisterEntry.registered_at < end))
+    kia = [sv.code for sv in office.services if sv.rules == "kia"] or ["KIA"]
+    entries = list(RegisterEntry.select(RegisterEntry.number, RegisterEntry.registered_at, Application.id,
+                                        Application.code, Application.nik, Application.applicant_name,
+                                        Application.birth_date, Application.answers, Application.kecamatan_code,
+                                        Application.outcome_note)
+                   .join(Application).where(in_range & Application.service.in_(kia))
+                   .order_by(RegisterEntry.year, RegisterEntry.number).tuples())
     printed: dict[int, float] = {}
-    handovers: dict[int, Handover] = {}
-    if ids:
-        for cp in CardPrint.select().where(CardPrint.application.in_(ids)).order_by(CardPrint.printed_at):
-            printed[cp.application_id] = cp.printed_at
-        for h in Handover.select().where(Handover.application.in_(ids)).order_by(Handover.at):
-            handovers.setdefault(h.application_id, h)
+    handovers: dict[int, tuple[float, str]] = {}
+    for app_id, at in (CardPrint.select(CardPrint.application, CardPrint.printed_at).join(Application)
+                       .join(RegisterEntry, on=(RegisterEntry.application == Application.id))
+                       .where(in_range).order_by(CardPrint.printed_at).tuples()):
+        printed[app_id] = at
+    for app_id, at, who in (Handover.select(Handover.application, Handover.at, Handover.received_by)
+                            .join(Application).join(RegisterEntry, on=(RegisterEntry.application == Application.id))
+                            .where(in_range).order_by(Handover.at.desc()).tuples()):
+        handovers[app_id] = (at, who)  # the first hand-over wins (descending order)
     names = _kecamatan_names(office)
     rows = []
-    for e in entries:
-        app = e.application
-        answers = app.answers or {}
-        issued = _local(office, printed.get(app.id, e.registered_at)).date()
-        nik = parse_nik(app.nik, today=issued) if app.nik else None
-        raw_birth = app.birth_date or answers.get("birth_date")
+    for number, registered_at, app_id, code, nik_text, name, birth_text, answers, kec, note in entries:
+        answers = answers or {}
+        issued = _local(office, printed.get(app_id, registered_at)).date()
+        nik = parse_nik(nik_text, today=issued) if nik_text else None
+        raw_birth = birth_text or answers.get("birth_date")
         birth = date.fromisoformat(raw_birth) if raw_birth else (nik.birth_date if nik else None)
         if birth is None:
             birth = issued
@@ -309,14 +308,13 @@ def register_rows(office: Office, date_from: date, date_to: date) -> list[Regist
             variant = kia_decision(birth, issued).variant
         except DomainError:  # a birth date after the issue date or age 17+: still one register line
             variant = 2
-        h = handovers.get(app.id)
-        rows.append(RegisterRow(no=e.number, issued_on=issued, application_code=app.code, nik=app.nik,
-                                name=app.applicant_name, sex=(nik.sex if nik and nik.sex else str(answers.get("sex", ""))),
+        h = handovers.get(app_id)
+        rows.append(RegisterRow(no=number, issued_on=issued, application_code=code, nik=nik_text, name=name,
+                                sex=(nik.sex if nik and nik.sex else str(answers.get("sex", ""))),
                                 birth_place=str(answers.get("birth_place", "")), birth_date=birth,
                                 kk_number=str(answers.get("kk_number", "")), variant=variant,
-                                kecamatan=names.get(app.kecamatan_code, app.kecamatan_code),
-                                handed_over_on=_local(office, h.at).date() if h else None,
-                                received_by=h.received_by if h else "", note=app.outcome_note))
+                                kecamatan=names.get(kec, kec), handed_over_on=_local(office, h[0]).date() if h else None,
+                                received_by=h[1] if h else "", note=note))
     return rows
 
 
