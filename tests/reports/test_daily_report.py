@@ -143,3 +143,21 @@ def test_distribution_and_register_formats(client, tokens, day):
     wb = load_workbook(io.BytesIO(client.get(f"/api/v1/reports/register?date={DAY}&format=xlsx", headers=h).data))
     [row] = list(wb.active.iter_rows(min_row=2, values_only=True))
     assert row[3] == "6401014106190001" and row[5] == "P" and row[9] == 2
+
+
+def test_a_file_still_at_a_step_at_the_end_of_the_day_counts_as_waiting(client, tokens, day):
+    from queue_server.db.models import Application, KartuKendali
+
+    next_morning = reports.day_bounds(client.application.extensions["loket"].office("paser"), date(2026, 11, 24))[0]
+    with db.connection_context():
+        app = Application.get(Application.code == day["app1"]["code"])
+        n = (KartuKendali.update(ended_at=next_morning + 3600, started_at=next_morning + 600)
+             .where((KartuKendali.application == app) & (KartuKendali.step == "verifikasi")).execute())
+        assert n == 1
+    data = client.get(f"/api/v1/reports/daily?date={DAY}", headers=tokens["kepala"]).get_json()
+    v = {s["step"]: s for s in data["steps"]}["verifikasi"]
+    assert (v["count"], v["waiting_now"], v["late"]) == (0, 1, 0)
+    nxt = client.get("/api/v1/reports/daily?date=2026-11-24", headers=tokens["kepala"]).get_json()
+    v = {s["step"]: s for s in nxt["steps"]}["verifikasi"]
+    # arrived 09:15 the day before, started 00:10, ended 01:00: far over the mutu baku; 14 h 55 min waiting
+    assert (v["count"], v["late"], v["mean_waiting_seconds"]) == (1, 1, (14 * 60 + 55) * 60)
