@@ -313,7 +313,8 @@ def register_rows(office: Office, date_from: date, date_to: date) -> list[Regist
                                 sex=(nik.sex if nik and nik.sex else str(answers.get("sex", ""))),
                                 birth_place=str(answers.get("birth_place", "")), birth_date=birth,
                                 kk_number=str(answers.get("kk_number", "")), variant=variant,
-                                kecamatan=names.get(kec, kec), handed_over_on=_local(office, h[0]).date() if h else None,
+                                kecamatan=names.get(kec, kec),
+                                handed_over_on=_local(office, h[0]).date() if h else None,
                                 received_by=h[1] if h else "", note=note))
     return rows
 
