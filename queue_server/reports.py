@@ -99,6 +99,13 @@ def _service_name(office: Office, code: str, lang: str) -> str:
         return code
 
 
+def _step_name(office: Office, service: str, step: str, lang: str) -> str:
+    try:
+        return office.service(service).step(step).name.get(lang)
+    except KeyError:
+        return step
+
+
 @dataclass(frozen=True)
 class DailyReport:
     """One office day: ``recap`` and ``distribution`` for ``printing.reports``/``xlsx``,
@@ -186,7 +193,8 @@ def _mutu_baku(office: Office, service: str, step: str, stored: float | None) ->
         return None
 
 
-def _lateness(office: Office, ended: list, waiting: dict) -> tuple[list[StepLateness], list[dict], dict]:
+def _lateness(office: Office, ended: list, waiting: dict,
+              lang: str = "id") -> tuple[list[StepLateness], list[dict], dict]:
     pickup = {s.code: pickup_step_code(s) for s in office.services}
     groups: dict[tuple[str, str], list] = defaultdict(list)
     officers: dict[str, list] = defaultdict(list)
@@ -211,7 +219,8 @@ def _lateness(office: Office, ended: list, waiting: dict) -> tuple[list[StepLate
         mb = _mutu_baku(office, service, step, next((m for *_, m, _ in items if m), None))
         waiting_now = 0 if pickup.get(service) == step else waiting.get(key, 0)
         returned = sum(1 for *_, o in items if o == "returned")
-        rows.append({"service": service, "step": step, "mutu_baku_seconds": mb, "count": len(items),
+        rows.append({"service": service, "step": step, "step_name": _step_name(office, service, step, lang),
+                     "mutu_baku_seconds": mb, "count": len(items),
                      "mean_seconds": _r(statistics.fmean(durations)) if durations else None,
                      "p50_seconds": _r(_pct(durations, 50)), "p90_seconds": _r(_pct(durations, 90)),
                      "mean_waiting_seconds": _r(statistics.fmean(waits)) if waits else None,
@@ -343,7 +352,7 @@ def daily_report(office: Office, day: date, *, lang: str = "id") -> DailyReport:
     times = tuple(ServiceTimes.from_samples(c, flow["waits"].get(c, []), service_samples.get(c, [])) for c in codes)
 
     ended, waiting = _kartu_kendali(office, start, end)
-    steps, step_rows, officer_items = _lateness(office, ended, waiting)
+    steps, step_rows, officer_items = _lateness(office, ended, waiting, lang)
     officers, officer_rows = [], []
     for name in sorted(set(officer_items) | set(counter_work)):
         items = officer_items.get(name, [])
@@ -392,6 +401,7 @@ def daily_report(office: Office, day: date, *, lang: str = "id") -> DailyReport:
         "no_shows": recap.no_shows, "returned": sum(returned.values()),
         "steps": step_rows,
         "latest_step": None if worst is None else {"service": worst.service, "step": worst.step,
+                                                   "step_name": _step_name(office, worst.service, worst.step, lang),
                                                    "late": worst.late, "count": worst.count,
                                                    "late_share": round(worst.late_share, 4),
                                                    "waiting_now": worst.waiting_now},

@@ -37,7 +37,8 @@ def test_lateness_per_step_and_the_step_where_files_wait(client, tokens, day):
     data = client.get(f"/api/v1/reports/daily?date={DAY}", headers=tokens["kepala"]).get_json()
     steps = {s["step"]: s for s in data["steps"]}
     assert list(steps) == ["penerimaan", "foto", "verifikasi", "tte", "cetak", "register"]  # not the pickup step
-    assert steps["penerimaan"] == {"service": "KIA", "step": "penerimaan", "mutu_baku_seconds": 180.0, "count": 2,
+    assert steps["penerimaan"] == {"service": "KIA", "step": "penerimaan",
+                                   "step_name": "Penerimaan dan penelitian berkas", "mutu_baku_seconds": 180.0, "count": 2,
                                    "mean_seconds": 210.0, "p50_seconds": 210.0, "p90_seconds": 234.0,
                                    "mean_waiting_seconds": 0.0, "late": 1, "late_share": 0.5, "waiting_now": 0,
                                    "returned": 1, "pickup_step": False}
@@ -49,8 +50,8 @@ def test_lateness_per_step_and_the_step_where_files_wait(client, tokens, day):
     assert (steps["cetak"]["mean_seconds"], steps["cetak"]["late"]) == (180.0, 0)
     assert (steps["register"]["mean_seconds"], steps["register"]["late"]) == (60.0, 0)  # equal to mutu baku: on time
     # foto and verifikasi are both always late; verifikasi is further over its mutu baku
-    assert data["latest_step"] == {"service": "KIA", "step": "verifikasi", "late": 1, "count": 1, "late_share": 1.0,
-                                   "waiting_now": 0}
+    assert data["latest_step"] == {"service": "KIA", "step": "verifikasi", "step_name": "Verifikasi KIA", "late": 1,
+                                   "count": 1, "late_share": 1.0, "waiting_now": 0}
 
 
 def test_officers_uncollected_ikm_register_distribution(client, tokens, day):
