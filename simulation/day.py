@@ -381,6 +381,7 @@ class _Day:
         self.restarts = 0
         self.last_server_time = 0.0
         self.idle: dict[str, bool] = {}
+        self.archived: set[int] = set()
         self.dist_done = threading.Event()
         self.back_threads: list[threading.Thread] = []
         self._sync(api.wait_healthy())
@@ -406,9 +407,16 @@ class _Day:
             return median * math.exp(self.rng.gauss(0, SIGMA))
 
     def call(self, method: str, path: str, body: Any = None, role: str = "", **kw) -> Any:
-        """One request as ``role``'s token; a ``ServerDown`` waits for the server and is re-raised."""
+        """One request as ``role``'s token; a ``ServerDown`` waits for the server and is
+        re-raised; an expired session logs in again and repeats the request once."""
         try:
-            return self.api.request(method, path, body, self.tokens.get(role), **kw)
+            try:
+                return self.api.request(method, path, body, self.tokens.get(role), **kw)
+            except ApiError as e:
+                if e.status != 401 or role == "kiosk":
+                    raise
+                self.tokens[role] = _login(self.api, role, STAFF_PASSWORD)
+                return self.api.request(method, path, body, self.tokens.get(role), **kw)
         except ServerDown:
             self.wait_up()
             raise
@@ -619,6 +627,18 @@ def _render_card(day: _Day, user: str, app: dict, serial: str) -> str:
     return out.deliver(render_card(card), f"KIA-{app['code']}-{serial}")
 
 
+def _archived(day: _Day, user: str, app_id: int) -> bool:
+    """Whether the KK's archive step (SOP 003 row 12) already ended. The server's work
+    queue keeps listing a handed-over KK at 'arsip' after the step ended (state and step
+    stay ``handed_over``/``arsip``), so the kartu kendali decides."""
+    app = day.call("GET", f"/api/v1/applications/{app_id}", role=user)
+    done = any(r["step"] == "arsip" and r["ended_at"] for r in app["kartu_kendali"])
+    if done:
+        with day.lock:
+            day.archived.add(app_id)
+    return done
+
+
 def _back_office(day: _Day, user: str, steps: list[str]) -> None:
     idle_rounds = 0
     while not day.stop.is_set():
@@ -626,7 +646,9 @@ def _back_office(day: _Day, user: str, steps: list[str]) -> None:
         try:
             for step in steps:
                 for item in day.call("GET", f"/api/v1/work/{step}", role=user)["items"]:
-                    if item["taken_by"] not in (None, user):
+                    if item["taken_by"] not in (None, user) or item["id"] in day.archived:
+                        continue
+                    if step == "arsip" and _archived(day, user, item["id"]):
                         continue
                     day.idle[user] = False
                     try:
@@ -817,7 +839,10 @@ def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> 
             if r["late"]:
                 key = f"{full['service']}:{r['step']}"
                 late[key] = late.get(key, 0) + 1
-    worst = max(late.items(), key=lambda kv: kv[1]) if late else None
+    # The pickup row runs from "ready" until the citizen comes back: its lateness is the
+    # citizen's, not the office's, so the office's worst step is chosen without it.
+    office_late = {k: n for k, n in late.items() if not k.endswith(":penyerahan")}
+    worst = max(office_late.items(), key=lambda kv: kv[1]) if office_late else None
     summary = {
         "visits": len(visits), "tickets": len(issued), "refused_at_kiosk": len(refused),
         "tickets_per_service": dict(sorted(per_service.items())), "ticket_status": statuses,
