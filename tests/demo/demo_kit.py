@@ -104,3 +104,42 @@ def request(url: str, method: str = "GET", body=None, token: str | None = None, 
 def printed_tokens(out: str) -> dict[str, str]:
     """The device tokens from the demo's printout: {"kiosk": ..., "display": ...}."""
     return {m.group(1): m.group(2) for m in re.finditer(r"^\s+(kiosk|display)\s+(\S+)$", out, re.M)}
+
+
+def start_screen(width: int, height: int, timeout: float = 15.0):
+    """A private Xvfb for X clients (xwininfo, import) as well as Kivy; returns (":N", Popen).
+
+    Unlike tests/support/xvfb_kit.start_xvfb it passes ``-noreset``: Xvfb writes its
+    display number to ``-displayfd`` again at every server reset (when the last client
+    disconnects) and, when the read end of that pipe is closed early, exits with
+    "Cannot write display number"; here the pipe stays open until :func:`stop_screen`."""
+    import select
+
+    r, w = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp",
+                             "-ac", "-noreset"], pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    number = b""
+    deadline = time.monotonic() + timeout
+    while not number.endswith(b"\n"):  # Xvfb writes the number and the newline separately
+        ready, _, _ = select.select([r], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(r, 64) if ready else b""
+        if not chunk:
+            os.close(r)
+            proc.kill()
+            proc.wait()
+            raise RuntimeError("Xvfb did not start")
+        number += chunk
+    proc.displayfd = r  # kept open while Xvfb runs: a closed pipe makes a later write fatal
+    return f":{number.decode().strip()}", proc
+
+
+def stop_screen(proc) -> None:
+    """Stop an Xvfb from :func:`start_screen`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    os.close(proc.displayfd)
