@@ -182,11 +182,16 @@ class _Child:
     logf: object = field(default=None, repr=False)
 
 
-def _start(name: str, label: str, args: list[str], log: Path, env: dict | None = None) -> _Child:
+def _start(name: str, label: str, args: list[str], log: Path, env: dict | None = None,
+           cwd: Path | None = None) -> _Child:
     log.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ if env is None else env)
+    # The children import this checkout's packages even when Loket is not installed.
+    root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     logf = open(log, "ab")
     proc = subprocess.Popen([sys.executable, "-m", "loket.cli", *args], stdout=logf, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, env=env, **_child_kwargs())
+                            stdin=subprocess.DEVNULL, env=env, cwd=cwd, **_child_kwargs())
     return _Child(name, label, proc, log, logf=logf)
 
 
@@ -253,15 +258,16 @@ def _window_env(data_dir: Path, win: DemoWindow) -> dict:
     return env
 
 
-def _window_args(win: DemoWindow, url: str, state: dict, data_dir: Path, lang: str) -> list[str]:
+def _window_args(win: DemoWindow, url: str, state: dict, lang: str) -> list[str]:
+    """Arguments of a window's ``loket`` subcommand; it runs in the data directory, so
+    the printer folders are relative (URIs with drive letters are not portable)."""
     size = f"{win.width}x{win.height}"
     if win.name == "kiosk":
-        return ["kiosk", "--server", url, "--token", state["kiosk_token"], "--printer",
-                f"preview://{data_dir / 'previews' / 'kiosk'}", "--size", size, "--lang", lang]
-    if win.name == "counter":
-        return ["counter", "--server", url, "--counter", "1", "--printer",
-                f"preview://{data_dir / 'previews' / 'counter'}", "--card-output", f"spool://{data_dir / 'cards'}",
+        return ["kiosk", "--server", url, "--token", state["kiosk_token"], "--printer", "preview://previews/kiosk",
                 "--size", size, "--lang", lang]
+    if win.name == "counter":
+        return ["counter", "--server", url, "--counter", "1", "--printer", "preview://previews/counter",
+                "--card-output", "spool://cards", "--size", size, "--lang", lang]
     return ["display", "--server", url, "--token", state["display_token"], "--windowed", "--size", size,
             "--language", lang]
 
@@ -346,8 +352,9 @@ def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
                       else "No graphical display (DISPLAY is not set).")
         if windows:
             for win in WINDOWS:
-                children.append(_start(win.name, _t(lang, win.label), _window_args(win, url, state, data_dir, lang),
-                                       data_dir / "logs" / f"{win.name}.log", env=_window_env(data_dir, win)))
+                children.append(_start(win.name, _t(lang, win.label), _window_args(win, url, state, lang),
+                                       data_dir / "logs" / f"{win.name}.log", env=_window_env(data_dir, win),
+                                       cwd=data_dir))
         click.echo(_printout(url, data_dir, state, lang, windows, reason))
         while True:
             for child in children:

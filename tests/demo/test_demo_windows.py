@@ -6,6 +6,7 @@ closes everything.
 Set ``LOKET_DEMO_SCREENSHOTS=DIR`` to keep the screenshots (docs/screenshots/demo/)."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -67,6 +68,14 @@ def test_full_demo_opens_three_windows_and_shows_a_call(tmp_path, screen):
     home = tmp_path / "home"
     home.mkdir()
     env = kivy_env(screen, str(home))
+    # The kiosk window takes a KIA ticket by itself (kiosk/automation.py) and stays open.
+    script = tmp_path / "kiosk-script.json"
+    script.write_text(json.dumps({"out": str(tmp_path / "kiosk-shots"), "steps": [
+        {"wait": "welcome", "timeout": 40}, {"tap": "begin"}, {"wait": "services"}, {"tap": "service_KIA"},
+        {"wait": "question"}, {"date": "2019-06-01"}, {"tap": "date_ok"}, {"wait": "question"},
+        {"tap": "choice_baru"}, {"wait": "priority"}, {"tap": "prio_none"}, {"wait": "checklist"},
+        {"tap": "take_ticket"}, {"wait": "confirmation"}, {"sleep": 600}]}), encoding="utf-8")
+    env["LOKET_KIOSK_SCRIPT"] = str(script)
     data = tmp_path / "loket-data"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -89,22 +98,24 @@ def test_full_demo_opens_three_windows_and_shows_a_call(tmp_path, screen):
         for (x, y, w, h) in expected:  # each window fits a 1366×768 laptop screen and the 1920×1080 screen
             assert w <= 1366 and h <= 768 and x + w <= SCREEN[0] and y + h <= SCREEN[1]
         time.sleep(4)  # first frames drawn, display connected to the event stream
-        before = screenshot(env, tmp_path / "before.png")
+        start = screenshot(env, tmp_path / "start.png")
         display_box = next((w.left, w.top, w.width, w.height) for w in WINDOWS if w.name == "display")
         for win in WINDOWS:
-            assert region(before, (win.left, win.top, win.width, win.height)).std() > 20, win.name  # drawn, not blank
+            assert region(start, (win.left, win.top, win.width, win.height)).std() > 20, win.name  # drawn, not blank
 
-        tokens = printed_tokens(out)
-        status, ticket = request(url + "/api/v1/tickets", "POST",
-                                 {"service": "KIA", "answers": {"birth_date": "2019-06-01", "reason": "baru"}},
-                                 token=tokens["kiosk"])
-        assert status in (200, 201), ticket
+        deadline = time.monotonic() + 40
+        while not list((data / "previews" / "kiosk").glob("*.png")):  # the kiosk's ticket, printed as a preview
+            assert time.monotonic() < deadline, (demo.out, (data / "logs" / "kiosk.log").read_text()[-3000:])
+            time.sleep(0.5)
+        time.sleep(1)
+        before = screenshot(env, tmp_path / "before.png")
         status, login = request(url + "/api/v1/auth/login", "POST", {"username": "operator2", "password": DEMO_PASSWORD})
         assert status == 200, login
         status, called = request(url + "/api/v1/counters/2/call-next", "POST", {}, token=login["token"])
         assert status == 200, called
+        assert "A001" in json.dumps(called), called
         deadline = time.monotonic() + 20
-        while True:  # the display shows the call (the called-number panel changes)
+        while True:  # the display shows the call (A001 from the kiosk, at loket 2)
             time.sleep(1)
             after = screenshot(env, tmp_path / "demo-desktop.png")
             if np.abs(region(after, display_box) - region(before, display_box)).mean() > 3:
@@ -113,7 +124,7 @@ def test_full_demo_opens_three_windows_and_shows_a_call(tmp_path, screen):
         keep = os.environ.get("LOKET_DEMO_SCREENSHOTS")
         if keep:
             Path(keep).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(tmp_path / "before.png", Path(keep) / "demo-desktop-start.png")
+            shutil.copyfile(tmp_path / "before.png", Path(keep) / "demo-desktop-ticket.png")
             shutil.copyfile(tmp_path / "demo-desktop.png", Path(keep) / "demo-desktop-called.png")
 
         assert demo.terminate() == 0
