@@ -327,7 +327,9 @@ def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
     """Kantor demo lengkap: server, kios, stasiun petugas dan layar ruang tunggu dengan printer pratinjau."""
     data_dir = data_dir.resolve()
     if not _port_free(host, port):
-        raise click.ClickException(f"Port {port} sudah dipakai program lain; pilih port lain dengan --port.")
+        raise click.ClickException(f"Port {port} is in use by another program; choose another with --port."
+                                   if lang == "en" else
+                                   f"Port {port} sudah dipakai program lain; pilih port lain dengan --port.")
     state = ensure_demo_data(data_dir)
     for sub in ("previews/kiosk", "previews/counter", "cards", "logs"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -363,17 +365,21 @@ def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
                     continue
                 child.reported = True
                 if child is server:
-                    raise click.ClickException(f"Server berhenti (kode {rc}). Log {child.log}:\n" + _tail(child.log))
+                    raise click.ClickException(
+                        (f"Server stopped (code {rc})." if lang == "en" else f"Server berhenti (kode {rc}).")
+                        + f" Log {child.log}:\n" + _tail(child.log))
                 if rc == 0:
-                    click.echo(f"Jendela '{child.label}' ditutup (log: {child.log}).")
+                    click.echo(f"Window '{child.label}' closed (log: {child.log})." if lang == "en"
+                               else f"Jendela '{child.label}' ditutup (log: {child.log}).")
                 else:
-                    click.echo(f"Jendela '{child.label}' berhenti dengan galat (kode {rc}). Log {child.log}:\n"
-                               + _tail(child.log), err=True)
+                    click.echo((f"Window '{child.label}' stopped with an error (code {rc})." if lang == "en"
+                                else f"Jendela '{child.label}' berhenti dengan galat (kode {rc}).")
+                               + f" Log {child.log}:\n" + _tail(child.log), err=True)
             time.sleep(0.5)
     except _Stop:
         click.echo("Menghentikan demo…" if lang != "en" else "Stopping the demo…")
     finally:
-        for sig, handler in old.items():
+        for sig in old:  # a second Ctrl-C does not interrupt the clean-up
             signal.signal(sig, signal.SIG_IGN)
         for child in reversed(children):
             _stop(child)
