@@ -272,12 +272,15 @@ def _window_args(win: DemoWindow, url: str, state: dict, lang: str) -> list[str]
             "--language", lang]
 
 
-def _printout(url: str, data_dir: Path, state: dict, lang: str, windows: bool, reason: str | None) -> str:
+def _printout(url: str, data_dir: Path, state: dict, lang: str, windows: bool, reason: str | None,
+              lan: bool = False) -> str:
     e = lambda id_, en: en if lang == "en" else id_  # noqa: E731
     w = 22
     lines = ["", "=" * 72, e("  Loket demo berjalan", "  Loket demo is running"), "=" * 72,
              f"  {e('Server', 'Server'):<{w}}{url}",
              f"  {e('Dokumentasi API', 'API docs'):<{w}}{url}/api/v1/docs",
+             *([f"  {e('Dari PC lain (LAN)', 'From other PCs (LAN)'):<{w}}"
+                f"http://{e('ALAMAT-IP-PC-INI', 'THIS-PC-IP-ADDRESS')}:{url.rsplit(':', 1)[1]}"] if lan else []),
              f"  {e('Folder data', 'Data folder'):<{w}}{data_dir}",
              f"  {e('Struk kios (PNG)', 'Kiosk tickets (PNG)'):<{w}}{data_dir / 'previews' / 'kiosk'}",
              f"  {e('Struk loket (PNG)', 'Counter slips (PNG)'):<{w}}{data_dir / 'previews' / 'counter'}",
@@ -357,7 +360,7 @@ def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
                 children.append(_start(win.name, _t(lang, win.label), _window_args(win, url, state, lang),
                                        data_dir / "logs" / f"{win.name}.log", env=_window_env(data_dir, win),
                                        cwd=data_dir))
-        click.echo(_printout(url, data_dir, state, lang, windows, reason))
+        click.echo(_printout(url, data_dir, state, lang, windows, reason, lan=host in ("0.0.0.0", "::")))
         while True:
             for child in children:
                 rc = child.proc.poll()
