@@ -14,8 +14,9 @@ with the intensity :func:`arrival_rate` (a morning peak 08:30–10:30, a smaller
 times of such a process are independent draws from the normalised intensity, drawn here
 by thinning (accept a uniform time with probability λ(t)/λmax). Seeded.
 
-Service times: lognormal around each SOP step's mutu baku (median 0.8 × mutu baku,
-σ = 0.4), seeded; steps without a mutu baku take a median of 2 minutes.
+Service times: lognormal around each SOP step's mutu baku (median 0.55 × mutu baku,
+σ = 0.45: the mutu baku is the SOP's ceiling, most files take less, some take longer),
+seeded; steps without a mutu baku take a median of 2 minutes.
 
 Crash (``kill_at``): at that simulated time the server process group gets SIGKILL and is
 started again with ``--clock-start`` = the last server time seen. Clients wait for
@@ -57,7 +58,8 @@ LATE_SHARE = 0.05         # not there at the first call, comes back and is serve
 IKD_INELIGIBLE_SHARE = 0.2
 KTPEL_UNRECORDED_SHARE = 0.05
 ARRIVAL_END_BEFORE_CLOSE = 30 * 60
-SIGMA = 0.4
+SIGMA = 0.45
+MEDIAN_SHARE = 0.55
 
 
 class ServerDown(Exception):
@@ -402,7 +404,7 @@ class _Day:
 
     def draw(self, service: str, step: str) -> float:
         mb = self.mutu_baku.get((service, step))
-        median = 0.8 * mb if mb else 120.0
+        median = MEDIAN_SHARE * mb if mb else 120.0
         with self.rng_lock:
             return median * math.exp(self.rng.gauss(0, SIGMA))
 
@@ -442,8 +444,8 @@ def _setup_accounts(day: _Day) -> None:
     api = day.api
     admin = _login(api, "admin", ADMIN_PASSWORD)
     accounts = {f"op{n}": "operator" for n in (1, 2, 3, 4)}
-    accounts.update({"op_scan": "operator", "distribusi": "petugas_distribusi", "verifikator": "verifikator",
-                     "tte": "pejabat_tte", "cetak1": "petugas_cetak", "cetak2": "petugas_cetak", "kepala": "kepala"})
+    accounts.update({u: r for u, r in BACK_OFFICE_ROLES.items()})
+    accounts.update({"distribusi": "petugas_distribusi", "kepala": "kepala"})
     existing = {s["username"] for s in api.request("GET", "/api/v1/staff", token=admin)["staff"]}
     for user, role in accounts.items():
         if user not in existing:
@@ -529,7 +531,7 @@ def _serve(day: _Day, counter: str, user: str, ticket_id: int) -> None:
         if i < len(have):
             app = have[i]
         else:
-            day.sleep_sim(30)
+            day.sleep_sim(15)
             applicant = {"name": plan.name, "nik": plan.nik, "birth_date": plan.birth_date,
                          "phone": "0812" + f"{ticket_id:04d}{i:04d}"}
             app = day.call("POST", f"/api/v1/tickets/{ticket_id}/applications",
@@ -596,10 +598,15 @@ def _counter(day: _Day, counter: str, user: str) -> None:
 
 # ---- back office
 
+#: Back-office officers (one thread each) and the steps they work, oldest file first.
 BACK_OFFICE = {
-    "verifikator": ["verifikasi"], "tte": ["tte"], "op_scan": ["scan"],
+    "verifikator1": ["verifikasi"], "verifikator2": ["verifikasi"], "tte": ["tte"], "op_scan": ["scan"],
     "cetak1": ["cetak", "register", "arsip"], "cetak2": ["cetak", "register", "arsip"],
+    "cetak3": ["arsip", "register", "cetak"],
 }
+BACK_OFFICE_ROLES = {"verifikator1": "verifikator", "verifikator2": "verifikator", "tte": "pejabat_tte",
+                     "op_scan": "operator", "cetak1": "petugas_cetak", "cetak2": "petugas_cetak",
+                     "cetak3": "petugas_cetak"}
 
 
 def _render_card(day: _Day, user: str, app: dict, serial: str) -> str:
@@ -798,7 +805,7 @@ def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> 
     per_service: dict[str, int] = {}
     apps: list[dict] = []
     for v in issued:
-        t = day.api.request("GET", f"/api/v1/tickets/{v.ticket_id}", token=day.tokens["op1"])
+        t = day.call("GET", f"/api/v1/tickets/{v.ticket_id}", role="op1")
         statuses[t["status"]] = statuses.get(t["status"], 0) + 1
         per_service[t["service"]] = per_service.get(t["service"], 0) + 1
         if t["status"] not in ("done", "no_show"):
@@ -815,7 +822,7 @@ def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> 
     late: dict[str, int] = {}
     states: dict[str, int] = {}
     for a in apps:
-        full = day.api.request("GET", f"/api/v1/applications/{a['id']}", token=day.tokens[user])
+        full = day.call("GET", f"/api/v1/applications/{a['id']}", role=user)
         states[full["state"]] = states.get(full["state"], 0) + 1
         if full["state"] not in ("handed_over", "returned"):
             problems.append(f"application {full['code']} ({full['service']}) left {full['state']} at {full['step']}")
@@ -864,15 +871,16 @@ def _reports(day: _Day) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     d = day.cfg.day.isoformat()
     out: dict[str, Any] = {}
-    for name, path, binary in (("daily_pdf", f"/api/v1/reports/daily?date={d}&format=pdf", True),
+    for name, path, binary in (("daily_json", f"/api/v1/reports/daily?date={d}&format=json", False),
+                               ("daily_pdf", f"/api/v1/reports/daily?date={d}&format=pdf", True),
                                ("daily_xlsx", f"/api/v1/reports/daily?date={d}&format=xlsx", True),
-                               ("staffing", f"/api/v1/reports/staffing?date={d}", False)):
+                               ("staffing", f"/api/v1/reports/staffing?date={d}&target_wait_minutes=15", False)):
         try:
-            data = day.api.request("GET", path, token=day.tokens["kepala"], want_bytes=True)
+            data = day.call("GET", path, role="kepala", want_bytes=True)
         except ApiError as e:
             out[name] = {"status": e.status, "error": e.code or "not_available"}
             continue
-        ext = {"daily_pdf": "pdf", "daily_xlsx": "xlsx", "staffing": "json"}[name]
+        ext = {"daily_pdf": "pdf", "daily_xlsx": "xlsx"}.get(name, "json")
         target = folder / f"{name}-{d}.{ext}"
         target.write_bytes(data)
         out[name] = {"file": str(target), "bytes": len(data)}
@@ -988,6 +996,16 @@ def run_day(cfg: SimConfig, log=print) -> DayResult:
                 problems.append(f"report {name} is not a valid file")
             elif "file" not in info and info.get("status") != 404:
                 problems.append(f"report {name}: HTTP {info.get('status')} {info.get('error')}")
+        daily = (reports.get("daily_json") or {}).get("answer")
+        if daily is not None:
+            if daily["tickets"]["total"] != summary["tickets"] or \
+                    daily["tickets"]["per_service"] != summary["tickets_per_service"]:
+                problems.append(f"daily report counts {daily['tickets']} differ from the simulation's "
+                                f"{summary['tickets_per_service']}")
+            summary["report_latest_step"] = daily.get("latest_step")
+        staffing = (reports.get("staffing") or {}).get("answer")
+        if staffing is not None:
+            summary["staffing_peak_counters"] = {x["service"]: x["peak_counters"] for x in staffing["services"]}
         summary.update({"date": cfg.day.isoformat(), "seed": cfg.seed, "speed": cfg.speed,
                         "server_restarts": day.restarts, "kill_at": cfg.kill_at,
                         "simulated_end": datetime.fromtimestamp(sim_end, tz).strftime("%H:%M"),
@@ -1014,6 +1032,12 @@ def format_summary(result: DayResult) -> str:
     worst = s["most_late_step"]
     lines.append("Langkah SOP paling sering terlambat: " +
                  (f"{worst['step']} ({worst['late_rows']} baris)" if worst else "-"))
+    if s.get("report_latest_step"):
+        r = s["report_latest_step"]
+        lines.append(f"Laporan harian, langkah paling terlambat: {r['service']}:{r['step']} ({r['step_name']})")
+    if s.get("staffing_peak_counters"):
+        lines.append("Loket yang dibutuhkan besok (Erlang C, tunggu ≤ 15 menit): " +
+                     ", ".join(f"{k} {v}" for k, v in s["staffing_peak_counters"].items()))
     for name, info in s["reports"].items():
         lines.append(f"Laporan {name}: " + (info["file"] if "file" in info else f"tidak tersedia (HTTP {info['status']})"))
     lines.append(f"Server dimatikan/dinyalakan ulang: {s['server_restarts']}; selesai pukul {s['simulated_end']}; "
