@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
 
 def _weekday(ctx, param, value: str | None) -> date:
-    if value is None:
+    if value is None:  # today, or the coming Monday on a weekend
         today = date.today()
-        return date.fromordinal(today.toordinal() + max(0, 7 - today.weekday()) % 7 if today.weekday() >= 5 else
-                                today.toordinal())
+        return today + timedelta(days=7 - today.weekday()) if today.weekday() >= 5 else today
     try:
         d = date.fromisoformat(value)
     except ValueError:
