@@ -39,16 +39,19 @@ def _hhmm(ctx, param, value: str | None) -> str | None:
 @click.option("--date", "day", default=None, callback=_weekday, help="Office day (a weekday), YYYY-MM-DD.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Data directory of the simulated server (default: a new temporary folder).")
-@click.option("--server", default=None, help="URL of a running server to use instead of starting one.")
+@click.option("--server", default=None, help="URL of a running server to use instead of starting one "
+              "(the day is then the server's office day).")
+@click.option("--admin-password", envvar="LOKET_ADMIN_PASSWORD", default=None,
+              help="Admin password of the --server (creates the simulation's staff accounts there).")
 @click.option("--kill-at", default=None, callback=_hhmm,
               help="Local HH:MM at which the server is killed (SIGKILL) and restarted.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("simulasi"), show_default=True,
               help="Folder for cards/, receipts/, reports/ and summary.json.")
 def simulate_cmd(visits: int, seed: int, speed: float, day: date, data_dir: Path | None, server: str | None,
-                 kill_at: str | None, out: Path):
+                 admin_password: str | None, kill_at: str | None, out: Path):
     """Simulate a working day: citizens, counters and back office through the HTTP API of a
     real server on an accelerated clock; ends with the accounting (non-zero exit if it fails)."""
-    from .day import SimConfig, format_summary, run_day
+    from .day import ADMIN_PASSWORD, SimConfig, format_summary, run_day
 
     logging.getLogger("urllib3").setLevel(logging.WARNING)
     if server and kill_at:
@@ -59,7 +62,7 @@ def simulate_cmd(visits: int, seed: int, speed: float, day: date, data_dir: Path
         data_dir = Path(tmp.name)
     try:
         cfg = SimConfig(visits=visits, seed=seed, speed=speed, day=day, data_dir=data_dir or Path("."), out=out,
-                        server=server, kill_at=kill_at)
+                        server=server, kill_at=kill_at, admin_password=admin_password or ADMIN_PASSWORD)
         try:
             result = run_day(cfg, log=lambda m: click.echo(m, err=True))
         except ValueError as e:

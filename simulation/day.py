@@ -39,7 +39,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,8 @@ class SimConfig:
     seconds per real second; ``day``: a weekday the office is open; ``data_dir``: the
     server's data directory (created); ``out``: cards/, receipts/, reports/ and
     summary.json go here; ``server``: URL of an already running server (then no process
-    is started, no kill); ``kill_at``: local "HH:MM" to SIGKILL and restart the server;
+    is started, no kill, and the day is the server's office day; ``admin_password``
+    creates the staff accounts there); ``kill_at``: local "HH:MM" to SIGKILL and restart the server;
     ``pickup_delay``: (min, max) simulated seconds between "ready" and the citizen
     coming back for the document; ``office``: office code (default: the server's default).
     """
@@ -105,6 +106,7 @@ class SimConfig:
     pickup_delay: tuple[float, float] = (20 * 60, 150 * 60)
     office: str | None = None
     workers: int = 2
+    admin_password: str = ADMIN_PASSWORD
 
 
 @dataclass
@@ -253,6 +255,9 @@ class Api:
 
     def request(self, method: str, path: str, body: Any = None, token: str | None = None, *,
                 raw: bytes | None = None, content_type: str = "application/json", want_bytes: bool = False) -> Any:
+        """``method path`` with ``body`` as JSON (or ``raw`` bytes of ``content_type``) and a
+        bearer ``token``; returns the parsed JSON (None when empty) or, with ``want_bytes``,
+        the raw answer. Never retries: the caller decides after ``ServerDown``."""
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         req = urllib.request.Request(self.base + path, data=data, method=method)
         req.add_header("Content-Type", content_type)
@@ -442,7 +447,7 @@ def _login(api: Api, username: str, password: str) -> str:
 
 def _setup_accounts(day: _Day) -> None:
     api = day.api
-    admin = _login(api, "admin", ADMIN_PASSWORD)
+    admin = _login(api, "admin", day.cfg.admin_password)
     accounts = {f"op{n}": "operator" for n in (1, 2, 3, 4)}
     accounts.update({u: r for u, r in BACK_OFFICE_ROLES.items()})
     accounts.update({"distribusi": "petugas_distribusi", "kepala": "kepala"})
@@ -574,6 +579,9 @@ COUNTER_STEPS = {"foto", "entri_siak", "aktivasi"}
 def _counter(day: _Day, counter: str, user: str) -> None:
     idle_since = None
     while not day.stop.is_set():
+        if datetime.fromtimestamp(day.now(), day.tz).date() != day.cfg.day:
+            day.note(f"counter {counter}: the office day ended (midnight) with visits still open")
+            return
         try:
             cur = _my_current(day, counter, user)
             if cur is not None:
@@ -928,6 +936,8 @@ def run_day(cfg: SimConfig, log=print) -> DayResult:
     ``cfg.out/summary.json``. Raises ``ValueError`` for a closed day or bad ``kill_at``.
     """
     wall0 = time.monotonic()
+    if cfg.server:
+        cfg = replace(cfg, day=date.fromisoformat(Api(cfg.server).wait_healthy(30)["office_day"]))
     office, opens, closes, tz = _office_hours(cfg.office, cfg.day)
     cfg.out.mkdir(parents=True, exist_ok=True)
     kill_epoch = None

@@ -91,3 +91,20 @@ def test_shortened_day_with_a_crash_accounts_for_everything(tmp_path):
     assert s["reports"]["staffing"]["answer"]
     assert json.loads((out / "summary.json").read_text())["accounting_ok"] is True
     assert "Akuntansi: LULUS" in text and "p90" in text
+
+
+def test_against_an_existing_server_uses_its_office_day(tmp_path):
+    from simulation.day import ServerProcess
+
+    server = ServerProcess(tmp_path / "data", speed=1500, workers=1)
+    server.init()
+    server.start(datetime.combine(FRIDAY, datetime.strptime("08:00", "%H:%M").time(), WITA).isoformat())
+    try:
+        cfg = SimConfig(visits=25, seed=3, speed=1500, day=MONDAY, out=tmp_path / "out", server=server.url,
+                        pickup_delay=(5 * 60, 30 * 60))
+        result = run_day(cfg, log=lambda m: None)
+    finally:
+        server.stop()
+    assert result.ok, format_summary(result)
+    assert result.summary["date"] == FRIDAY.isoformat() and result.summary["server_restarts"] == 0
+    assert result.summary["tickets"] + result.summary["refused_at_kiosk"] == 25
