@@ -706,6 +706,15 @@ def _back_office(day: _Day, user: str, steps: list[str]) -> None:
 
 # ---- distribution
 
+def _collector(item: dict) -> tuple[str, str]:
+    """Who collects a document and their relation: a parent for a child's KIA or birth
+    certificate (same family name), otherwise the applicant."""
+    name = item["applicant_name"] or "Pemohon"
+    if item["service"] in ("KIA", "AKTA_LAHIR"):
+        return f"{_NAMES[item['id'] % len(_NAMES)]} {name.split()[-1]}", "Orang tua"
+    return name, "Diri sendiri"
+
+
 def _distribution(day: _Day) -> None:
     from printing.model import HandoverReceipt
     from printing.uri import open_printer
@@ -737,10 +746,9 @@ def _distribution(day: _Day) -> None:
                 continue
             try:
                 day.sleep_sim(day.draw(it["service"], "penyerahan"))
-                who = it["applicant_name"] or "Pemohon"
+                who, relation = _collector(it)
                 app = day.call("POST", f"/api/v1/applications/{it['id']}/handover",
-                               {"received_by": who, "relation": "Orang tua" if it["service"] == "KIA" else "Diri sendiri",
-                                "identity_checked": True}, user)
+                               {"received_by": who, "relation": relation, "identity_checked": True}, user)
             except ServerDown:
                 break
             except ApiError as e:
@@ -748,7 +756,7 @@ def _distribution(day: _Day) -> None:
                     day.note(f"handover {it['code']}: {e}")
                 continue
             receipt = HandoverReceipt(office["name"], office["short_name"], app["code"], app["service_name"], who,
-                                      "Orang tua" if it["service"] == "KIA" else "Diri sendiri", "Petugas distribusi",
+                                      relation, "Petugas distribusi",
                                       datetime.fromtimestamp(day.now(), day.tz), office["zone"],
                                       app["applicant"]["name"] or "")
             res = printer.print_handover(receipt)
