@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
