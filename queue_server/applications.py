@@ -286,6 +286,9 @@ def _advance(ctx: Context, office: Office, service: Service, app: Application, a
         if tr.state == workflow.READY and not app.pickup_office:
             app.pickup_office = office.code
     else:
+        # the berkas has left its last step: no work queue lists it, no step accepts it again
+        app.step = None
+        app.step_arrived_at = app.step_started_at = app.step_officer = None
         app.finished_at = now
     record(office.code, "application.step_finished",
            {"application": app.id, "service": app.service, "step": previous, "outcome": outcome,

@@ -192,3 +192,30 @@ def test_handover_at_the_uptd_office(client, tokens, clock):
                       json={"service": "KIA", "answers": {"reason": "baru"}, "applicant": CHILD,
                             "pickup_office": "nowhere"}, headers=tokens["operator"])
     assert bad.status_code == 422
+
+
+def test_kk_is_archived_after_hand_over_exactly_once(client, tokens, clock):
+    t = issue(client, tokens, "KK", answers={"reason": "kelahiran"}).json
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    app = client.post(f"/api/v1/tickets/{t['id']}/applications", json={"service": "KK", "applicant": {"name": "Budi"}},
+                      headers=tokens["operator"]).json
+    codes = [i["code"] for i in app["checklist"]["items"]]
+    app = client.post(f"/api/v1/applications/{app['id']}/verify", json={"present": codes},
+                      headers=tokens["operator"]).json
+    for role, step in [("operator", "entri_siak"), ("verifikator", "verifikasi"), ("pejabat_tte", "tte"),
+                       ("petugas_cetak", "cetak")]:
+        extra = {"card_serial": "KK-1"} if step == "cetak" else {}
+        r = complete(client, tokens, role, app, step, **extra)
+        assert r.status_code == 200, (step, r.json)
+    assert r.json["state"] == "ready_for_pickup"
+    r = client.post(f"/api/v1/applications/{app['id']}/handover",
+                    json={"received_by": "Budi", "identity_checked": True}, headers=tokens["petugas_distribusi"])
+    assert r.json["state"] == "handed_over" and r.json["step"] == "arsip"
+    queue = client.get("/api/v1/work/arsip", headers=tokens["petugas_cetak"]).json["items"]
+    assert [i["id"] for i in queue] == [app["id"]]
+    r = complete(client, tokens, "petugas_cetak", app, "arsip")
+    assert r.status_code == 200 and r.json["step"] is None and r.json["finished_at"]
+    assert client.get("/api/v1/work/arsip", headers=tokens["petugas_cetak"]).json["items"] == []
+    again = complete(client, tokens, "petugas_cetak", app, "arsip")
+    assert again.status_code == 409
+    assert [k["step"] for k in r.json["kartu_kendali"]].count("arsip") == 1
