@@ -35,8 +35,8 @@ def _register():
     for module, attr in SOURCES:
         try:
             obj = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError) as e:  # a part not installed on this PC
-            logging.getLogger(__name__).debug("loket: %s.%s unavailable: %s", module, attr, e)
+        except (ImportError, AttributeError) as e:  # a part whose dependencies are not installed on this PC
+            logging.getLogger(__name__).warning("loket: perintah dari %s tidak tersedia (%s)", module, e)
             continue
         for cmd in obj if isinstance(obj, (list, tuple)) else [obj]:
             main.add_command(cmd)
