@@ -20,7 +20,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .db.models import Event, db
 
@@ -212,6 +212,7 @@ def stream(
     last_id: int | None,
     heartbeat: float = 3.0,
     max_seconds: float | None = None,
+    now: Callable[[], float] = time.time,
 ) -> Iterator[str]:
     """Generate SSE text for one client.
 
@@ -220,11 +221,13 @@ def stream(
     every ``heartbeat`` seconds so proxies do not buffer and clients notice a dead
     server. ``last_id`` None means "from now on". The subscription is registered before
     the replay so no event can fall between the two; duplicates are dropped by id.
+    ``now`` is the server's clock (epoch s; accelerated in a simulation): the ping and
+    the heartbeats carry it, so clients compare event times with the same clock.
     """
     sub = broker.subscribe(office, public_only)
     started = time.monotonic()
     try:
-        yield f"retry: 2000\n: ping {time.time():.3f}\n\n"
+        yield f"retry: 2000\n: ping {now():.3f}\n\n"
         with db.connection_context():
             sent = last_event_id() if last_id is None else last_id
             if last_id is not None:
@@ -250,7 +253,7 @@ def stream(
                 return
             if ev is False:
                 next_beat = time.monotonic() + heartbeat
-                yield f"event: heartbeat\ndata: {{\"at\":{time.time():.3f},\"last_id\":{sent}}}\n\n"
+                yield f"event: heartbeat\ndata: {{\"at\":{now():.3f},\"last_id\":{sent}}}\n\n"
                 continue
             if ev.id <= sent:
                 continue

@@ -558,7 +558,8 @@ def events(query):
         raise Conflict("too_many_streams", "Terlalu banyak koneksi layar. Coba lagi sebentar.",
                        "Too many event streams; retry shortly.", {"limit": limit})
     gen = stream(broker, office=office, public_only=public_only, last_id=last_id,
-                 heartbeat=current_app.config["SSE_HEARTBEAT"], max_seconds=current_app.config.get("SSE_MAX_SECONDS"))
+                 heartbeat=current_app.config["SSE_HEARTBEAT"], max_seconds=current_app.config.get("SSE_MAX_SECONDS"),
+                 now=ctx().now)
     return Response(stream_with_context(gen), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
