@@ -122,10 +122,12 @@ def build_app(data_dir: Path, *, enforce_hours: bool = True, clock=None, extra: 
               help="Server processes sharing the port (POSIX; default: one per CPU, at most 4; Windows: 1). "
                    "Events and numbering are shared through the database.")
 @click.option("--ignore-hours", is_flag=True, help="Issue tickets outside opening hours (demos, training).")
+@click.option("--exit-with-parent", is_flag=True,
+              help="Stop when the process that started the server ends (tests, simulation, demo).")
 @click.option("--clock-start", default=None, help="Simulated start time, ISO 8601 with offset (simulation only).")
 @click.option("--clock-speed", default=1.0, type=float, help="Simulated seconds per real second (simulation only).")
 def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int | None, ignore_hours: bool,
-              clock_start: str | None, clock_speed: float):
+              exit_with_parent: bool, clock_start: str | None, clock_speed: float):
     """Run the queue server with waitress (a production WSGI server that also runs on Windows)."""
     import waitress
 
@@ -149,13 +151,32 @@ def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int |
     click.echo(f"Loket server: http://{host}:{port}/api/v1  (data: {data_dir.resolve()}, "
                f"{workers} proses × {threads} thread)", err=True)
     if workers <= 1 or not hasattr(os, "fork"):
+        if exit_with_parent:
+            _watch_parent(lambda: os._exit(0))
         waitress.serve(app, host=host, port=port, threads=threads, channel_timeout=300,
                        connection_limit=max(100, threads * 4), ident="loket")
         return
-    _serve_prefork(app, host, port, threads, workers)
+    _serve_prefork(app, host, port, threads, workers, exit_with_parent)
 
 
-def _serve_prefork(app, host: str, port: int, threads: int, workers: int) -> None:
+def _watch_parent(on_orphan, interval: float = 1.0) -> None:
+    """Call ``on_orphan`` once the process that started this one has ended (checked
+    every ``interval`` seconds), whichever thread of the parent started it."""
+    import threading
+
+    parent = os.getppid()
+
+    def run():
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                on_orphan()
+                return
+
+    threading.Thread(target=run, name="loket-parent-watch", daemon=True).start()
+
+
+def _serve_prefork(app, host: str, port: int, threads: int, workers: int, exit_with_parent: bool = False) -> None:
     """Several waitress processes accepting on one listening socket (POSIX)."""
     import waitress
 
@@ -177,14 +198,19 @@ def _serve_prefork(app, host: str, port: int, threads: int, workers: int) -> Non
             os._exit(0)
         children.append(pid)
 
-    def stop(*_):
+    def stop_children():
         for pid in children:
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+
+    def stop(*_):
+        stop_children()
         sys.exit(0)
 
+    if exit_with_parent:
+        _watch_parent(lambda: (stop_children(), os._exit(0)))
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     while children:

@@ -324,7 +324,7 @@ class ServerProcess:
         """Start serving with the clock at ``clock_start`` (ISO 8601 with offset)."""
         cmd = [sys.executable, "-m", "loket.cli", "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", str(self.workers), "--threads", "32", "--ignore-hours",
-               "--clock-start", clock_start, "--clock-speed", str(self.speed)]
+               "--exit-with-parent", "--clock-start", clock_start, "--clock-speed", str(self.speed)]
         self._log = open(self.data_dir / "server.log", "ab")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         Api(self.url).wait_healthy(60)

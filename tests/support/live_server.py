@@ -61,7 +61,7 @@ class LiveServer:
     def start(self, timeout: float = 30) -> "LiveServer":
         cmd = [sys.executable, "-m", "loket.cli", "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1",
                "--port", str(self.port), "--threads", str(self.threads), "--workers", str(self.workers),
-               "--ignore-hours", *self.extra_args]
+               "--ignore-hours", "--exit-with-parent", *self.extra_args]
         self._logf = open(self.log, "ab")
         self.proc = subprocess.Popen(cmd, stdout=self._logf, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + timeout
