@@ -31,12 +31,15 @@ from reportlab.platypus import (KeepTogether, LongTable, Paragraph, SimpleDocTem
 from .model import DailyRecap, DistributionRecap, HandoverReceipt, RegisterRow
 from .pdffonts import register_fonts
 from .text import format_day, format_moment
+from .text import t as catalogue_text
 
 _HEAD_BG = colors.HexColor("#1f4e8c")
 _ZEBRA = colors.HexColor("#eef3fa")
 _P50 = colors.HexColor("#4f81bd")
 _P90 = colors.HexColor("#c0504d")
 
+#: Wording of the PDFs where it differs from the thermal catalogue (``printing.text``,
+#: more room on paper); everything else comes from that catalogue.
 LABELS: dict[str, dict[str, str]] = {
     "register_title": {"id": "REGISTER KARTU IDENTITAS ANAK (KIA)", "en": "REGISTER OF CHILD ID CARDS (KIA)"},
     "period": {"id": "Periode", "en": "Period"},
@@ -47,14 +50,8 @@ LABELS: dict[str, dict[str, str]] = {
                  "en": "No|Issued|Application|NIK|Name|Sex|Place, date of birth|KK number|Var.|"
                        "District|Handed over|Received by|Note"},
     "handover_title": {"id": "TANDA TERIMA DOKUMEN", "en": "DOCUMENT HAND-OVER RECEIPT"},
-    "application_code": {"id": "Kode permohonan", "en": "Application code"},
-    "document": {"id": "Dokumen", "en": "Document"},
-    "applicant": {"id": "Nama pemohon", "en": "Applicant"},
     "received_by": {"id": "Diterima oleh (sesuai identitas)", "en": "Received by (as on ID)"},
-    "relation": {"id": "Hubungan dengan pemohon", "en": "Relation to applicant"},
-    "handed_over_at": {"id": "Waktu penyerahan", "en": "Handed over at"},
     "receiver": {"id": "Yang menerima", "en": "Receiver"},
-    "officer": {"id": "Petugas", "en": "Officer"},
     "recap_title": {"id": "REKAP HARIAN PELAYANAN", "en": "DAILY SERVICE RECAP"},
     "summary": {"id": "Ringkasan", "en": "Summary"},
     "tickets_total": {"id": "Jumlah nomor antrean", "en": "Tickets issued"},
@@ -63,7 +60,6 @@ LABELS: dict[str, dict[str, str]] = {
     "ikm": {"id": "IKM (nilai, mutu, responden)", "en": "IKM (score, grade, respondents)"},
     "tickets_hour": {"id": "Nomor antrean per jam", "en": "Tickets per hour"},
     "tickets_service": {"id": "Nomor antrean per layanan", "en": "Tickets per service"},
-    "service": {"id": "Layanan", "en": "Service"},
     "hour": {"id": "Jam", "en": "Hour"},
     "count": {"id": "Jumlah", "en": "Count"},
     "times": {"id": "Waktu tunggu dan waktu layanan (menit)", "en": "Waiting and service time (minutes)"},
@@ -98,6 +94,9 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def _l(key: str, lang: str, **fields: object) -> str:
+    """PDF text ``key`` in ``lang``: this module's wording, else ``printing.text.t``."""
+    if key not in LABELS:
+        return catalogue_text(key, lang, **fields)
     entry = LABELS[key]
     text = entry.get(lang) or entry["id"]
     return text.format(**fields) if fields else text
@@ -207,14 +206,20 @@ def render_handover_receipt(receipt: HandoverReceipt) -> bytes:
     lang = receipt.lang
     buffer = io.BytesIO()
     doc = _doc(buffer, A5, _l("handover_title", lang), receipt.office_name)
+    def row(key: str, value: str, *, bold: bool = False) -> list:
+        # both cells wrap: a long label ("Diterima oleh (sesuai identitas)") or name never
+        # runs into the next column
+        text = f"<b>{_esc(value)}</b>" if bold else _esc(value)
+        return [Paragraph(_esc(_l(key, lang)), st["body"]), Paragraph(text, st["body"])]
+
     rows = [
-        [_l("application_code", lang), receipt.application_code],
-        [_l("document", lang), Paragraph(_esc(receipt.document), st["body"])],
-        [_l("applicant", lang), Paragraph(_esc(receipt.applicant_name or "-"), st["body"])],
-        [_l("received_by", lang), Paragraph(f"<b>{_esc(receipt.received_by)}</b>", st["body"])],
-        [_l("relation", lang), receipt.relation],
-        [_l("officer", lang), receipt.officer],
-        [_l("handed_over_at", lang), format_moment(receipt.handed_over_at, receipt.zone, lang)],
+        row("application_code", receipt.application_code),
+        row("document", receipt.document),
+        row("applicant", receipt.applicant_name or "-"),
+        row("received_by", receipt.received_by, bold=True),
+        row("relation", receipt.relation or "-"),
+        row("officer", receipt.officer),
+        row("handed_over_at", format_moment(receipt.handed_over_at, receipt.zone, lang)),
     ]
     fields = Table(rows, colWidths=[45 * mm, 78 * mm])
     fields.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 9),
