@@ -25,6 +25,7 @@ their idempotency key; other actions are never blindly repeated).
 """
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import math
@@ -92,7 +93,8 @@ class SimConfig:
     is started, no kill, and the day is the server's office day; ``admin_password``
     creates the staff accounts there); ``kill_at``: local "HH:MM" to SIGKILL and restart the server;
     ``pickup_delay``: (min, max) simulated seconds between "ready" and the citizen
-    coming back for the document; ``office``: office code (default: the server's default).
+    coming back for the document; ``office``: office code (default: the server's default);
+    ``max_wall_seconds``: real seconds after which an unfinished day is stopped and fails.
     """
 
     visits: int = 400
@@ -105,6 +107,7 @@ class SimConfig:
     kill_at: str | None = None
     pickup_delay: tuple[float, float] = (20 * 60, 150 * 60)
     office: str | None = None
+    max_wall_seconds: float = 3600.0
     workers: int = 2
     admin_password: str = ADMIN_PASSWORD
 
@@ -276,8 +279,11 @@ class Api:
             except ValueError:
                 parsed = payload.decode(errors="replace")
             raise ApiError(e.code, parsed) from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as e:
-            raise ServerDown(str(e)) from None
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, http.client.HTTPException) as e:
+            # refused, reset, or an answer cut off when the server was killed mid-response
+            raise ServerDown(str(e) or type(e).__name__) from None
+        except ValueError as e:  # a 2xx body cut off mid-JSON by the same crash
+            raise ServerDown(f"truncated answer: {e}") from None
 
     def wait_healthy(self, timeout_real: float = 60.0) -> dict:
         """Poll ``/api/v1/health`` until it answers; returns it. Raises ``ServerDown``."""
@@ -660,7 +666,7 @@ def _back_office(day: _Day, user: str, steps: list[str]) -> None:
         worked = False
         try:
             for step in steps:
-                for item in day.call("GET", f"/api/v1/work/{step}", role=user)["items"]:
+                for item in day.call("GET", f"/api/v1/work-queue/{step}", role=user)["items"]:
                     if item["taken_by"] not in (None, user) or item["id"] in day.archived:
                         continue
                     if step == "arsip" and _archived(day, user, item["id"]):
@@ -777,6 +783,22 @@ def _distribution(day: _Day) -> None:
 
 
 # ---- crash
+
+
+def _guarded(day: "_Day", name: str, run):
+    """A thread body that, on an unexpected exception, records it as a problem and
+    stops the day (the accounting then fails) instead of dying silently while the
+    other officers wait for work that never comes."""
+    def guarded():
+        try:
+            run()
+        except Exception as e:  # noqa: BLE001 - reported, not hidden
+            import traceback
+            day.errors.append(f"{name} stopped: {type(e).__name__}: {e}")
+            traceback.print_exc()
+            day.stop.set()
+    return guarded
+
 
 def _killer(day: _Day, kill_epoch: float) -> None:
     while not day.stop.is_set() and day.now() < kill_epoch:
@@ -982,26 +1004,31 @@ def run_day(cfg: SimConfig, log=print) -> DayResult:
         dist = threading.Thread(target=_distribution, args=(day,), name="distribusi")
         if kill_epoch is not None and server is not None:
             threads.append(threading.Thread(target=_killer, args=(day, kill_epoch), name="killer"))
-        for t in threads + counters + day.back_threads + [dist]:
-            t.daemon = True
-            t.start()
         everyone = threads + counters + day.back_threads + [dist]
+        for t in everyone:
+            t.daemon = True
+            t.run = _guarded(day, t.name, t.run)
+            t.start()
         next_log = time.monotonic() + 10
-        for t in counters:
-            while t.is_alive():
-                t.join(timeout=0.5)
-                if time.monotonic() > next_log:
-                    next_log += 10
-                    _progress(day, everyone, log)
+        deadline = time.monotonic() + cfg.max_wall_seconds
+
+        def wait_for(group: list[threading.Thread]) -> None:
+            nonlocal next_log
+            for t in group:
+                while t.is_alive() and not day.stop.is_set():
+                    t.join(timeout=0.5)
+                    if time.monotonic() > next_log:
+                        next_log += 10
+                        _progress(day, everyone, log)
+                    if time.monotonic() > deadline:
+                        day.errors.append(f"the day did not finish within {cfg.max_wall_seconds:g} s (real time)")
+                        day.stop.set()
+
+        wait_for(counters)
         day.counters_done.set()
-        for t in day.back_threads + [dist]:
-            while t.is_alive():
-                t.join(timeout=0.5)
-                if time.monotonic() > next_log:
-                    next_log += 10
-                    _progress(day, everyone, log)
+        wait_for(day.back_threads + [dist])
         day.stop.set()
-        for t in threads:
+        for t in everyone:
             t.join(timeout=30)
         sim_end = day.now()
         problems, summary = _account(day, visits, steps)

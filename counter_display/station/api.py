@@ -278,7 +278,7 @@ class StationClient:
         return self.request("GET", f"/applications/{app_id}/photo", raw=True).content
 
     def work(self, step: str, service: str | None = None) -> list[dict]:
-        return self.get(f"/work/{step}", service=service)["items"]
+        return self.get(f"/work-queue/{step}", service=service)["items"]
 
     def pickup(self, code: str) -> dict:
         return self.get(f"/pickups/{code.strip().upper()}")

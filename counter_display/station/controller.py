@@ -672,7 +672,7 @@ class StationController:
 
     # ------------------------------------------------------------------ back office
     def load_work(self) -> list[dict] | None:
-        """Reload the work queue of the current mode (GET /work/{step}): items with
+        """Reload the work queue of the current mode (GET /work-queue/{step}): items with
         ``age_seconds``, ``mutu_baku_seconds`` and ``late``."""
         step = WORK_STEP[self.mode]
 

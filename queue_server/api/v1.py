@@ -391,7 +391,7 @@ def application_photo_get(app_id):
     return Response(bytes(photo.jpeg), mimetype="image/jpeg", headers={"Cache-Control": "no-store"})
 
 
-@bp.get("/work/<step>")
+@bp.get("/work-queue/<step>")
 @bp.input(s.WorkQuery, location="query", arg_name="query")
 @bp.doc(tags=["applications"], summary="Work queue of a step with age against the mutu baku")
 def work(step, query):

@@ -53,7 +53,7 @@ def test_kia_for_a_seven_year_old_through_every_sop_step(client, tokens, clock):
     client.post("/api/v1/counters/1/finish", json={}, headers=tokens["operator"])
     # back office: the verifier sees the file in the work queue with its age against the mutu baku
     clock.advance(600)
-    work = client.get("/api/v1/work/verifikasi", headers=tokens["verifikator"]).json["items"]
+    work = client.get("/api/v1/work-queue/verifikasi", headers=tokens["verifikator"]).json["items"]
     assert [w["code"] for w in work] == [app["code"]]
     assert work[0]["late"] is True and work[0]["mutu_baku_seconds"] == 300
     assert client.post(f"/api/v1/applications/{app['id']}/steps/verifikasi/start",
@@ -211,11 +211,11 @@ def test_kk_is_archived_after_hand_over_exactly_once(client, tokens, clock):
     r = client.post(f"/api/v1/applications/{app['id']}/handover",
                     json={"received_by": "Budi", "identity_checked": True}, headers=tokens["petugas_distribusi"])
     assert r.json["state"] == "handed_over" and r.json["step"] == "arsip"
-    queue = client.get("/api/v1/work/arsip", headers=tokens["petugas_cetak"]).json["items"]
+    queue = client.get("/api/v1/work-queue/arsip", headers=tokens["petugas_cetak"]).json["items"]
     assert [i["id"] for i in queue] == [app["id"]]
     r = complete(client, tokens, "petugas_cetak", app, "arsip")
     assert r.status_code == 200 and r.json["step"] is None and r.json["finished_at"]
-    assert client.get("/api/v1/work/arsip", headers=tokens["petugas_cetak"]).json["items"] == []
+    assert client.get("/api/v1/work-queue/arsip", headers=tokens["petugas_cetak"]).json["items"] == []
     again = complete(client, tokens, "petugas_cetak", app, "arsip")
     assert again.status_code == 409
     assert [k["step"] for k in r.json["kartu_kendali"]].count("arsip") == 1
