@@ -34,7 +34,7 @@ from live_server import LiveServer  # noqa: E402
 from server_kit import KIA_7Y  # noqa: E402
 from xvfb_kit import kivy_env, start_xvfb, stop_xvfb  # noqa: E402
 
-from counter_display.display.state import DisplayState  # noqa: E402
+from display.state import DisplayState  # noqa: E402
 
 
 def events(n: int, start_id: int = 1_000_000, at: float | None = None) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Benchmark of the counter station's photo pipeline (counter_display.photo).
+"""Benchmark of the counter station's photo pipeline (counter.photo).
 
 Measures the full per-frame work of the live preview — two-stage Haar face
 detection, the checks (size, framing, exposure, blur) and the pass-photo crop at
@@ -28,7 +28,7 @@ from skimage import data
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from counter_display.photo import FaceDetector, PhotoPolicy, analyse  # noqa: E402
+from counter.photo import FaceDetector, PhotoPolicy, analyse  # noqa: E402
 
 
 def bench_frame() -> np.ndarray:

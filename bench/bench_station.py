@@ -3,7 +3,7 @@
 For each of N rounds a kiosk issues a KIA ticket, then the station's controller
 (``StationController.call_next``, i.e. the officer's button, through
 ``StationClient``) calls it; a subscriber on ``GET /api/v1/events`` (the station's own
-``EventStream``, as a waiting-room display would listen) notes when the matching
+``station_feed``, as a waiting-room display would listen) notes when the matching
 ``ticket.called`` event arrives. Printed, from one run on this machine:
 
 - button-to-event latency (controller call start → SSE event received), median and p95;
@@ -28,7 +28,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from counter_display.station import EventStream, StationClient, StationController  # noqa: E402
+from counter import StationClient, StationController, station_feed  # noqa: E402
 
 PASSWORD = "rahasia-123"
 
@@ -89,7 +89,7 @@ def main() -> None:
             for i in range(args.subscribers):
                 c = StationClient(url)
                 c.token = display
-                streams.append(EventStream(c, on_event if i == 0 else (lambda *a: None)).start())
+                streams.append(station_feed(c, on_event if i == 0 else (lambda *a: None)).start())
             time.sleep(1.0)
             ctl = StationController(StationClient(url), counter="1")
             assert ctl.login("bench_op", PASSWORD), ctl.login_message

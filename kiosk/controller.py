@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable
 
+from client.protocol import CODE_ALPHABET  # the server's public codes (re-exported for the screens)
+
 from .api import ApiError
 from .texts import duration, t
 
@@ -59,9 +61,6 @@ SCREENS = (WELCOME, SERVICES, QUESTION, INELIGIBLE, PRIORITY, CHECKLIST, ISSUING
 #: Priority categories offered on the priority screen (server's PRIORITY_CATEGORIES;
 #: UU 25/2009 Pasal 29). "korban_bencana" is left to the officer.
 PRIORITIES = ("lansia", "disabilitas", "ibu_hamil", "ibu_anak")
-
-#: Characters of the server's public codes (tickets and applications) plus "-".
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 Runner = Callable[[Callable[[], Any], Callable[[Any, BaseException | None], None]], None]
 Scheduler = Callable[[float, Callable[[], None]], Callable[[], None]]

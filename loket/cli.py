@@ -18,7 +18,7 @@ SOURCES = [
     ("printing.cli", "printer_group"),
     ("printing.cli", "card_group"),
     ("kiosk.cli", "COMMANDS"),
-    ("counter_display.cli", "COMMANDS"),
+    ("display.cli", "COMMANDS"),
     ("simulation.cli", "COMMANDS"),
     ("loket.demo", "COMMANDS"),
 ]

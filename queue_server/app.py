@@ -27,6 +27,8 @@ from .config import load_offices
 from .context import Clock, Context
 from .db.database import migrate, open_database
 from .db.models import db
+from client.protocol import error_body
+
 from .domain.errors import DomainError
 from .events import Broker
 
@@ -40,10 +42,6 @@ def default_data_dir() -> Path:
     """``LOKET_DATA_DIR`` or ``./loket-data``."""
     return Path(os.environ.get("LOKET_DATA_DIR") or "loket-data").resolve()
 
-
-def error_body(code: str, message: str, message_en: str = "", details=None) -> dict:
-    """The one error shape of the API."""
-    return {"error": {"code": code, "message": message, "message_en": message_en or message, "details": details or {}}}
 
 
 _HTTP_MESSAGES = {
@@ -101,10 +99,10 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     broker = Broker()
     app.extensions["loket_broker"] = broker
 
-    from .api.v1 import bp
+    from .api import BLUEPRINTS
 
-    app.register_blueprint(bp)
-    app.register_blueprint(__import__("queue_server.api.reports", fromlist=["bp"]).bp)  # /api/v1/reports/*
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     _register_handlers(app)
     return app
 

@@ -10,6 +10,8 @@ SIAK reference.
 """
 from __future__ import annotations
 
+from client.protocol import CODE_ALPHABET
+
 import re
 import secrets
 from datetime import date
@@ -18,17 +20,17 @@ from typing import Any
 from .auth import require
 from .context import Actor, Context, iso_local
 from .db.database import write_tx
-from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, RegisterEntry, Ticket, db
+from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, RegisterEntry, Ticket
 from .domain import roles, workflow
 from .domain.errors import DomainError
 from .domain.nik import parse_nik
-from .domain.office import PRESENCE_COUNTER, Office, Service
+from .domain.office import (EFFECT_CARD_PRINT, EFFECT_HANDOVER, EFFECT_IKD_ACTIVATION, EFFECT_PHOTO,
+                            EFFECT_REGISTER, Office, Service, Step)
 from .domain.requirements import build_checklist, compute_facts
 from .errors import Conflict, NotFound, Unprocessable
 from .events import record
 from .tickets import audit
 
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}$")
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
@@ -36,19 +38,29 @@ MAX_PHOTO_BYTES = 2 * 1024 * 1024
 READ_ROLES = (roles.OPERATOR, roles.VERIFIKATOR, roles.PEJABAT_TTE, roles.PETUGAS_CETAK,
               roles.PETUGAS_DISTRIBUSI, roles.KEPALA)
 
-#: Indonesian / English phrases for the public status of an application.
-STEP_STATUS = {
-    "verifikasi": ("sedang diverifikasi", "being verified"),
-    "tte": ("menunggu tanda tangan elektronik (TTE)", "awaiting the electronic signature (TTE)"),
-    "cetak": ("sedang dicetak", "being printed"),
-    "register": ("sedang diregister", "being registered"),
+#: Indonesian / English phrases for the public status of an application at a back-office
+#: step, by the step's effect; other steps are named by their own name.
+EFFECT_STATUS = {
+    EFFECT_CARD_PRINT: ("sedang dicetak", "being printed"),
+    EFFECT_REGISTER: ("sedang diregister", "being registered"),
 }
+
+
+def _step_status(service: Service, step_code: str | None) -> tuple[str, str]:
+    """(Indonesian, English) public phrase for a berkas waiting at ``step_code``."""
+    try:
+        st = service.step(step_code or "")
+    except KeyError:
+        return ("sedang diproses", "in progress")
+    if st.effect in EFFECT_STATUS:
+        return EFFECT_STATUS[st.effect]
+    return (f"sedang diproses: {st.name.get('id')}", f"in progress: {st.name.get('en')}")
 
 
 def new_application_code() -> str:
     """Application / pickup code: 6 characters without look-alikes (e.g. ``HRX9XR``),
     31^6 ≈ 887 million values; unique in the database."""
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
 def _service(office: Office, code: str) -> Service:
@@ -299,10 +311,13 @@ def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome
                   data: dict | None = None, expected_version: int | None = None) -> Application:
     """Finish the application's current ``step`` with ``outcome`` ("done" or "returned").
 
-    The actor needs the step's role. Step data: ``cetak`` needs ``card_serial`` (a
-    ``CardPrint``); ``register`` adds the next Register number of the office and year;
-    IKD ``aktivasi`` needs ``ikd_activated`` (bool) and a ``reason`` when not activated.
-    Raises ``Conflict`` when the application is not at ``step`` (someone else acted).
+    The actor needs the step's role. What the step does besides moving on follows its
+    effect (``domain.office.EFFECTS``), never its code: ``card_print`` needs
+    ``card_serial`` (a ``CardPrint``); ``register`` adds the next Register number of the
+    office and year; ``ikd_activation`` needs ``ikd_activated`` (bool) and a ``reason``
+    when not activated; ``photo`` needs the stored photo; ``handover`` is completed only
+    by :func:`handover`. Raises ``Conflict`` when the application is not at ``step``
+    (someone else acted), ``Unprocessable`` when the step's data are missing.
     """
     app = get_application(app_id)
     office = ctx.office(app.office)
@@ -325,32 +340,53 @@ def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome
         raise Unprocessable("reason_required", "Alasan pengembalian wajib diisi.", "A reason is required to return a file.")
     now = ctx.now()
     with write_tx():
-        if outcome == "done" and step == "cetak":
-            serial = str(data.get("card_serial") or "").strip()
-            if not serial:
-                raise Unprocessable("card_serial_required", "Nomor seri blangko wajib diisi.", "Card serial required.")
-            CardPrint.create(application=app, serial=serial[:64], officer=actor.name, printed_at=now)
-            app.card_serial = serial[:64]
-        if outcome == "done" and step == "register":
-            year = ctx.local(office, now).year
-            last = (RegisterEntry.select(RegisterEntry.number).where(
-                (RegisterEntry.office == office.code) & (RegisterEntry.year == year))
-                .order_by(RegisterEntry.number.desc()).scalar()) or 0
-            RegisterEntry.create(office=office.code, year=year, number=last + 1, application=app,
-                                 officer=actor.name, registered_at=now)
-        if service.rules == "ikd" and st.presence == PRESENCE_COUNTER and "ikd_activated" in data:
-            activated = bool(data["ikd_activated"])
-            reason = str(data.get("reason") or "").strip()
-            if not activated and not reason:
-                raise Unprocessable("reason_required", "Alasan IKD belum teraktivasi wajib diisi.",
-                                    "A reason is required when IKD was not activated.")
-            app.outcome_note = "IKD teraktivasi" if activated else f"IKD tidak teraktivasi: {reason}"
-            note = note or app.outcome_note
+        if outcome == "done":
+            note = _apply_effect(ctx, office, st, app, actor, data, now) or note
         _advance(ctx, office, service, app, actor, outcome, note.strip(), now)
         _save(app, expected_version)
         audit(actor, f"application.{step}.{outcome}", office=office.code, target=app.code,
               details={k: v for k, v in data.items() if k in ("card_serial", "ikd_activated")}, at=now)
     return app
+
+
+def _apply_effect(ctx: Context, office: Office, st: Step, app: Application, actor: Actor, data: dict,
+                  now: float) -> str:
+    """Do what ``st``'s effect does when the step is done (inside the caller's
+    transaction); returns a note for the kartu kendali ("" for none). Raises
+    ``Unprocessable`` when the effect's data are missing, ``Conflict`` for a hand-over step."""
+    if st.effect == EFFECT_CARD_PRINT:
+        serial = str(data.get("card_serial") or "").strip()
+        if not serial:
+            raise Unprocessable("card_serial_required", "Nomor seri blangko wajib diisi.", "Card serial required.",
+                                {"field": "card_serial"})
+        CardPrint.create(application=app, serial=serial[:64], officer=actor.name, printed_at=now)
+        app.card_serial = serial[:64]
+    elif st.effect == EFFECT_REGISTER:
+        year = ctx.local(office, now).year
+        last = (RegisterEntry.select(RegisterEntry.number).where(
+            (RegisterEntry.office == office.code) & (RegisterEntry.year == year))
+            .order_by(RegisterEntry.number.desc()).scalar()) or 0
+        RegisterEntry.create(office=office.code, year=year, number=last + 1, application=app,
+                             officer=actor.name, registered_at=now)
+    elif st.effect == EFFECT_IKD_ACTIVATION:
+        if "ikd_activated" not in data:
+            raise Unprocessable("ikd_activated_required", "Hasil aktivasi IKD wajib diisi.",
+                                "The IKD activation outcome is required.", {"field": "ikd_activated"})
+        activated = bool(data["ikd_activated"])
+        reason = str(data.get("reason") or "").strip()
+        if not activated and not reason:
+            raise Unprocessable("reason_required", "Alasan IKD belum teraktivasi wajib diisi.",
+                                "A reason is required when IKD was not activated.", {"field": "reason"})
+        app.outcome_note = "IKD teraktivasi" if activated else f"IKD tidak teraktivasi: {reason}"
+        return app.outcome_note
+    elif st.effect == EFFECT_PHOTO:
+        if not Photo.select().where(Photo.application == app).exists():
+            raise Unprocessable("photo_required", "Foto anak belum disimpan.", "The child's photo is not stored yet.",
+                                {"field": "photo"})
+    elif st.effect == EFFECT_HANDOVER:
+        raise Conflict("use_handover", "Penyerahan dicatat dengan tanda terima (serah terima dokumen).",
+                       "A hand-over is recorded with its receipt (POST /applications/{id}/handover).")
+    return ""
 
 
 def start_step(ctx: Context, actor: Actor, app_id: int, *, step: str) -> Application:
@@ -469,9 +505,12 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
                     k.ended_at - k.arrived_at > k.mutu_baku_seconds)}
           for k in app.kartu_kendali.order_by(KartuKendali.id)]
     nik_info = parse_nik(app.nik, today=ctx.today(office)).as_dict() if app.nik else None
+    current = next((st for st in service.steps if st.code == app.step), None)
     return {
         "id": app.id, "code": app.code, "office": app.office, "service": app.service,
         "service_name": service.name.id, "state": app.state, "step": app.step,
+        "step_name": current.name.get(lang) if current else None, "step_effect": current.effect if current else None,
+        "service_rules": service.rules,
         "ticket": app.ticket.number if app.ticket else None, "ticket_id": app.ticket_id,
         "applicant": {"name": app.applicant_name, "nik": app.nik, "birth_date": app.birth_date, "phone": app.phone,
                       "kecamatan_code": app.kecamatan_code},
@@ -516,7 +555,7 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
     """Where a ticket or application stands, by the code on the ticket or pickup slip.
     No personal data. Raises ``NotFound``."""
     code = (code or "").strip().upper()
-    if not code or len(code) > 16 or not all(c in _CODE_ALPHABET + "-" for c in code):
+    if not code or len(code) > 16 or not all(c in CODE_ALPHABET + "-" for c in code):
         raise NotFound("unknown_code", "Kode tidak ditemukan.", "Code not found.")
     idx = 1 if lang == "en" else 0
     app = Application.get_or_none(Application.code == code)
@@ -553,6 +592,6 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
     elif app.state == workflow.RETURNED:
         text = ("dikembalikan: berkas belum lengkap", "returned: the file is incomplete")
     else:
-        text = STEP_STATUS.get(app.step, ("sedang diproses", "in progress"))
+        text = _step_status(_service(office, app.service), app.step)
     return {"kind": "application", "code": app.code, "service": app.service, "state": app.state, "step": app.step,
             "text": text[idx]}

@@ -32,6 +32,8 @@ from typing import Any, Callable, Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .domain.office import (
+    COUNTER_EFFECTS,
+    EFFECTS,
     PRESENCE_COUNTER,
     PRESENCES,
     ZONE_ABBREVIATIONS,
@@ -123,7 +125,7 @@ _QUESTION_REQUIRED = ("key", "kind", "label")
 _CHOICE_KEYS = ("value", "label")
 _REQUIREMENT_KEYS = ("code", "label", "when", "note")
 _REQUIREMENT_REQUIRED = ("code", "label")
-_STEP_KEYS = ("code", "name", "role", "presence", "mutu_baku_minutes", "output", "when", "source")
+_STEP_KEYS = ("code", "name", "role", "presence", "mutu_baku_minutes", "output", "when", "source", "effect")
 _STEP_REQUIRED = ("code", "name", "role", "presence")
 _COUNTER_KEYS = ("code", "number", "name", "services", "steps")
 _COUNTER_REQUIRED = ("code", "number")
@@ -848,6 +850,7 @@ class _Reader:
                                                        "(a service needs at least one step)")
         out: list[Step] = []
         seen: dict[str, int] = {}
+        effects_seen: dict[str, int] = {}
         first_valid = False
         for i, raw in enumerate(self.tables(service_raw, "steps", service_path), start=1):
             path = f"{service_path}.steps[{i}]"
@@ -876,16 +879,38 @@ class _Reader:
             minutes = self.minutes(raw, path)
             output = self.string(raw, "output", path, default="")
             source = self.string(raw, "source", path, default="")
+            effect = self.effect(raw, path, presence, effects_seen, i)
             when = self.condition(raw, path, context)
             if self.clean_since(mark):
                 out.append(Step(code=code, name=name, role=role, presence=presence, mutu_baku_minutes=minutes,
-                                output=output, when=when, source=source))
+                                output=output, when=when, source=source, effect=effect))
                 first_valid = first_valid or i == 1
         if first_valid and out[0].presence != PRESENCE_COUNTER:
             self.problem(f"{service_path}.steps[1].presence",
                          "langkah pertama harus di loket (presence = \"counter\"): nomor antrean dipanggil ke loket "
                          "(the first step must be a counter step: the ticket is called to a counter)")
         return out
+
+    def effect(self, raw: Mapping[str, Any], path: str, presence: Any, seen: dict[str, int], index: int) -> Any:
+        """The step's ``effect`` (``domain.office.EFFECTS``) or None; at most one step of a
+        service carries each effect, and counter effects need a counter step."""
+        effect = self.string(raw, "effect", path, default=None)
+        if effect is None or effect is _MISSING:
+            return None if effect is None else _MISSING
+        where = _join(path, "effect")
+        if effect not in EFFECTS:
+            self.problem(where, f"efek '{effect}' tidak dikenal (unknown effect; choose one of {', '.join(EFFECTS)})")
+            return _MISSING
+        if effect in seen:
+            self.problem(where, f"efek '{effect}' sudah dipakai langkah steps[{seen[effect]}] "
+                                f"(each effect once per service)")
+            return _MISSING
+        seen[effect] = index
+        if effect in COUNTER_EFFECTS and presence is not _MISSING and presence != PRESENCE_COUNTER:
+            self.problem(where, f"efek '{effect}' hanya untuk langkah di loket (presence = \"counter\") "
+                                f"(this effect needs a counter step: the citizen is there)")
+            return _MISSING
+        return effect
 
     def minutes(self, raw: Mapping[str, Any], path: str) -> Any:
         if "mutu_baku_minutes" not in raw:

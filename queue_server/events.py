@@ -22,25 +22,14 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
+from client.protocol import PUBLIC_EVENT_TYPES
+
 from .db.models import Event, db
 
 log = logging.getLogger(__name__)
 
-#: Event types that may be streamed to a public display.
-PUBLIC_TYPES = frozenset(
-    {
-        "ticket.issued",
-        "ticket.called",
-        "ticket.recalled",
-        "ticket.skipped",
-        "ticket.no_show",
-        "ticket.transferred",
-        "ticket.finished",
-        "ticket.returned",
-        "application.step_finished",
-        "counter.closed",
-    }
-)
+#: Event types that may be streamed to a public display (client.protocol).
+PUBLIC_TYPES = PUBLIC_EVENT_TYPES
 
 
 def record(office: str, type_: str, payload: dict, at: float) -> int:

@@ -11,6 +11,8 @@ log, so the state after a restart is the state after the last committed action.
 """
 from __future__ import annotations
 
+from client.protocol import CODE_ALPHABET
+
 import json
 import secrets
 import threading
@@ -19,12 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from peewee import IntegrityError, fn
+from peewee import fn
 
 from .auth import require
 from .context import Actor, Context, is_open, iso_local
 from .db.database import write_tx
-from .db.models import AuditLog, CallLog, DayCounter, Ticket, db
+from .db.models import CallLog, DayCounter, Ticket, db
 from .domain import roles
 from .domain.office import PRESENCE_COUNTER, PRIORITY_CATEGORIES, Counter, Office, Service
 from .domain.requirements import build_checklist
@@ -42,13 +44,12 @@ CANCELLED = "cancelled"
 
 COUNTER_ROLES = (roles.OPERATOR, roles.PETUGAS_DISTRIBUSI)
 ISSUE_ROLES = (roles.KIOSK, roles.OPERATOR)
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
 def new_public_code(length: int = 8) -> str:
     """A random code for the status QR (31^8 ≈ 8.5e11 values; unguessable enough for a
     status page that shows no personal data)."""
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
 def audit(actor: Actor, action: str, *, office: str | None, target: str = "", details: dict | None = None, at: float) -> None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the default Indonesian voice pack (assets/voice/id) with espeak-ng.
 
-For every token of ``counter_display.voice.compose.vocabulary()`` (number words for
+For every token of ``display.voice.compose.vocabulary()`` (number words for
 0..9999, letters A–Z, the phrases of the call template) the text is spoken by espeak-ng's
 Indonesian voice (``espeak-ng -v id -s 140 -w out.wav TEXT``), leading and trailing
 silence is trimmed with sox (``silence`` effect), the clip is converted to mono 16-bit at
@@ -34,14 +34,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from counter_display.voice.compose import (  # noqa: E402
+from display.voice.compose import (  # noqa: E402
     CHIME,
     DEFAULT_TEMPLATE,
     phrase_token,
     template_phrases,
     vocabulary,
 )
-from counter_display.voice.pack import DEFAULT_SAMPLE_RATE, default_pack_dir, read_wav, wav_bytes  # noqa: E402
+from display.voice.pack import DEFAULT_SAMPLE_RATE, default_pack_dir, read_wav, wav_bytes  # noqa: E402
 
 #: RMS level (dBFS) every speech clip is normalised to; the chime sits 3 dB lower.
 TARGET_RMS_DBFS = -20.0

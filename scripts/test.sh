@@ -1,24 +1,20 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs on a new Debian machine, then run it.
-# Debian packages: xvfb (real Kivy windows), poppler-utils (pdftoppm for PDFs),
-# espeak-ng and sox (voice pack), fonts. Python packages: the project with [test].
+# Install everything the test suite needs on a new Debian/Ubuntu machine, then run it.
+# Debian packages: xvfb and xdotool (real Kivy windows), poppler-utils (pdftoppm for
+# PDFs), espeak-ng and sox (voice pack), fonts. Python packages: the project with [test]
+# in its own virtual environment (./.venv, or the one already active).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/env.sh
 
 need=()
 for pair in Xvfb:xvfb pdftoppm:poppler-utils espeak-ng:espeak-ng sox:sox xdotool:xdotool; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair##*:}")
 done
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  fi
-fi
+[ ${#need[@]} -eq 0 ] || loket_apt "${need[@]}"
 
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+loket_venv test
 
 export KIVY_NO_ARGS=1 KIVY_NO_CONSOLELOG=1 SDL_AUDIODRIVER=dummy
-exec python3 -m pytest -n 2 --dist loadfile -q "$@"
+exec python -m pytest -n 2 --dist loadfile -q "$@"

@@ -25,7 +25,6 @@ their idempotency key; other actions are never blindly repeated).
 """
 from __future__ import annotations
 
-import http.client
 import io
 import json
 import math
@@ -38,13 +37,13 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from client.http import ApiError, Client
 
 ADMIN_PASSWORD = "sim-admin-pass"
 STAFF_PASSWORD = "sim-petugas-pass"
@@ -65,19 +64,6 @@ MEDIAN_SHARE = 0.55
 
 class ServerDown(Exception):
     """The server did not answer (killed, restarting); the caller re-reads the state."""
-
-
-class ApiError(Exception):
-    """A non-2xx answer: ``status`` and the error body ``{"error": {"code", ...}}``."""
-
-    def __init__(self, status: int, body: Any):
-        super().__init__(f"HTTP {status}: {body}")
-        self.status = status
-        self.body = body
-
-    @property
-    def code(self) -> str:
-        return ((self.body or {}).get("error") or {}).get("code", "") if isinstance(self.body, dict) else ""
 
 
 # --------------------------------------------------------------------------- configuration and plan
@@ -249,39 +235,34 @@ def plan_visits(cfg: SimConfig, opens: datetime, closes: datetime, kecamatan: li
 # --------------------------------------------------------------------------- HTTP and the server process
 
 class Api:
-    """JSON over HTTP to ``base`` (``http://host:port``). ``request`` raises ``ServerDown``
-    on connection errors and ``ApiError`` on non-2xx answers."""
+    """JSON over HTTP to ``base`` (``http://host:port``) through the one client
+    (:class:`client.http.Client`, never retrying: the caller decides after
+    ``ServerDown``). ``request`` raises ``ServerDown`` when no whole answer came
+    (refused, reset, or cut off by a SIGKILL) and :class:`client.http.ApiError` on
+    non-2xx answers."""
 
     def __init__(self, base: str, timeout: float = 20.0):
-        self.base = base.rstrip("/")
-        self.timeout = timeout
+        self.client = Client(base, timeout=timeout, retries=0)
+        self.base = self.client.base_url
 
     def request(self, method: str, path: str, body: Any = None, token: str | None = None, *,
                 raw: bytes | None = None, content_type: str = "application/json", want_bytes: bool = False) -> Any:
-        """``method path`` with ``body`` as JSON (or ``raw`` bytes of ``content_type``) and a
-        bearer ``token``; returns the parsed JSON (None when empty) or, with ``want_bytes``,
-        the raw answer. Never retries: the caller decides after ``ServerDown``."""
-        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        req.add_header("Content-Type", content_type)
-        if token:
-            req.add_header("Authorization", f"Bearer {token}")
+        """``method /api/v1{path}`` with ``body`` as JSON (or ``raw`` bytes of
+        ``content_type``) and a bearer ``token``; returns the parsed JSON (None when
+        empty) or, with ``want_bytes``, the raw answer's bytes."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if raw is not None:
+            headers["Content-Type"] = content_type
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as r:
-                payload = r.read()
-                if want_bytes:
-                    return payload
-                return json.loads(payload) if payload else None
-        except urllib.error.HTTPError as e:
-            payload = e.read()
-            try:
-                parsed = json.loads(payload) if payload else None
-            except ValueError:
-                parsed = payload.decode(errors="replace")
-            raise ApiError(e.code, parsed) from None
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, http.client.HTTPException) as e:
-            # refused, reset, or an answer cut off when the server was killed mid-response
-            raise ServerDown(str(e) or type(e).__name__) from None
+            resp = self.client.request(method, path, json=body if raw is None else None, data=raw,
+                                       headers=headers, raw=True, retries=0)
+            if want_bytes:
+                return resp.content
+            return resp.json() if resp.content else None
+        except ApiError as e:
+            if e.status is None:
+                raise ServerDown(e.details.get("detail") or e.code) from None
+            raise
         except ValueError as e:  # a 2xx body cut off mid-JSON by the same crash
             raise ServerDown(f"truncated answer: {e}") from None
 
@@ -290,7 +271,7 @@ class Api:
         deadline = time.monotonic() + timeout_real
         while True:
             try:
-                return self.request("GET", "/api/v1/health")
+                return self.request("GET", "/health")
             except (ServerDown, ApiError):
                 if time.monotonic() > deadline:
                     raise ServerDown("server not healthy") from None
@@ -448,7 +429,7 @@ class _Day:
 
 
 def _login(api: Api, username: str, password: str) -> str:
-    return api.request("POST", "/api/v1/auth/login", {"username": username, "password": password})["token"]
+    return api.request("POST", "/auth/login", {"username": username, "password": password})["token"]
 
 
 def _setup_accounts(day: _Day) -> None:
@@ -457,13 +438,13 @@ def _setup_accounts(day: _Day) -> None:
     accounts = {f"op{n}": "operator" for n in (1, 2, 3, 4)}
     accounts.update({u: r for u, r in BACK_OFFICE_ROLES.items()})
     accounts.update({"distribusi": "petugas_distribusi", "kepala": "kepala"})
-    existing = {s["username"] for s in api.request("GET", "/api/v1/staff", token=admin)["staff"]}
+    existing = {s["username"] for s in api.request("GET", "/staff", token=admin)["staff"]}
     for user, role in accounts.items():
         if user not in existing:
-            api.request("POST", "/api/v1/staff", {"username": user, "role": role, "password": STAFF_PASSWORD,
+            api.request("POST", "/staff", {"username": user, "role": role, "password": STAFF_PASSWORD,
                                                   "full_name": f"Petugas {user}"}, admin)
         day.tokens[user] = _login(api, user, STAFF_PASSWORD)
-    day.tokens["kiosk"] = api.request("POST", "/api/v1/devices", {"role": "kiosk", "name": "kios-simulasi"},
+    day.tokens["kiosk"] = api.request("POST", "/devices", {"role": "kiosk", "name": "kios-simulasi"},
                                       admin)["token"]
 
 
@@ -479,7 +460,7 @@ def _kiosk(day: _Day, visits: list[Visit], opens_epoch: float) -> None:
                 "idempotency_key": f"sim-{day.cfg.seed}-{v.index}"}
         while not day.stop.is_set():
             try:
-                t = day.call("POST", "/api/v1/tickets", body, "kiosk")
+                t = day.call("POST", "/tickets", body, "kiosk")
                 v.ticket_id, v.number = t["id"], t["number"]
                 with day.lock:
                     day.by_ticket[t["id"]] = v
@@ -515,7 +496,7 @@ def _photo() -> bytes:
 
 
 def _my_current(day: _Day, counter: str, role: str) -> dict | None:
-    q = day.call("GET", "/api/v1/queue", role=role)
+    q = day.call("GET", "/queue", role=role)
     for c in q["counters"]:
         if c["code"] == counter:
             return c["current"]
@@ -528,14 +509,14 @@ def _serve(day: _Day, counter: str, user: str, ticket_id: int) -> None:
     while (v := day.by_ticket.get(ticket_id)) is None:  # the kiosk is still reading its answer
         if time.monotonic() > deadline:
             day.note(f"counter {counter}: ticket {ticket_id} unknown to the kiosk")
-            day.call("POST", f"/api/v1/counters/{counter}/finish", {"ticket": ticket_id}, user)
+            day.call("POST", f"/counters/{counter}/finish", {"ticket": ticket_id}, user)
             return
         time.sleep(0.02)
-    t = day.call("GET", f"/api/v1/tickets/{ticket_id}", role=user)
+    t = day.call("GET", f"/tickets/{ticket_id}", role=user)
     if v.absent_calls > 0:
         day.sleep_sim(60)  # the officer waits a minute for the citizen
         v.absent_calls -= 1
-        day.call("POST", f"/api/v1/counters/{counter}/skip", {"ticket": ticket_id}, user)
+        day.call("POST", f"/counters/{counter}/skip", {"ticket": ticket_id}, user)
         return
     have = t["applications"]
     for i, plan in enumerate(v.applications):
@@ -545,15 +526,15 @@ def _serve(day: _Day, counter: str, user: str, ticket_id: int) -> None:
             day.sleep_sim(15)
             applicant = {"name": plan.name, "nik": plan.nik, "birth_date": plan.birth_date,
                          "phone": "0812" + f"{ticket_id:04d}{i:04d}"}
-            app = day.call("POST", f"/api/v1/tickets/{ticket_id}/applications",
+            app = day.call("POST", f"/tickets/{ticket_id}/applications",
                            {"service": plan.service, "answers": plan.answers, "applicant": applicant}, user)
         _drive_counter_steps(day, user, app["id"], plan)
-    day.call("POST", f"/api/v1/counters/{counter}/finish", {"ticket": ticket_id}, user)
+    day.call("POST", f"/counters/{counter}/finish", {"ticket": ticket_id}, user)
 
 
 def _drive_counter_steps(day: _Day, user: str, app_id: int, plan: Application) -> None:
     while True:
-        app = day.call("GET", f"/api/v1/applications/{app_id}", role=user)
+        app = day.call("GET", f"/applications/{app_id}", role=user)
         if app["state"] != "at_step":
             return
         step = app["step"]
@@ -566,15 +547,15 @@ def _drive_counter_steps(day: _Day, user: str, app_id: int, plan: Application) -
             items = [i["code"] for i in app["checklist"]["items"]]
             present = items[:-1] if plan.incomplete and items else items
             siak = f"SIAK-{app['code']}" if service == "KK" else None
-            day.call("POST", f"/api/v1/applications/{app_id}/verify", {"present": present, "siak_reference": siak},
+            day.call("POST", f"/applications/{app_id}/verify", {"present": present, "siak_reference": siak},
                      user)
             continue
         if step == "foto":
-            day.call("PUT", f"/api/v1/applications/{app_id}/photo", role=user, raw=_photo(), content_type="image/jpeg")
+            day.call("PUT", f"/applications/{app_id}/photo", role=user, raw=_photo(), content_type="image/jpeg")
         body: dict = {"outcome": "done"}
         if service == "IKD" and step == "aktivasi":
             body["ikd_activated"] = True
-        day.call("POST", f"/api/v1/applications/{app_id}/steps/{step}/complete", body, user)
+        day.call("POST", f"/applications/{app_id}/steps/{step}/complete", body, user)
 
 
 #: Counter steps after the document check that the serving operator completes
@@ -593,7 +574,7 @@ def _counter(day: _Day, counter: str, user: str) -> None:
             if cur is not None:
                 _serve(day, counter, user, cur["id"])
                 continue
-            called = day.call("POST", f"/api/v1/counters/{counter}/call-next", {"ticket": None}, user)
+            called = day.call("POST", f"/counters/{counter}/call-next", {"ticket": None}, user)
         except ServerDown:
             continue
         except ApiError as e:
@@ -629,7 +610,7 @@ def _render_card(day: _Day, user: str, app: dict, serial: str) -> str:
 
     facts = app["checklist"]["facts"]
     variant = int(facts.get("kia_variant") or 1)
-    photo = day.call("GET", f"/api/v1/applications/{app['id']}/photo", role=user, want_bytes=True) \
+    photo = day.call("GET", f"/applications/{app['id']}/photo", role=user, want_bytes=True) \
         if app["has_photo"] and variant == 2 else None
     issued = datetime.fromtimestamp(day.now(), day.tz).date()
     nik = app["applicant"]["nik"]
@@ -652,7 +633,7 @@ def _archived(day: _Day, user: str, app_id: int) -> bool:
     """Whether the KK's archive step (SOP 003 row 12) already ended. The server's work
     queue keeps listing a handed-over KK at 'arsip' after the step ended (state and step
     stay ``handed_over``/``arsip``), so the kartu kendali decides."""
-    app = day.call("GET", f"/api/v1/applications/{app_id}", role=user)
+    app = day.call("GET", f"/applications/{app_id}", role=user)
     done = any(r["step"] == "arsip" and r["ended_at"] for r in app["kartu_kendali"])
     if done:
         with day.lock:
@@ -666,14 +647,14 @@ def _back_office(day: _Day, user: str, steps: list[str]) -> None:
         worked = False
         try:
             for step in steps:
-                for item in day.call("GET", f"/api/v1/work-queue/{step}", role=user)["items"]:
+                for item in day.call("GET", f"/work-queue/{step}", role=user)["items"]:
                     if item["taken_by"] not in (None, user) or item["id"] in day.archived:
                         continue
                     if step == "arsip" and _archived(day, user, item["id"]):
                         continue
                     day.idle[user] = False
                     try:
-                        day.call("POST", f"/api/v1/applications/{item['id']}/steps/{step}/start", role=user)
+                        day.call("POST", f"/applications/{item['id']}/steps/{step}/start", role=user)
                     except ApiError as e:
                         if e.status == 409:
                             continue
@@ -681,7 +662,7 @@ def _back_office(day: _Day, user: str, steps: list[str]) -> None:
                     day.sleep_sim(day.draw(item["service"], step))
                     body: dict = {"outcome": "done"}
                     if step == "cetak":
-                        app = day.call("GET", f"/api/v1/applications/{item['id']}", role=user)
+                        app = day.call("GET", f"/applications/{item['id']}", role=user)
                         serial = f"BLK{item['id']:07d}"
                         if item["service"] == "KIA":
                             path = _render_card(day, user, app, serial)
@@ -689,7 +670,7 @@ def _back_office(day: _Day, user: str, steps: list[str]) -> None:
                                 day.cards[item["id"]] = (serial, path)
                         body["card_serial"] = serial
                     try:
-                        day.call("POST", f"/api/v1/applications/{item['id']}/steps/{step}/complete", body, user)
+                        day.call("POST", f"/applications/{item['id']}/steps/{step}/complete", body, user)
                     except ApiError as e:
                         if e.status != 409:
                             raise
@@ -727,14 +708,14 @@ def _distribution(day: _Day) -> None:
 
     user = "distribusi"
     printer = open_printer(f"preview://{(day.cfg.out / 'receipts').resolve()}")
-    offices = day.api.request("GET", "/api/v1/offices")
+    offices = day.api.request("GET", "/offices")
     office = next(o for o in offices["offices"] if o["code"] == (day.cfg.office or offices["default"]))
     lo, hi = day.cfg.pickup_delay
     idle_rounds = 0
     while not day.stop.is_set():
         end_of_day = day.counters_done.is_set()
         try:
-            items = day.call("GET", "/api/v1/uncollected", role=user)["items"]
+            items = day.call("GET", "/uncollected", role=user)["items"]
         except ServerDown:
             continue
         except ApiError as e:
@@ -753,7 +734,7 @@ def _distribution(day: _Day) -> None:
             try:
                 day.sleep_sim(day.draw(it["service"], "penyerahan"))
                 who, relation = _collector(it)
-                app = day.call("POST", f"/api/v1/applications/{it['id']}/handover",
+                app = day.call("POST", f"/applications/{it['id']}/handover",
                                {"received_by": who, "relation": relation, "identity_checked": True}, user)
             except ServerDown:
                 break
@@ -806,7 +787,7 @@ def _killer(day: _Day, kill_epoch: float) -> None:
     if day.stop.is_set() or day.server is None:
         return
     try:
-        day._sync(day.api.request("GET", "/api/v1/health"))
+        day._sync(day.api.request("GET", "/health"))
     except (ServerDown, ApiError):
         pass
     day.server.kill()
@@ -843,7 +824,7 @@ def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> 
     per_service: dict[str, int] = {}
     apps: list[dict] = []
     for v in issued:
-        t = day.call("GET", f"/api/v1/tickets/{v.ticket_id}", role="op1")
+        t = day.call("GET", f"/tickets/{v.ticket_id}", role="op1")
         statuses[t["status"]] = statuses.get(t["status"], 0) + 1
         per_service[t["service"]] = per_service.get(t["service"], 0) + 1
         if t["status"] not in ("done", "no_show"):
@@ -860,7 +841,7 @@ def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> 
     late: dict[str, int] = {}
     states: dict[str, int] = {}
     for a in apps:
-        full = day.call("GET", f"/api/v1/applications/{a['id']}", role=user)
+        full = day.call("GET", f"/applications/{a['id']}", role=user)
         states[full["state"]] = states.get(full["state"], 0) + 1
         if full["state"] not in ("handed_over", "returned"):
             problems.append(f"application {full['code']} ({full['service']}) left {full['state']} at {full['step']}")
@@ -909,10 +890,10 @@ def _reports(day: _Day) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     d = day.cfg.day.isoformat()
     out: dict[str, Any] = {}
-    for name, path, binary in (("daily_json", f"/api/v1/reports/daily?date={d}&format=json", False),
-                               ("daily_pdf", f"/api/v1/reports/daily?date={d}&format=pdf", True),
-                               ("daily_xlsx", f"/api/v1/reports/daily?date={d}&format=xlsx", True),
-                               ("staffing", f"/api/v1/reports/staffing?date={d}&target_wait_minutes=15", False)):
+    for name, path, binary in (("daily_json", f"/reports/daily?date={d}&format=json", False),
+                               ("daily_pdf", f"/reports/daily?date={d}&format=pdf", True),
+                               ("daily_xlsx", f"/reports/daily?date={d}&format=xlsx", True),
+                               ("staffing", f"/reports/staffing?date={d}&target_wait_minutes=15", False)):
         try:
             data = day.call("GET", path, role="kepala", want_bytes=True)
         except ApiError as e:
@@ -986,7 +967,7 @@ def run_day(cfg: SimConfig, log=print) -> DayResult:
         day = _Day(cfg, api, server, tz)
         day.back_threads = []
         _setup_accounts(day)
-        svc = api.request("GET", "/api/v1/services", token=day.tokens["op1"])
+        svc = api.request("GET", "/services", token=day.tokens["op1"])
         steps = {s["code"]: [st["code"] for st in s["steps"]] for s in svc["services"]}
         for s in svc["services"]:
             for st in s["steps"]:

@@ -1,0 +1,14 @@
+"""The HTTP JSON API under ``/api/v1``, one blueprint per resource: ``public`` (offices,
+services, requirements, queue, status, IKM, health), ``auth`` (login, staff, devices,
+audit), ``tickets`` (tickets and counter actions), ``applications`` (berkas, work queues,
+pickups), ``events`` (the SSE stream) and ``reports``. Each handler parses, calls one
+operation and answers JSON; ``common`` holds the request helpers."""
+from __future__ import annotations
+
+
+def _blueprints():
+    from . import applications, auth, events, public, reports, tickets
+    return (public.bp, auth.bp, tickets.bp, applications.bp, events.bp, reports.bp)
+
+
+BLUEPRINTS = _blueprints()

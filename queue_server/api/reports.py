@@ -5,7 +5,7 @@ or XLSX (``printing.xlsx``) by ``format``; ``GET /staffing`` answers JSON (Erlan
 ``domain.staffing``). Roles: ``kepala`` of the office, or an admin (any office with an
 all-offices account); staff of another office get 403. Errors use the API's one shape
 (raised as ``queue_server.errors``/domain errors, formatted by the app's handlers).
-``/api/v1/reports/ikm`` stays in ``api.v1``.
+``GET /ikm`` gives the IKM score (Permen PANRB 14/2017) for the kepala.
 """
 from __future__ import annotations
 
@@ -24,7 +24,12 @@ from ..auth import require
 from ..context import Context
 from ..domain import roles
 from ..domain.office import Office
+from ..db.models import IkmResponse
+from ..domain.ikm import ikm_score
 from ..errors import Unprocessable
+from . import schemas as s
+from .common import _office as _caller_office
+from .common import actor
 
 bp = APIBlueprint("reports", __name__, url_prefix="/api/v1/reports")
 
@@ -165,3 +170,20 @@ def staffing(query):
     office = _office(query["office"])
     day = _date(query["date"], office)
     return {"office": office.code, **reports.staffing_for(office, day, query["target_wait_minutes"] * 60.0)}
+
+
+@bp.get("/ikm")
+@bp.input(s.DayQuery, location="query", arg_name="query")
+@bp.doc(tags=["reports"], summary="IKM score (NRR per element, converted score and category)")
+def report_ikm(query):
+    office = _caller_office(query["office"])
+    require(actor(), roles.KEPALA, office=office.code)
+    q = IkmResponse.select().where(IkmResponse.office == office.code)
+    if query["date"]:
+        q = q.where(IkmResponse.office_day == query["date"])
+    responses = [r.answers for r in q]
+    if not responses:
+        return {"respondents": 0}
+    res = ikm_score(responses)
+    return {"respondents": res.respondents, "nrr": list(res.nrr), "ikm": res.ikm, "converted": res.converted,
+            "category": res.category, "label": res.label}

@@ -23,6 +23,29 @@ PRESENCE_COUNTER = "counter"
 PRESENCE_BACK_OFFICE = "back_office"
 PRESENCES = (PRESENCE_COUNTER, PRESENCE_BACK_OFFICE)
 
+#: Step effects: what a step does besides moving the berkas on. The server and the
+#: counter station branch on a step's effect, never on its code, so an office may name
+#: its steps as its own SOP does ("cetak_kia", "serah", ...).
+#:
+#: * ``photo`` — a counter step: the child's photo is taken and stored (KIA variant 2,
+#:   SOP 003 row 4); the step cannot be completed before a photo is stored;
+#: * ``card_print`` — the card is printed; completing it needs the blank's serial
+#:   (``card_serial``) and records a card print (SOP 000 row 5);
+#: * ``register`` — the printed card is entered in the Register KIA with the next
+#:   number of the office and year (SOP 000 row 6);
+#: * ``ikd_activation`` — a counter step recording whether IKD was activated, with a
+#:   reason when not (Permendagri 72/2022; SOP 003 row 7);
+#: * ``handover`` — a counter step where the document is handed to the citizen with a
+#:   receipt (tanda terima; SOP 000 row 7, SOP 004); completed only by a hand-over.
+EFFECT_PHOTO = "photo"
+EFFECT_CARD_PRINT = "card_print"
+EFFECT_REGISTER = "register"
+EFFECT_IKD_ACTIVATION = "ikd_activation"
+EFFECT_HANDOVER = "handover"
+EFFECTS = (EFFECT_PHOTO, EFFECT_CARD_PRINT, EFFECT_REGISTER, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
+#: Effects that only a counter step (the citizen present) can have.
+COUNTER_EFFECTS = (EFFECT_PHOTO, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
+
 #: Indonesian time zones by their IANA names (UU: WIB/WITA/WIT).
 ZONE_ABBREVIATIONS = {
     "Asia/Jakarta": "WIB",
@@ -129,7 +152,8 @@ class Step:
     ``"counter"`` (the citizen is called to a loket) or ``"back_office"`` (a work
     queue); ``mutu_baku_minutes`` is the SOP's standard time for the step
     (``None`` where the SOP gives none); ``output`` is the SOP's output column;
-    ``source`` names the SOP document and row the step comes from.
+    ``source`` names the SOP document and row the step comes from; ``effect`` is one
+    of ``EFFECTS`` (what the step does besides moving the berkas on) or None.
     """
 
     code: str
@@ -140,6 +164,7 @@ class Step:
     output: str = ""
     when: Condition = field(default_factory=Condition)
     source: str = ""
+    effect: str | None = None
 
     @property
     def mutu_baku_seconds(self) -> float | None:
@@ -151,6 +176,10 @@ class Step:
             raise ValueError(f"unknown role {self.role!r}")
         if self.presence not in PRESENCES:
             raise ValueError(f"unknown presence {self.presence!r}")
+        if self.effect is not None and self.effect not in EFFECTS:
+            raise ValueError(f"unknown effect {self.effect!r}")
+        if self.effect in COUNTER_EFFECTS and self.presence != PRESENCE_COUNTER:
+            raise ValueError(f"effect {self.effect!r} needs a counter step")
 
 
 @dataclass(frozen=True)
@@ -182,6 +211,10 @@ class Service:
             if s.code == code:
                 return s
         raise KeyError(code)
+
+    def step_with(self, effect: str) -> Step | None:
+        """The step carrying ``effect`` (one of ``EFFECTS``), or None when none does."""
+        return next((s for s in self.steps if s.effect == effect), None)
 
     def question(self, key: str) -> Question:
         """Return the question ``key``; raises ``KeyError``."""

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from demo_kit import Demo, printed_tokens, processes_mentioning, request, start_screen, stop_screen
 from live_server import free_port
-from PIL import Image
+from PIL import Image, ImageGrab
 from xvfb_kit import kivy_env
 
 from loket.demo import DEMO_PASSWORD, WINDOWS
@@ -48,15 +48,19 @@ def top_windows(env: dict) -> dict[str, tuple[int, int, int, int]] | None:
 
 
 def screenshot(env: dict, path: Path, timeout: float = 20) -> Image.Image:
-    """The whole X screen as an RGB image (ImageMagick ``import -window root``)."""
+    """The whole X screen as an RGB image (Pillow's XCB grab of ``env["DISPLAY"]``), also
+    saved to ``path``."""
     deadline = time.monotonic() + timeout
     while True:
-        r = subprocess.run(["import", "-window", "root", str(path)], env=env, capture_output=True, text=True)
-        if r.returncode == 0:
-            return Image.open(path).convert("RGB")
-        if time.monotonic() > deadline:
-            raise AssertionError(r.stderr)
-        time.sleep(0.5)
+        try:
+            img = ImageGrab.grab(xdisplay=env["DISPLAY"]).convert("RGB")
+        except OSError as exc:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no screenshot of {env['DISPLAY']}: {exc}") from exc
+            time.sleep(0.5)
+            continue
+        img.save(path)
+        return img
 
 
 def region(img: Image.Image, box) -> np.ndarray:

@@ -46,6 +46,10 @@ class Proxy:
                 client.close()
                 continue
             with self._lock:
+                if not self._open.is_set():  # cut while this one was connecting upstream
+                    client.close()
+                    upstream.close()
+                    continue
                 self._conns += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()

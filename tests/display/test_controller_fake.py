@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from counter_display.display.controller import DisplayController
-from counter_display.display.sse import SseEvent
+from display.controller import DisplayController
+from client.sse import SseEvent
 
 
 class FakeApi:
-    server = "http://127.0.0.1:9"
+    base_url = "http://127.0.0.1:9"
     token = "t"
 
     def __init__(self):

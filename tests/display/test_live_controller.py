@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from counter_display.display.client import DisplayApi, DisplayApiError
-from counter_display.display.controller import DisplayController
-from counter_display.display.state import DISCONNECTED, LIVE, DisplayFilter
-from counter_display.voice import AnnouncementQueue, FakeSink, VoicePack, call_tokens, default_pack_dir
+from client.http import ApiError, Client
+from display.controller import DisplayController
+from display.state import DISCONNECTED, LIVE, DisplayFilter
+from display.voice import AnnouncementQueue, FakeSink, VoicePack, call_tokens, default_pack_dir
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def make(live):
     made = []
 
     def _make(url=None, **kw):
-        c = DisplayController(DisplayApi(url or live.url, live.tokens["display"], timeout=3, retries=0), **kw)
+        c = DisplayController(Client(url or live.url, live.tokens["display"], timeout=3, retries=0), **kw)
         made.append(c)
         return c.start()
 
@@ -112,8 +112,8 @@ def test_filtered_display_shows_only_its_hall(kit, make, waiter):
 
 
 def test_bad_token_is_reported_in_indonesian(live):
-    api = DisplayApi(live.url, "salah", retries=0)
-    with pytest.raises(DisplayApiError) as info:
+    api = Client(live.url, "salah", retries=0)
+    with pytest.raises(ApiError) as info:
         api.queue()
     assert info.value.status == 401 and info.value.message and info.value.message != info.value.message_en
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from counter_display.display.state import (CONNECTING, DISCONNECTED, LIVE, DisplayFilter, DisplayState)
+from display.state import (CONNECTING, DISCONNECTED, LIVE, DisplayFilter, DisplayState)
 
 T0 = 1_795_000_000.0  # server clock in these tests (epoch s)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from counter_display.cli import COMMANDS, display_cmd
-from counter_display.display.theme import TEXTS, Theme, format_wait, hex_to_rgba, service_label
+from display.cli import COMMANDS, display_cmd
+from display.theme import TEXTS, Theme, format_wait, hex_to_rgba, service_label
 
 
 def test_default_theme_uses_shipped_fonts_and_logo():

@@ -1,7 +1,7 @@
 """Real-window tests: ``loket display`` in a subprocess on a private Xvfb screen
 against a real ``loket serve`` on 127.0.0.1 (issue 6 "Done means"). The app runs
 with ``--automation DIR``: it writes what its widgets show to ``status.json`` and
-saves screenshots on request (counter_display/display/driver.py)."""
+saves screenshots on request (display/driver.py)."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from xvfb_kit import kivy_env, start_xvfb, stop_xvfb
 
-from counter_display.display.state import DISCONNECTED, LIVE
+from display.state import DISCONNECTED, LIVE
 
 
 @pytest.fixture(scope="module")

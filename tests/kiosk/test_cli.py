@@ -34,5 +34,5 @@ def test_build_controller_wires_api_and_printer(tmp_path):
     ctrl = build_controller("http://127.0.0.1:9/", "tok", f"preview://{tmp_path}", lang="en", paper=58,
                             office="paser", idle_timeout=30)
     assert ctrl.lang == "en" and ctrl.idle_timeout == 30 and ctrl.screen == "welcome"
-    assert ctrl.api.base == "http://127.0.0.1:9/api/v1" and ctrl.api.office == "paser"
+    assert ctrl.api.api_url == "http://127.0.0.1:9/api/v1" and ctrl.api.office == "paser"
     assert ctrl.printer.paper.dots == 384

@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from counter_display.photo import (
+from counter.photo import (
     ArrayCamera,
     CameraError,
     CameraNotFound,

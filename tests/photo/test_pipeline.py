@@ -1,4 +1,4 @@
-"""Pass-photo checks and crop (counter_display.photo.pipeline) on real photographs."""
+"""Pass-photo checks and crop (counter.photo.pipeline) on real photographs."""
 from __future__ import annotations
 
 import cv2
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from skimage import data
 
-from counter_display.photo import (
+from counter.photo import (
     REASON_CODES,
     BackgroundRule,
     FaceDetector,
@@ -312,7 +312,7 @@ def test_policy_validation_and_config():
 
 
 def test_every_reason_code_has_both_languages():
-    from counter_display.photo.pipeline import Reason
+    from counter.photo.pipeline import Reason
 
     for code in REASON_CODES:
         if code == "background_colour":

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from counter_display.photo import ArrayCamera, CameraNotFound, LivePreview, PhotoPolicy
+from counter.photo import ArrayCamera, CameraNotFound, LivePreview, PhotoPolicy
 
 
 def test_preview_analyses_every_nth_frame_and_reports(astronaut, chelsea):
@@ -92,7 +92,7 @@ def test_preview_over_a_recorded_video(tmp_path, astronaut):
     """End to end: an MJPG/AVI recording of a child at the counter, replayed by FileCamera."""
     import cv2
 
-    from counter_display.photo import FileCamera
+    from counter.photo import FileCamera
 
     path = tmp_path / "counter.avi"
     frame = cv2.copyMakeBorder(cv2.resize(astronaut, (448, 448), interpolation=cv2.INTER_AREA),

@@ -89,6 +89,16 @@ def at(clock, minutes: float) -> None:
     clock.set(MONDAY_0900 + minutes * 60)
 
 
+def _jpeg() -> bytes:
+    """A small real JPEG (the photo step needs a stored photo)."""
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 400), (200, 30, 30)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
 def ok(response, status=200):
     assert response.status_code == status, response.get_json()
     return response.get_json()
@@ -140,6 +150,8 @@ def day(client, tokens, clock):
     at(clock, 14)
     ok(client.post("/api/v1/counters/2/finish", json={}, headers=op2))
     at(clock, 15)
+    ok(client.put(f"/api/v1/applications/{app1['id']}/photo", data=_jpeg(),
+                  headers={**op1, "Content-Type": "image/jpeg"}), 201)
     step = ok(client.post(f"/api/v1/applications/{app1['id']}/steps/foto/complete", json={"outcome": "done"},
                           headers=op1))["step"]
     assert step == "verifikasi"

@@ -164,6 +164,11 @@ def test_handover_at_the_uptd_office(client, tokens, clock):
     t, app = serve_kia(client, tokens, clock, pickup_office="paser-tanah-grogot")
     codes = [i["code"] for i in app["checklist"]["items"]]
     client.post(f"/api/v1/applications/{app['id']}/verify", json={"present": codes}, headers=tokens["operator"])
+    refused = complete(client, tokens, "operator", app, "foto")  # the photo step needs the photo
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "photo_required"
+    assert refused.json["error"]["details"]["field"] == "photo"
+    client.put(f"/api/v1/applications/{app['id']}/photo", data=jpeg(), headers={**tokens["operator"],
+                                                                                 "Content-Type": "image/jpeg"})
     assert complete(client, tokens, "operator", app, "foto").status_code == 200
     for role, step, extra in [("verifikator", "verifikasi", {}), ("pejabat_tte", "tte", {}),
                               ("petugas_cetak", "cetak", {"card_serial": "S-1"}), ("petugas_cetak", "register", {})]:

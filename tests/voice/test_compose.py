@@ -1,9 +1,9 @@
-"""Call text and clip tokens (counter_display.voice.compose)."""
+"""Call text and clip tokens (display.voice.compose)."""
 
 import pytest
 from num2words import num2words
 
-from counter_display.voice.compose import (
+from display.voice.compose import (
     DEFAULT_TEMPLATE,
     call_text,
     call_tokens,

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from counter_display.voice.pack import VoicePack, read_wav
+from display.voice.pack import VoicePack, read_wav
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "make_voice_pack.py"

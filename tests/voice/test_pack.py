@@ -1,4 +1,4 @@
-"""Voice packs: shipped clips and WAV composition (counter_display.voice.pack)."""
+"""Voice packs: shipped clips and WAV composition (display.voice.pack)."""
 
 import io
 import string
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from counter_display.voice.compose import call_tokens, vocabulary
-from counter_display.voice.pack import VoicePack, default_pack_dir, read_wav, wav_bytes, wav_duration
+from display.voice.compose import call_tokens, vocabulary
+from display.voice.pack import VoicePack, default_pack_dir, read_wav, wav_bytes, wav_duration
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""Announcement queue and audio sinks (counter_display.voice.queue)."""
+"""Announcement queue and audio sinks (display.voice.queue)."""
 
 import logging
 import os
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from counter_display.voice.compose import call_tokens
-from counter_display.voice.pack import VoicePack, default_pack_dir, wav_duration
-from counter_display.voice.queue import (
+from display.voice.compose import call_tokens
+from display.voice.pack import VoicePack, default_pack_dir, wav_duration
+from display.voice.queue import (
     AnnouncementQueue,
     AudioSink,
     FakeSink,
@@ -100,7 +100,7 @@ def test_sink_exception_does_not_stop_worker(caplog):
             super().play(wav)
 
     sink = FlakySink(time_scale=0)
-    with caplog.at_level(logging.ERROR, logger="counter_display.voice.queue"):
+    with caplog.at_level(logging.ERROR, logger="display.voice.queue"):
         with AnnouncementQueue(PACK, sink) as queue:
             queue.announce("A001", 1)
             queue.announce("A002", 1)
@@ -121,7 +121,7 @@ def test_missing_clip_and_callback_errors_are_logged(tmp_path, caplog):
             raise RuntimeError("caption failed")
 
     sink = FakeSink(time_scale=0)
-    with caplog.at_level(logging.ERROR, logger="counter_display.voice.queue"):
+    with caplog.at_level(logging.ERROR, logger="display.voice.queue"):
         with AnnouncementQueue(VoicePack(tmp_path), sink) as broken:
             broken.announce("A1", 1)
             assert broken.drain(timeout=5)
@@ -168,7 +168,7 @@ def test_overflow_drops_oldest_non_recall(caplog):
     queue.announce("A2", 1, recall=True)
     queue.announce("A3", 1)
     queue.announce("A4", 1)
-    with caplog.at_level(logging.WARNING, logger="counter_display.voice.queue"):
+    with caplog.at_level(logging.WARNING, logger="display.voice.queue"):
         queue.announce("A5", 1)  # drops A3, keeps the recall A2
     assert queue.pending == 3
     assert not queue.drain(timeout=0.05)
@@ -311,6 +311,6 @@ def test_kivy_sink_gives_up_after_duration_plus_margin():
 
 
 def test_voice_package_does_not_import_kivy():
-    code = "import sys, counter_display.voice; assert 'kivy' not in sys.modules, 'kivy imported'"
+    code = "import sys, display.voice; assert 'kivy' not in sys.modules, 'kivy imported'"
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

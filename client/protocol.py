@@ -1,0 +1,60 @@
+"""What the queue server and its clients agree on: paths, event names, the error shape.
+
+Imported by the server (``queue_server``) and by every client (kiosk, counter station,
+display, simulation), so the two sides of the wire cannot drift apart. Pure Python.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+#: Path prefix of the HTTP JSON API.
+API_PREFIX = "/api/v1"
+
+#: Alphabet of ticket status codes, berkas codes and pickup codes: no 0/O and no 1/I/L,
+#: so a code read aloud or typed from paper is not mistaken.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+# Event types of the durable event log (queue_server/events.py) and the SSE stream.
+TICKET_ISSUED = "ticket.issued"
+TICKET_CALLED = "ticket.called"
+TICKET_RECALLED = "ticket.recalled"
+TICKET_SKIPPED = "ticket.skipped"
+TICKET_NO_SHOW = "ticket.no_show"
+TICKET_TRANSFERRED = "ticket.transferred"
+TICKET_FINISHED = "ticket.finished"
+TICKET_RETURNED = "ticket.returned"
+APPLICATION_STEP_FINISHED = "application.step_finished"
+COUNTER_CLOSED = "counter.closed"
+#: Keep-alive event (every few seconds); payload ``{"time": server epoch s}``.
+HEARTBEAT = "heartbeat"
+#: First event of a stream, sent at once; payload ``{"time": server epoch s}``.
+PING = "ping"
+
+#: Event types that may be streamed to a public display (no personal data in them:
+#: number, service, step and counter only).
+PUBLIC_EVENT_TYPES = frozenset({
+    TICKET_ISSUED, TICKET_CALLED, TICKET_RECALLED, TICKET_SKIPPED, TICKET_NO_SHOW,
+    TICKET_TRANSFERRED, TICKET_FINISHED, TICKET_RETURNED, APPLICATION_STEP_FINISHED, COUNTER_CLOSED,
+})
+
+#: Ticket events that change what a counter or display shows as called.
+CALL_EVENTS = frozenset({TICKET_CALLED, TICKET_RECALLED})
+
+#: HTTP statuses after which repeating a request that is safe to repeat may succeed.
+RETRY_STATUSES = frozenset({502, 503, 504})
+
+#: Header carrying the kiosk's idempotency key (the body's ``idempotency_key`` also works).
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def error_body(code: str, message: str, message_en: str = "", details: Any = None) -> dict:
+    """The one error shape of the API: ``{"error": {"code", "message" (Bahasa
+    Indonesia), "message_en", "details" (dict; e.g. ``{"field": ...}`` for bad input)}}``."""
+    return {"error": {"code": code, "message": message, "message_en": message_en or message,
+                      "details": details or {}}}
+
+
+def parse_error(body: Any) -> dict | None:
+    """The ``error`` object of an answer body, or None when the body has none."""
+    err = body.get("error") if isinstance(body, dict) else None
+    return err if isinstance(err, dict) else None

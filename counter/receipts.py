@@ -1,0 +1,107 @@
+"""What the counter station prints: slips, the tanda terima and the KIA card.
+
+Thin glue between the server's answers and ``printing``'s layouts; every function is
+called only after the server recorded what the paper says ("record first, then
+print"), so a printer fault needs only a reprint. Texts come from the office (names,
+zone) and the station's catalogue.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from .texts import tr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .session import StationSession
+
+#: Card data the server does not hold (keyed from the SIAK record at the printing
+#: station): field → catalogue key of its label. Permendagri 2/2016 card content.
+CARD_FIELDS = {
+    "birth_place": "card_birth_place",
+    "kk_number": "card_kk_number",
+    "head_of_family": "card_head_of_family",
+    "birth_certificate_number": "card_birth_certificate_number",
+    "religion": "card_religion",
+    "address": "card_address",
+}
+
+
+def office_names(s: "StationSession") -> tuple[str, str]:
+    """(name, short name) of the station's office."""
+    return s.office.get("name", ""), s.office.get("short_name", "") or s.office.get("name", "")
+
+
+def officer_name(s: "StationSession") -> str:
+    """The logged-in officer's full name (or username)."""
+    return (s.user or {}).get("full_name") or (s.user or {}).get("username", "")
+
+
+def print_rejection(s: "StationSession", app: dict, ticket_number: str | None) -> object:
+    """Print the slip listing what is missing from a returned berkas (SOP 000 row 2).
+    Returns the printer's job record. Raises ``printing.errors.PrinterError``."""
+    from printing.model import RejectionSlip
+    name, short = office_names(s)
+    slip = RejectionSlip(name, short, app["service_name"], ticket_number or app["code"], s.now(),
+                         s.office.get("zone", ""), tuple(m["label"] for m in app.get("missing") or []),
+                         officer_name(s), counter=s.counter_label(), lang=s.lang)
+    return s._require_printer().print_rejection(slip)
+
+
+def print_pickup(s: "StationSession", app: dict, place: str) -> object:
+    """Print the slip pengambilan of ``app`` to collect it at ``place``; the ready date
+    is today + the service's ``completion_days`` (calendar days). Raises PrinterError."""
+    from printing.model import PickupSlip
+    sv = s.service(app["service"])
+    name, short = office_names(s)
+    ready = s.today() + timedelta(days=int(sv.get("completion_days") or 0))
+    slip = PickupSlip(name, short, app["code"], app["applicant"]["name"] or "-", (app["service_name"],),
+                      ready, "counter", place, s.now(), s.office.get("zone", ""),
+                      (tr(s.lang, "slip_bring"), tr(s.lang, "slip_bring_kk")), lang=s.lang)
+    return s._require_printer().print_pickup(slip)
+
+
+def print_handover(s: "StationSession", app: dict, received_by: str, relation: str) -> object:
+    """Print the tanda terima of a recorded hand-over (SOP 000 row 7). Raises PrinterError."""
+    from printing.model import HandoverReceipt
+    name, short = office_names(s)
+    receipt = HandoverReceipt(name, short, app["code"], app["service_name"], received_by, relation, officer_name(s),
+                              s.now(), s.office.get("zone", ""), app["applicant"]["name"] or "", s.lang)
+    return s._require_printer().print_handover(receipt)
+
+
+def build_card(s: "StationSession", app: dict, card_data: dict, photo: bytes | None):
+    """A ``printing.model.KiaCard`` from the berkas, its photo and the card data keyed at
+    the printing station (:data:`CARD_FIELDS`). Raises ValueError when a field is
+    missing (the message lists them in the station's language)."""
+    from printing.model import KiaCard
+    missing = [tr(s.lang, key) for k, key in CARD_FIELDS.items() if not str(card_data.get(k) or "").strip()]
+    if missing:
+        raise ValueError(tr(s.lang, "card_data_missing", fields=", ".join(missing)))
+    facts = (app.get("checklist") or {}).get("facts") or {}
+    nik = app["applicant"]["nik"]
+    sex = ((app.get("nik_check") or {}).get("sex")) or card_data.get("sex") or "L"
+    variant = int(facts.get("kia_variant") or (2 if photo else 1))
+    issued = s.today()
+    head = s.office.get("head_name") or card_data.get("head_name") or ""
+    regency = s.office.get("regency") or ""
+    return KiaCard(
+        nik=nik, name=app["applicant"]["name"].upper(), sex=sex,
+        birth_place=card_data["birth_place"].upper(), birth_date=date.fromisoformat(app["applicant"]["birth_date"]),
+        kk_number=card_data["kk_number"].strip(), head_of_family=card_data["head_of_family"].upper(),
+        birth_certificate_number=card_data["birth_certificate_number"].strip(),
+        religion=card_data["religion"].upper(), nationality=card_data.get("nationality") or "WNI",
+        address=card_data["address"].upper(), variant=variant,
+        valid_until=date.fromisoformat(facts["valid_until"]) if facts.get("valid_until") else issued,
+        issuing_office=(s.office.get("short_name") or "").upper(),
+        issue_place=regency.replace("Kabupaten ", "").replace("Kota ", "").upper(),
+        issue_date=issued, head_name=card_data.get("head_name") or head, head_nip=card_data.get("head_nip", ""),
+        qr_payload=f"KIA:{nik}:{issued.isoformat()}", photo_jpeg=photo if variant == 2 else None,
+        region_header=regency.upper())
+
+
+def deliver_card(s: "StationSession", card, name: str) -> str:
+    """Render ``card`` (``printing.card.render_card``) and deliver it to the station's
+    card output; returns where it went (spool path or lp answer). Raises PrinterError."""
+    from printing.card import CardOutput, render_card
+    return CardOutput(s.card_output).deliver(render_card(card), name)

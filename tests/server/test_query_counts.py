@@ -1,0 +1,50 @@
+"""The hot paths run a fixed number of SQL statements (peewee's
+``playhouse.test_utils.assert_query_count``): a change that adds a query per request,
+or one per waiting ticket, fails here. Counts are for a warm process (the office's
+numbering row exists) with several tickets waiting, so a per-row query shows."""
+from __future__ import annotations
+
+from playhouse.test_utils import assert_query_count
+from server_kit import issue
+
+#: Statements of one request: issue a ticket, call the next, read the queue overview.
+ISSUE_TICKET = 6
+#: Three indexed queue-head reads per (service, step) the counter serves (six at counter 1),
+#: plus the finish of the current ticket, the call and the staff view of the visit.
+CALL_NEXT = 30
+QUEUE_OVERVIEW = 3
+
+
+def _warm(client, tokens, n=6):
+    for _ in range(n):
+        assert issue(client, tokens).status_code == 201
+    assert issue(client, tokens, "KK", answers={"reason": "kelahiran"}).status_code == 201
+
+
+def test_issuing_a_ticket(client, tokens):
+    _warm(client, tokens)
+    with assert_query_count(ISSUE_TICKET):
+        assert issue(client, tokens).status_code == 201
+
+
+def test_calling_the_next_number(client, tokens):
+    _warm(client, tokens)
+    call = lambda: client.post("/api/v1/counters/1/call-next", json={"ticket": None},  # noqa: E731
+                               headers=tokens["operator"])
+    assert call().status_code == 200
+    with assert_query_count(CALL_NEXT):
+        r = call()
+    assert r.status_code == 200 and r.json["applications"] == [] and "answers" in r.json
+    _warm(client, tokens, 20)  # only queue heads are read: twenty more waiting cost nothing
+    with assert_query_count(CALL_NEXT):
+        assert call().status_code == 200
+
+
+def test_the_queue_overview_does_not_grow_with_the_queue(client, tokens):
+    _warm(client, tokens)
+    client.get("/api/v1/queue", headers=tokens["display"])  # the first read of a process fills a cache
+    with assert_query_count(QUEUE_OVERVIEW):
+        assert client.get("/api/v1/queue", headers=tokens["display"]).status_code == 200
+    _warm(client, tokens, 12)
+    with assert_query_count(QUEUE_OVERVIEW):
+        assert client.get("/api/v1/queue", headers=tokens["display"]).status_code == 200
