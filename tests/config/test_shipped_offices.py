@@ -8,7 +8,7 @@ import pytest
 from queue_server.config import default_office_dir, load_office, load_offices
 from queue_server.domain.office import PRESENCE_BACK_OFFICE, PRESENCE_COUNTER
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_paser_office(paser):
 
 
 def test_paser_kecamatan_match_kemendagri_codes(paser):
-    with open(SHARED / "data" / "kode_wilayah.csv", encoding="utf-8", newline="") as handle:
+    with open(FIXTURES / "kode_wilayah_sample.csv", encoding="utf-8", newline="") as handle:
         rows = {r["kode"]: r["nama"] for r in csv.DictReader(handle)
                 if r["level"] == "kecamatan" and r["kode"].startswith("64.01.")}
     assert {k.code: k.name for k in paser.kecamatan} == rows

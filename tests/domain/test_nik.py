@@ -9,7 +9,7 @@ from queue_server.domain.errors import ValidationError
 from queue_server.domain.nik import compare_with_documents, parse_nik
 
 TODAY = date(2025, 6, 1)
-WILAYAH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "kode_wilayah.csv"
+WILAYAH = Path(__file__).resolve().parents[1] / "fixtures" / "kode_wilayah_sample.csv"
 
 
 def codes(info):

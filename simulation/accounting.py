@@ -1,0 +1,133 @@
+"""End-of-day accounting of a simulated day: every ticket, application, kartu kendali
+row, card and receipt accounted for, waiting and service figures, and the reports
+fetched from the server and checked."""
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from client.http import ApiError
+
+from .actors import _Day
+from .plan import Visit
+
+# --------------------------------------------------------------------------- accounting
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = math.floor(k), math.ceil(k)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> tuple[list[str], dict]:
+    problems: list[str] = []
+    user = "kepala"
+    issued = [v for v in visits if v.ticket_id is not None]
+    refused = [v for v in visits if v.refused]
+    lost = [v for v in visits if v.ticket_id is None and not v.refused]
+    if lost:
+        problems.append(f"{len(lost)} visits got no ticket and no refusal")
+    numbers = [v.number for v in issued]
+    if len(set(numbers)) != len(numbers):
+        problems.append("a ticket number was issued twice")
+    statuses: dict[str, int] = {}
+    waits: dict[str, list[float]] = {}
+    per_service: dict[str, int] = {}
+    apps: list[dict] = []
+    for v in issued:
+        t = day.call("GET", f"/tickets/{v.ticket_id}", role="op1")
+        statuses[t["status"]] = statuses.get(t["status"], 0) + 1
+        per_service[t["service"]] = per_service.get(t["service"], 0) + 1
+        if t["status"] not in ("done", "no_show"):
+            problems.append(f"ticket {t['number']} left {t['status']}")
+        if t["status"] == "done" and t["called_at"]:
+            w = (datetime.fromisoformat(t["called_at"]) - datetime.fromisoformat(t["issued_at"])).total_seconds()
+            waits.setdefault(t["service"], []).append(w)
+        if t["status"] == "done" and len(t["applications"]) != len(v.applications):
+            problems.append(f"ticket {t['number']}: {len(t['applications'])} applications, "
+                            f"{len(v.applications)} expected")
+        if t["status"] == "no_show" and v.planned_absent < 3:
+            problems.append(f"ticket {t['number']} no-show though the citizen came")
+        apps += t["applications"]
+    late: dict[str, int] = {}
+    states: dict[str, int] = {}
+    for a in apps:
+        full = day.call("GET", f"/applications/{a['id']}", role=user)
+        states[full["state"]] = states.get(full["state"], 0) + 1
+        if full["state"] not in ("handed_over", "returned"):
+            problems.append(f"application {full['code']} ({full['service']}) left {full['state']} at {full['step']}")
+        rows = full["kartu_kendali"]
+        if any(r["ended_at"] is None for r in rows):
+            problems.append(f"kartu kendali of {full['code']} has an open row")
+        order = services[full["service"]]
+        idx = [order.index(r["step"]) for r in rows]
+        if idx != sorted(idx) or len(set(idx)) != len(idx):
+            problems.append(f"kartu kendali of {full['code']} out of SOP order: {[r['step'] for r in rows]}")
+        if full["state"] == "handed_over" and full["service"] != "IKD":
+            if not any(r["step"] == "penyerahan" for r in rows):
+                problems.append(f"{full['code']} handed over without a penyerahan row")
+            if full["id"] not in day.receipts or not Path(day.receipts[full["id"]]).exists():
+                problems.append(f"{full['code']}: no hand-over receipt")
+        if full["service"] == "KIA" and full["state"] == "handed_over":
+            card = day.cards.get(full["id"])
+            if card is None or not Path(card[1]).exists() or card[0] != full["card_serial"]:
+                problems.append(f"KIA {full['code']}: no card PDF with serial {full['card_serial']}")
+        for r in rows:
+            if r["late"]:
+                key = f"{full['service']}:{r['step']}"
+                late[key] = late.get(key, 0) + 1
+    # The pickup row runs from "ready" until the citizen comes back: its lateness is the
+    # citizen's, not the office's, so the office's worst step is chosen without it.
+    office_late = {k: n for k, n in late.items() if not k.endswith(":penyerahan")}
+    worst = max(office_late.items(), key=lambda kv: kv[1]) if office_late else None
+    summary = {
+        "visits": len(visits), "tickets": len(issued), "refused_at_kiosk": len(refused),
+        "tickets_per_service": dict(sorted(per_service.items())), "ticket_status": statuses,
+        "applications": len(apps), "application_states": states, "cards_printed": len(day.cards),
+        "receipts": len(day.receipts),
+        "wait_minutes": {s: {"mean": round(statistics.fmean(w) / 60, 1), "p90": round(_percentile(w, 0.9) / 60, 1),
+                             "n": len(w)} for s, w in sorted(waits.items())},
+        "late_rows_per_step": dict(sorted(late.items(), key=lambda kv: -kv[1])),
+        "most_late_step": None if worst is None else {"step": worst[0], "late_rows": worst[1]},
+    }
+    return problems, summary
+
+
+def _reports(day: _Day) -> dict:
+    """The day's reports through the API (``/reports/daily`` PDF and XLSX,
+    ``/reports/staffing``) saved in OUT/reports. An endpoint the server does not have
+    yet (404 without a JSON error body naming a domain error) is reported as missing."""
+    folder = day.cfg.out / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    d = day.cfg.day.isoformat()
+    out: dict[str, Any] = {}
+    for name, path, binary in (("daily_json", f"/reports/daily?date={d}&format=json", False),
+                               ("daily_pdf", f"/reports/daily?date={d}&format=pdf", True),
+                               ("daily_xlsx", f"/reports/daily?date={d}&format=xlsx", True),
+                               ("staffing", f"/reports/staffing?date={d}&target_wait_minutes=15", False)):
+        try:
+            data = day.call("GET", path, role="kepala", want_bytes=True)
+        except ApiError as e:
+            out[name] = {"status": e.status, "error": e.code or "not_available"}
+            continue
+        ext = {"daily_pdf": "pdf", "daily_xlsx": "xlsx"}.get(name, "json")
+        target = folder / f"{name}-{d}.{ext}"
+        target.write_bytes(data)
+        out[name] = {"file": str(target), "bytes": len(data)}
+        if not binary:
+            out[name]["answer"] = json.loads(data)
+    return out
+
+
+def _valid_report(name: str, info: dict) -> bool:
+    if "file" not in info:
+        return False
+    head = Path(info["file"]).read_bytes()[:4]
+    return {"daily_pdf": head == b"%PDF", "daily_xlsx": head == b"PK\x03\x04"}.get(name, True)
