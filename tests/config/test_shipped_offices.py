@@ -1,4 +1,4 @@
-"""The shipped office files load and reproduce the seed SOPs (../shared/sop)."""
+"""The shipped office files load and reproduce the seed SOPs (SOP 000-004, the customers' documents)."""
 import csv
 import warnings
 from pathlib import Path
