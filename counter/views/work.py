@@ -101,7 +101,7 @@ class WorkView(View):
         facts = vbox(spacing=sp(2))
         for key, value in (("fact_name", ap["name"]), ("fact_nik", ap["nik"]), ("fact_birth_date", ap["birth_date"]),
                            ("fact_phone", ap["phone"]), ("siak_reference", app.get("siak_reference")),
-                           ("fact_documents", ", ".join(app.get("documents_present") or []) or "-")):
+                           ("fact_documents", self._documents(app))):
             facts.add_widget(SLabel(text=f"[color=5b6b7b]{self.t(key)}:[/color] [b]{value or '-'}[/b]",
                                     font_size=sp(14), shorten=True))
         top.add_widget(facts)
@@ -111,6 +111,12 @@ class WorkView(View):
             self.app.fetch(self._load_photo, app["id"],
                            then=lambda data: data and setattr(img, "texture", jpeg_texture(data)))
         return top
+
+    @staticmethod
+    def _documents(app: dict) -> str:
+        """The documents present, by their checklist labels (never their codes)."""
+        labels = {i["code"]: i["label"] for i in (app.get("checklist") or {}).get("items") or []}
+        return ", ".join(labels.get(c, c) for c in app.get("documents_present") or []) or "-"
 
     def _card_fields(self, d, extra: tuple[tuple[str, str], ...]) -> None:
         grid = GridLayout(cols=2, spacing=(sp(10), sp(4)), size_hint_y=None)
