@@ -16,6 +16,7 @@ the English ``message_en``, the stable ``code`` and a ``kind`` the clients act o
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any, Callable
 
@@ -262,9 +263,8 @@ class Client:
     def logout(self) -> None:
         """Revoke the token on the server (errors ignored: the token is dropped anyway)."""
         try:
-            if self.token:
-                self.post("/auth/logout", retries=0)
-        except ApiError:
-            pass
+            with contextlib.suppress(ApiError):
+                if self.token:
+                    self.post("/auth/logout", retries=0)
         finally:
             self.token = None

@@ -40,6 +40,18 @@ PUBLIC_EVENT_TYPES = frozenset({
 #: Ticket events that change what a counter or display shows as called.
 CALL_EVENTS = frozenset({TICKET_CALLED, TICKET_RECALLED})
 
+# Step effects: what an office-file step does besides moving the berkas on (``effect``
+# in the office file, ``effect`` of each step in ``GET /services``, ``step_effect`` of a
+# berkas). Meanings: queue_server.domain.office.
+EFFECT_PHOTO = "photo"
+EFFECT_CARD_PRINT = "card_print"
+EFFECT_REGISTER = "register"
+EFFECT_IKD_ACTIVATION = "ikd_activation"
+EFFECT_HANDOVER = "handover"
+#: Every effect, and those only a counter step (the citizen present) can have.
+EFFECTS = (EFFECT_PHOTO, EFFECT_CARD_PRINT, EFFECT_REGISTER, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
+COUNTER_EFFECTS = (EFFECT_PHOTO, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
+
 #: HTTP statuses after which repeating a request that is safe to repeat may succeed.
 RETRY_STATUSES = frozenset({502, 503, 504})
 

@@ -19,6 +19,7 @@ step's name. The mode classes in :mod:`counter.modes` add the actions.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,13 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from client import protocol as p
+from client.protocol import (  # noqa: F401  (step effects, re-exported for the modes and views)
+    EFFECT_CARD_PRINT,
+    EFFECT_HANDOVER,
+    EFFECT_IKD_ACTIVATION,
+    EFFECT_PHOTO,
+    EFFECT_REGISTER,
+)
 
 from .api import ApiError, StationClient
 from .texts import TEXTS, tr
@@ -34,9 +42,6 @@ from .texts import TEXTS, tr
 LOKET = "loket"
 #: Mode of the hand-over counter (pickups, tanda terima, uncollected list).
 HANDOVER = "handover"
-#: Step effects (queue_server.domain.office.EFFECTS) the station acts on.
-EFFECT_PHOTO, EFFECT_CARD_PRINT, EFFECT_REGISTER = "photo", "card_print", "register"
-EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER = "ikd_activation", "handover"
 
 
 def modes_for(role: str, services: list[dict]) -> tuple[str, ...]:
@@ -165,10 +170,8 @@ class StationSession:
             return
         self._note("error" if e.kind != "conflict" else "warning", e.text(self.lang), e.code, e.field or "")
         if e.kind == "conflict" and reload is not None:
-            try:
+            with contextlib.suppress(ApiError):  # the notice already says what happened
                 reload()
-            except ApiError:
-                pass
 
     # ------------------------------------------------------------------ login
     def login(self, username: str, password: str) -> bool:
@@ -226,7 +229,18 @@ class StationSession:
             return self.t("mode_loket")
         if mode == HANDOVER:
             return self.t("mode_handover")
-        return self.step_name(mode)
+        return self.work_queue_name(mode)
+
+    def work_queue_name(self, step: str) -> str:
+        """The name of the work queue of ``step``: the step's name, or the distinct names
+        of every service's step with that code ("Verifikasi KIA / Verifikasi berkas KK"),
+        since one queue lists them all."""
+        names: list[str] = []
+        for sv in self.services:
+            for st in sv.get("steps", ()):
+                if st["code"] == step and st.get("name") and st["name"] not in names:
+                    names.append(st["name"])
+        return " / ".join(names) or step
 
     # ------------------------------------------------------------------ office data
     def zone(self) -> ZoneInfo:

@@ -45,8 +45,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "step_done": ("Langkah '{step}' selesai.", "Step '{step}' done."),
     "ikd_done": ("Hasil aktivasi IKD dicatat.", "IKD activation outcome recorded."),
     "card_data_missing": ("Lengkapi data kartu: {fields}.", "Complete the card data: {fields}."),
-    "not_kia": ("Hanya KIA yang dicetak di stasiun ini; catat nomor seri dari SIAK.",
-                "Only KIA cards are printed at this station; record the serial from SIAK."),
     "logged_out": ("Anda sudah keluar.", "You are logged out."),
     "role_not_station": ("Peran {role} tidak memakai stasiun loket.", "Role {role} has no counter station."),
     "no_counter": ("Pilih loket yang sesuai untuk peran ini.", "Choose a counter for this role."),

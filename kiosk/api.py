@@ -9,8 +9,8 @@ key: the server answers a repeat with the ticket it recorded first (HTTP 200).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
 import time
+from typing import Any, Callable
 
 import requests
 

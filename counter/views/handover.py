@@ -100,6 +100,6 @@ class HandoverView(View):
                 i = items[c]
                 ub.add_widget(Muted(text=self.t("uncollected_line", code=c, name=i["applicant_name"] or "-",
                                                 service=i["service"], phone=i["phone"] or "-",
-                                                days=i["waiting_days"]), shorten=True))
+                                                days=f"{float(i['waiting_days']):.0f}"), shorten=True))
         if not data.get("items"):
             ub.add_widget(Muted(text=self.t("all_collected")))

@@ -38,7 +38,7 @@ class WorkView(View):
     def update(self) -> None:
         ctl = self.ctl
         lang = ctl.lang
-        self.work_title.text = self.t("work_queue_of", step=ctl.step_name(ctl.work_step))
+        self.work_title.text = self.t("work_queue_of", step=ctl.work_queue_name(ctl.work_step))
         self.work_box.clear_widgets()
         for item in ctl.work_items:
             line = Card(orientation="horizontal", size_hint_y=None, height=sp(66), padding=sp(10))
@@ -93,7 +93,7 @@ class WorkView(View):
         if effect == EFFECT_REGISTER:
             self._register_panel(d, app)
         else:
-            self._approve_panel(d)
+            self._approve_panel(d, app)
 
     def _facts(self, app: dict) -> BoxLayout:
         ap = app["applicant"]
@@ -162,12 +162,12 @@ class WorkView(View):
         b.bind(on_release=lambda *_: self.act(ctl.register))
         d.add_widget(b)
 
-    def _approve_panel(self, d) -> None:
+    def _approve_panel(self, d, app: dict) -> None:
         ctl = self.ctl
         reason = self.reg("return_reason", Field(hint_text=self.t("hint_return_reason")))
         d.add_widget(reason)
         row = Row()
-        ok = self.reg("approve", Btn(text=self.t("btn_approve", step=ctl.step_name(ctl.work_step))))
+        ok = self.reg("approve", Btn(text=self.t("btn_approve", step=ctl.step_name(ctl.work_step, app["service"]))))
         ok.bind(on_release=lambda *_: self.act(ctl.approve))
         back = self.reg("send_back", Danger(text=self.t("btn_send_back")))
         back.bind(on_release=lambda *_: self.act(ctl.send_back, reason.text))

@@ -5,10 +5,7 @@ pickups), ``events`` (the SSE stream) and ``reports``. Each handler parses, call
 operation and answers JSON; ``common`` holds the request helpers."""
 from __future__ import annotations
 
+from . import applications, auth, events, public, reports, tickets
 
-def _blueprints():
-    from . import applications, auth, events, public, reports, tickets
-    return (public.bp, auth.bp, tickets.bp, applications.bp, events.bp, reports.bp)
-
-
-BLUEPRINTS = _blueprints()
+#: Registered by the app factory, in this order.
+BLUEPRINTS = (public.bp, auth.bp, tickets.bp, applications.bp, events.bp, reports.bp)

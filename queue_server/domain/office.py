@@ -15,6 +15,16 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any, Mapping
 
+from client.protocol import (  # noqa: F401  (step effects, re-exported for the server)
+    COUNTER_EFFECTS,
+    EFFECT_CARD_PRINT,
+    EFFECT_HANDOVER,
+    EFFECT_IKD_ACTIVATION,
+    EFFECT_PHOTO,
+    EFFECT_REGISTER,
+    EFFECTS,
+)
+
 from .roles import ROLES
 
 #: Step presence: the citizen is at a counter (a called number) or the step is
@@ -37,14 +47,8 @@ PRESENCES = (PRESENCE_COUNTER, PRESENCE_BACK_OFFICE)
 #:   reason when not (Permendagri 72/2022; SOP 003 row 7);
 #: * ``handover`` — a counter step where the document is handed to the citizen with a
 #:   receipt (tanda terima; SOP 000 row 7, SOP 004); completed only by a hand-over.
-EFFECT_PHOTO = "photo"
-EFFECT_CARD_PRINT = "card_print"
-EFFECT_REGISTER = "register"
-EFFECT_IKD_ACTIVATION = "ikd_activation"
-EFFECT_HANDOVER = "handover"
-EFFECTS = (EFFECT_PHOTO, EFFECT_CARD_PRINT, EFFECT_REGISTER, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
-#: Effects that only a counter step (the citizen present) can have.
-COUNTER_EFFECTS = (EFFECT_PHOTO, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
+#: The names are the wire vocabulary of ``client.protocol`` (pure Python, no imports),
+#: shared with the clients; re-exported here for the server.
 
 #: Indonesian time zones by their IANA names (UU: WIB/WITA/WIT).
 ZONE_ABBREVIATIONS = {

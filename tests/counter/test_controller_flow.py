@@ -149,6 +149,9 @@ def test_two_verifikators_on_one_file(live_server):
     op.finish()
     v1 = station(live_server, "verifikator")
     v2 = station(live_server, "verifikator")
+    # One queue lists every service's "verifikasi" step: its name says so.
+    label = v1.mode_label("verifikasi")
+    assert "Verifikasi KIA" in label and " / " in label
     assert v1.take(app["id"]) and v2.take(app["id"])  # same account on two PCs, same moment
     results = [v1.approve(), v2.approve()]
     assert sum(r is not None for r in results) == 1  # one action wins ...
