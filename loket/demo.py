@@ -19,16 +19,14 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from loket.devserver import DevServer, LoketProcess, ServerDidNotStart, log_tail
 from queue_server.cli import data_dir_option
 
 __all__ = ["COMMANDS", "demo_cmd", "DEMO_PASSWORD", "DEMO_ACCOUNTS", "WINDOWS", "DemoWindow", "ensure_demo_data",
@@ -113,20 +111,21 @@ def ensure_demo_data(data_dir: Path) -> dict:
     the admin existed before the demo), "created": [usernames made now]}``.
     Raises ``click.ClickException`` for an invalid office file."""
     from queue_server.auth import create_device_token, create_staff, hash_token
-    from queue_server.cli import _open, init_cmd
+    from queue_server.cli import init_cmd
+    from queue_server.db.database import connect_data_dir
     from queue_server.db.models import Staff, Token
 
     data_dir.mkdir(parents=True, exist_ok=True)
     state_path = data_dir / DEMO_FILE
     state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
-    database = _open(data_dir)
+    database = connect_data_dir(data_dir)
     admin_existed = Staff.get_or_none(Staff.username == "admin") is not None
     database.close()
     init_cmd.callback(data_dir=data_dir, admin_password=DEMO_PASSWORD)
     if not admin_existed:
         state["admin_password"] = DEMO_PASSWORD
     state.setdefault("admin_password", None)
-    database = _open(data_dir)
+    database = connect_data_dir(data_dir)
     created = []
     with database.atomic():
         for username, role, _ in DEMO_ACCOUNTS:
@@ -148,103 +147,13 @@ def ensure_demo_data(data_dir: Path) -> dict:
     return state
 
 
-def _child_kwargs() -> dict:
-    """Popen arguments that give a child its own process group (stopped as a whole)
-    and, on Linux, a SIGTERM when the demo itself dies."""
-    if os.name == "nt":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    kwargs: dict = {"start_new_session": True}
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-        except OSError:
-            return kwargs
-        parent = os.getpid()
-
-        def die_with_parent():
-            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-            if os.getppid() != parent:  # the demo died before prctl took effect
-                os._exit(1)
-
-        kwargs["preexec_fn"] = die_with_parent
-    return kwargs
-
-
 @dataclass
 class _Child:
-    name: str
+    """A demo child: its label for the printout and whether its exit was reported."""
+
     label: str
-    proc: subprocess.Popen
-    log: Path
+    process: LoketProcess
     reported: bool = False
-    logf: object = field(default=None, repr=False)
-
-
-def _start(name: str, label: str, args: list[str], log: Path, env: dict | None = None,
-           cwd: Path | None = None) -> _Child:
-    log.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ if env is None else env)
-    # The children import this checkout's packages even when Loket is not installed.
-    root = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    logf = open(log, "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "loket.cli", *args], stdout=logf, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, env=env, cwd=cwd, **_child_kwargs())
-    return _Child(name, label, proc, log, logf=logf)
-
-
-def _stop(child: _Child, timeout: float = 8.0) -> None:
-    proc = child.proc
-    if proc.poll() is None:
-        try:
-            if os.name == "nt":
-                proc.terminate()
-            else:
-                os.killpg(proc.pid, signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            if os.name == "nt":
-                proc.kill()
-            else:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            proc.wait(timeout=5)
-    if os.name != "nt":  # grandchildren (server workers) left in the group
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    if child.logf:
-        child.logf.close()
-
-
-def _tail(path: Path, lines: int = 12) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def _wait_health(url: str, child: _Child, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if child.proc.poll() is not None:
-            raise click.ClickException(f"Server berhenti (kode {child.proc.returncode}). Log {child.log}:\n"
-                                       + _tail(child.log))
-        try:
-            with urllib.request.urlopen(url + "/api/v1/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            time.sleep(0.2)
-    raise click.ClickException(f"Server tidak siap dalam {timeout:.0f} detik. Log: {child.log}")
 
 
 def _window_env(data_dir: Path, win: DemoWindow) -> dict:
@@ -345,10 +254,14 @@ def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
     old = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     children: list[_Child] = []
     try:
-        server = _start("server", "server", ["serve", "--data-dir", str(data_dir), "--host", host, "--port", str(port),
-                                             "--ignore-hours", "--workers", "1"], data_dir / "logs" / "server.log")
+        server_proc = DevServer(data_dir, host=host, port=port, workers=1, threads=None, exit_with_parent=False,
+                                log=data_dir / "logs" / "server.log")
+        server = _Child("server", server_proc)
         children.append(server)
-        _wait_health(url, server, timeout=60)
+        try:
+            server_proc.start(timeout=60)
+        except ServerDidNotStart as exc:
+            raise click.ClickException(str(exc)) from None
         reason = None
         windows = not no_windows
         if windows and not has_display():
@@ -357,27 +270,27 @@ def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
                       else "No graphical display (DISPLAY is not set).")
         if windows:
             for win in WINDOWS:
-                children.append(_start(win.name, _t(lang, win.label), _window_args(win, url, state, lang),
-                                       data_dir / "logs" / f"{win.name}.log", env=_window_env(data_dir, win),
-                                       cwd=data_dir))
+                window = LoketProcess(_window_args(win, url, state, lang), data_dir / "logs" / f"{win.name}.log",
+                                      env=_window_env(data_dir, win), cwd=data_dir)
+                children.append(_Child(_t(lang, win.label), window.start()))
         click.echo(_printout(url, data_dir, state, lang, windows, reason, lan=host in ("0.0.0.0", "::")))
         while True:
             for child in children:
-                rc = child.proc.poll()
+                rc = child.process.poll()
                 if rc is None or child.reported:
                     continue
                 child.reported = True
                 if child is server:
                     raise click.ClickException(
                         (f"Server stopped (code {rc})." if lang == "en" else f"Server berhenti (kode {rc}).")
-                        + f" Log {child.log}:\n" + _tail(child.log))
+                        + f" Log {child.process.log}:\n" + log_tail(child.process.log))
                 if rc == 0:
-                    click.echo(f"Window '{child.label}' closed (log: {child.log})." if lang == "en"
-                               else f"Jendela '{child.label}' ditutup (log: {child.log}).")
+                    click.echo(f"Window '{child.label}' closed (log: {child.process.log})." if lang == "en"
+                               else f"Jendela '{child.label}' ditutup (log: {child.process.log}).")
                 else:
                     click.echo((f"Window '{child.label}' stopped with an error (code {rc})." if lang == "en"
                                 else f"Jendela '{child.label}' berhenti dengan galat (kode {rc}).")
-                               + f" Log {child.log}:\n" + _tail(child.log), err=True)
+                               + f" Log {child.process.log}:\n" + log_tail(child.process.log), err=True)
             time.sleep(0.5)
     except _Stop:
         click.echo("Menghentikan demo…" if lang != "en" else "Stopping the demo…")
@@ -385,7 +298,7 @@ def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
         for sig in old:  # a second Ctrl-C does not interrupt the clean-up
             signal.signal(sig, signal.SIG_IGN)
         for child in reversed(children):
-            _stop(child)
+            child.process.stop()
         for sig, handler in old.items():
             signal.signal(sig, handler)
     click.echo("Semua proses demo dihentikan." if lang != "en" else "All demo processes stopped.")

@@ -73,47 +73,81 @@ def open_printer(uri: str, *, timeout: float = 5.0, paper: int = 80, **options) 
     }
     common.update(options)
 
-    if scheme == "dummy":
-        return DummyPrinter(uri, **common)
-    if scheme == "preview":
-        folder = unquote(parts.netloc + parts.path)
-        if not folder:
-            raise PrinterConfigError("preview:// needs a folder, e.g. preview://previews")
-        return PreviewPrinter(Path(folder), uri, **common)
-    if scheme == "tcp":
-        host = parts.hostname
-        if not host:
-            raise PrinterConfigError(f"no host in {uri!r}")
-        try:
-            port = parts.port or 9100
-        except ValueError:
-            raise PrinterConfigError(f"bad port in {uri!r}") from None
-        return EscposPrinter(_network_factory(host, port, common["timeout"]), uri, **common)
-    if scheme == "usb":
-        ids = (parts.netloc or parts.path.strip("/")).split(":")
-        if len(ids) != 2:
-            raise PrinterConfigError(f"usb URI must be usb://VID:PID (hex), got {uri!r}")
-        vid, pid = (_int(x, "USB id", 16) for x in ids)
-        in_ep = _int(query.get("in_ep", "0x82"), "in_ep", 0)
-        out_ep = _int(query.get("out_ep", "0x01"), "out_ep", 0)
-        return EscposPrinter(_usb_factory(vid, pid, in_ep, out_ep, common["timeout"]), uri, **common)
-    if scheme == "serial":
-        device = unquote(parts.netloc + parts.path)
-        if not device:
-            raise PrinterConfigError(f"no device in {uri!r}")
-        baudrate = _int(query.get("baudrate", "9600"), "baudrate")
-        return EscposPrinter(_serial_factory(device, baudrate, common["timeout"]), uri, **common)
-    if scheme == "file":
-        path = unquote(parts.netloc + parts.path)
-        if not path:
-            raise PrinterConfigError(f"no path in {uri!r}")
-        return EscposPrinter(_file_factory(path), uri, **common)
-    if scheme == "cups":
-        queue = unquote(parts.netloc + parts.path).strip("/")
-        if not queue:
-            raise PrinterConfigError(f"no queue in {uri!r}")
-        return EscposPrinter(_cups_factory(queue), uri, **common)
-    raise PrinterConfigError(f"unknown printer URI scheme {scheme!r} in {uri!r}")
+    opener = SCHEMES.get(scheme)
+    if opener is None:
+        raise PrinterConfigError(f"unknown printer URI scheme {scheme!r} in {uri!r} "
+                                 f"(known: {', '.join(sorted(SCHEMES))})")
+    return opener(uri, parts, query, common)
+
+
+def _target(parts, what: str, uri: str) -> str:
+    """The part after ``scheme://`` (netloc + path, URL-decoded); PrinterConfigError when empty."""
+    value = unquote(parts.netloc + parts.path)
+    if not value.strip("/"):
+        raise PrinterConfigError(f"no {what} in {uri!r}")
+    return value
+
+
+def _open_dummy(uri, parts, query, common) -> ThermalPrinter:
+    return DummyPrinter(uri, **common)
+
+
+def _open_preview(uri, parts, query, common) -> ThermalPrinter:
+    folder = unquote(parts.netloc + parts.path)
+    if not folder:
+        raise PrinterConfigError("preview:// needs a folder, e.g. preview://previews")
+    return PreviewPrinter(Path(folder), uri, **common)
+
+
+def _open_tcp(uri, parts, query, common) -> ThermalPrinter:
+    host = parts.hostname
+    if not host:
+        raise PrinterConfigError(f"no host in {uri!r}")
+    try:
+        port = parts.port or 9100
+    except ValueError:
+        raise PrinterConfigError(f"bad port in {uri!r}") from None
+    return EscposPrinter(_network_factory(host, port, common["timeout"]), uri, **common)
+
+
+def _open_usb(uri, parts, query, common) -> ThermalPrinter:
+    ids = (parts.netloc or parts.path.strip("/")).split(":")
+    if len(ids) != 2:
+        raise PrinterConfigError(f"usb URI must be usb://VID:PID (hex), got {uri!r}")
+    vid, pid = (_int(x, "USB id", 16) for x in ids)
+    in_ep = _int(query.get("in_ep", "0x82"), "in_ep", 0)
+    out_ep = _int(query.get("out_ep", "0x01"), "out_ep", 0)
+    return EscposPrinter(_usb_factory(vid, pid, in_ep, out_ep, common["timeout"]), uri, **common)
+
+
+def _open_serial(uri, parts, query, common) -> ThermalPrinter:
+    device = _target(parts, "device", uri)
+    baudrate = _int(query.get("baudrate", "9600"), "baudrate")
+    return EscposPrinter(_serial_factory(device, baudrate, common["timeout"]), uri, **common)
+
+
+def _open_file(uri, parts, query, common) -> ThermalPrinter:
+    return EscposPrinter(_file_factory(_target(parts, "path", uri)), uri, **common)
+
+
+def _open_cups(uri, parts, query, common) -> ThermalPrinter:
+    queue = unquote(parts.netloc + parts.path).strip("/")
+    if not queue:
+        raise PrinterConfigError(f"no queue in {uri!r}")
+    return EscposPrinter(_cups_factory(queue), uri, **common)
+
+
+#: Printer URI scheme → opener ``(uri, split URI, query dict, common options) -> ThermalPrinter``.
+#: A new driver is one opener and one line here.
+SCHEMES = {
+    "dummy": _open_dummy,
+    "preview": _open_preview,
+    "tcp": _open_tcp,
+    "usb": _open_usb,
+    "serial": _open_serial,
+    "file": _open_file,
+    "cups": _open_cups,
+}
 
 
 def _network_factory(host: str, port: int, timeout: float):

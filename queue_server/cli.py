@@ -19,19 +19,11 @@ from pathlib import Path
 import click
 
 from .config import OfficeConfigError, default_office_dir, load_offices
+from .db.database import connect_data_dir
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="LOKET_DATA_DIR",
     default="loket-data", show_default=True, help="Data directory (database, office files, previews, backups).")
-
-
-def _open(data_dir: Path):
-    from .db.database import migrate, open_database
-
-    database = open_database(os.environ.get("DATABASE_URL"), data_dir=data_dir)
-    database.connect(reuse_if_open=True)
-    migrate(database)
-    return database
 
 
 def _offices_dir(data_dir: Path) -> Path:
@@ -68,7 +60,7 @@ def init_cmd(data_dir: Path, admin_password: str | None):
         offices = load_offices(_offices_dir(data_dir))
     except OfficeConfigError as e:
         raise click.ClickException(str(e)) from None
-    database = _open(data_dir)
+    database = connect_data_dir(data_dir)
     with database.atomic():
         if Staff.get_or_none(Staff.username == "admin") is None:
             password = admin_password or secrets.token_urlsafe(12)
@@ -239,7 +231,7 @@ def token_create_cmd(data_dir: Path, role: str, name: str, office: str | None):
     from .db.models import AuditLog
     from .domain.errors import DomainError
 
-    database = _open(data_dir.resolve())
+    database = connect_data_dir(data_dir.resolve())
     try:
         with database.atomic():
             token = create_device_token(role, name, office=office)
@@ -274,7 +266,7 @@ def staff_add_cmd(data_dir: Path, username: str, role: str, password: str | None
 
     if password is None:
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt=True)
-    database = _open(data_dir.resolve())
+    database = connect_data_dir(data_dir.resolve())
     try:
         with database.atomic():
             create_staff(username, role, password, full_name=full_name, office=office, nip=nip)

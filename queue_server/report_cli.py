@@ -74,7 +74,7 @@ def report_cmd(day: str, office: str | None, out: Path, formats: str, target_wai
 
     from . import reports
     from .config import OfficeConfigError, load_offices
-    from .db.database import migrate, open_database
+    from .db.database import connect_data_dir
 
     try:
         the_day = date.fromisoformat(day)
@@ -97,12 +97,12 @@ def report_cmd(day: str, office: str | None, out: Path, formats: str, target_wai
     the_office = offices[code]
     if not os.environ.get("DATABASE_URL") and not (data_dir / "loket.sqlite3").exists():
         raise click.ClickException(f"no database in {data_dir} (run 'loket init' first)")
-    database = open_database(os.environ.get("DATABASE_URL"), data_dir=data_dir)
-    with database.connection_context():
-        migrate(database)
+    database = connect_data_dir(data_dir)
+    try:
         report = reports.daily_report(the_office, the_day, lang=lang)
         staffing = reports.staffing_for(the_office, the_day, target_wait_minutes * 60.0)
-    database.close()
+    finally:
+        database.close()
 
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{code}-{the_day.isoformat()}"

@@ -3,16 +3,12 @@ answer is :class:`ServerDown`) and :class:`ServerProcess` (a ``loket serve`` on 
 accelerated clock that can be SIGKILLed and started again)."""
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from client.http import ApiError, Client
+from loket.devserver import DevServer
 
 from .plan import ADMIN_PASSWORD
 
@@ -67,61 +63,22 @@ class Api:
                 time.sleep(0.1)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _loket(*args: str, data_dir: Path) -> str:
-    cmd = [sys.executable, "-m", "loket.cli", *args, "--data-dir", str(data_dir)]
-    return subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout
-
-
-class ServerProcess:
-    """A ``loket serve`` process group on 127.0.0.1 with its own data dir and an
-    accelerated clock; ``kill()`` is SIGKILL (a crash), ``start(clock_start)`` runs it again."""
+class ServerProcess(DevServer):
+    """A ``loket serve`` (:class:`loket.devserver.DevServer`) on 127.0.0.1 with its own
+    data dir on an accelerated clock (``speed`` simulated seconds per real second);
+    ``kill()`` is SIGKILL (a crash), ``start(clock_start)`` runs it again."""
 
     def __init__(self, data_dir: Path, speed: float, workers: int = 2):
-        self.data_dir = Path(data_dir).resolve()
+        super().__init__(data_dir, workers=workers, threads=32)
         self.speed = speed
-        self.workers = workers
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-        self._log = None
 
-    def init(self) -> None:
-        """``loket init`` with a known admin password."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        _loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=self.data_dir)
+    def init(self) -> "ServerProcess":
+        """``loket init`` with the simulation's admin password."""
+        super().init(ADMIN_PASSWORD)
+        return self
 
-    def start(self, clock_start: str) -> None:
-        """Start serving with the clock at ``clock_start`` (ISO 8601 with offset)."""
-        cmd = [sys.executable, "-m", "loket.cli", "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1",
-               "--port", str(self.port), "--workers", str(self.workers), "--threads", "32", "--ignore-hours",
-               "--exit-with-parent", "--clock-start", clock_start, "--clock-speed", str(self.speed)]
-        self._log = open(self.data_dir / "server.log", "ab")
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
-        Api(self.url).wait_healthy(60)
-
-    def kill(self) -> None:
-        """SIGKILL the process group (no clean shutdown)."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        if self._log:
-            self._log.close()
-            self._log = None
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL after 10 s."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if self._log:
-            self._log.close()
-            self._log = None
+    def start(self, clock_start: str) -> "ServerProcess":
+        """Start serving with the clock at ``clock_start`` (ISO 8601 with offset).
+        Raises ``loket.devserver.ServerDidNotStart``."""
+        super().start("--clock-start", clock_start, "--clock-speed", str(self.speed))
+        return self

@@ -318,6 +318,40 @@ class ArrayCamera(Camera):
         pass
 
 
+def _invalid(uri: str, detail: str) -> CameraError:
+    return CameraError(f"Pengaturan kamera tidak valid: {uri!r}", f"Invalid camera setting {uri!r}: {detail}",
+                       code="invalid_uri")
+
+
+def _open_file(uri: str, rest: str) -> Camera:
+    if not rest:
+        raise _invalid(uri, "missing file path")
+    return FileCamera(rest)
+
+
+def _open_webcam(uri: str, rest: str) -> Camera:
+    index_text, _, query = rest.partition("?")
+    if not index_text.isdigit():
+        raise _invalid(uri, "expected webcam://<index>")
+    options = {key: values[-1] for key, values in parse_qs(query, strict_parsing=False).items()}
+    unknown = set(options) - {"width", "height"}
+    if unknown:
+        raise _invalid(uri, f"unknown options {sorted(unknown)}")
+    try:
+        width = int(options.get("width", 640))
+        height = int(options.get("height", 480))
+    except ValueError as exc:
+        raise _invalid(uri, "width/height must be integers") from exc
+    if width <= 0 or height <= 0:
+        raise _invalid(uri, "width/height must be positive")
+    return OpenCVCamera(int(index_text), width=width, height=height)
+
+
+#: Camera URI scheme → opener ``(uri, the rest after "scheme://") -> Camera``; a new
+#: driver is one opener and one line here.
+SCHEMES = {"file": _open_file, "webcam": _open_webcam}
+
+
 def open_camera(uri: str) -> Camera:
     """Build (not open) a camera from a configuration string.
 
@@ -328,33 +362,8 @@ def open_camera(uri: str) -> Camera:
 
     Raises :class:`CameraError` with code ``invalid_uri`` for anything else.
     """
-    def invalid(detail: str) -> CameraError:
-        return CameraError(
-            f"Pengaturan kamera tidak valid: {uri!r}",
-            f"Invalid camera setting {uri!r}: {detail}",
-            code="invalid_uri",
-        )
-
-    if uri.startswith("file://"):
-        path = uri[len("file://"):]
-        if not path:
-            raise invalid("missing file path")
-        return FileCamera(path)
-    if uri.startswith("webcam://"):
-        rest = uri[len("webcam://"):]
-        index_text, _, query = rest.partition("?")
-        if not index_text.isdigit():
-            raise invalid("expected webcam://<index>")
-        options = {key: values[-1] for key, values in parse_qs(query, strict_parsing=False).items()}
-        unknown = set(options) - {"width", "height"}
-        if unknown:
-            raise invalid(f"unknown options {sorted(unknown)}")
-        try:
-            width = int(options.get("width", 640))
-            height = int(options.get("height", 480))
-        except ValueError as exc:
-            raise invalid("width/height must be integers") from exc
-        if width <= 0 or height <= 0:
-            raise invalid("width/height must be positive")
-        return OpenCVCamera(int(index_text), width=width, height=height)
-    raise invalid("expected webcam://<index> or file://<path>")
+    scheme, sep, rest = uri.partition("://")
+    opener = SCHEMES.get(scheme) if sep else None
+    if opener is None:
+        raise _invalid(uri, "expected " + " or ".join(f"{k}://..." for k in sorted(SCHEMES)))
+    return opener(uri, rest)

@@ -110,6 +110,18 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None) -> Da
     return database
 
 
+def connect_data_dir(data_dir: Path, url: str | None = None) -> Database:
+    """The one way a command outside the app factory opens the database: ``url``
+    (default ``$DATABASE_URL``) or the SQLite file in ``data_dir``, connected and
+    migrated. Returns the connected database (the caller closes it)."""
+    import os
+
+    database = open_database(url or os.environ.get("DATABASE_URL"), data_dir=data_dir)
+    database.connect(reuse_if_open=True)
+    migrate(database)
+    return database
+
+
 def migrate(database: Database) -> int:
     """Create missing tables and run pending migrations; returns the schema version.
 

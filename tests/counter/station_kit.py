@@ -3,11 +3,9 @@ staff account per station role and a kiosk token, and test data (importable: the
 conftest puts this folder on sys.path)."""
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
+
+from loket.devserver import DevServer
 
 import requests
 
@@ -24,16 +22,10 @@ CARD_DATA = {"birth_place": "Tanah Grogot", "kk_number": "6401040101180003", "he
              "address": "Jl. Jenderal Sudirman No. 12, Tanah Grogot", "head_name": "Dr. H. Andi Rahman, M.Si."}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class LiveServer:
     url: str
-    proc: subprocess.Popen
+    proc: DevServer
     kiosk: dict = field(default_factory=dict)
 
     def username(self, role: str) -> str:
@@ -62,28 +54,12 @@ def start_server(data_dir, prepare=None) -> LiveServer:
     """``loket init`` + ``loket serve --ignore-hours`` on a free loopback port; staff
     accounts and the kiosk token through the admin API. ``prepare(data_dir)`` runs
     between the two (e.g. to edit the office files)."""
-    cli = [sys.executable, "-m", "loket.cli"]
-    subprocess.run(cli + ["init", "--data-dir", str(data_dir), "--admin-password", "admin-pass-1"],
-                   check=True, capture_output=True, timeout=60)
+    server = DevServer(data_dir, workers=None, threads=None, log=data_dir / "serve.log")
+    server.init("admin-pass-1")
     if prepare is not None:
         prepare(data_dir)
-    port = free_port()
-    log = open(data_dir / "serve.log", "wb")
-    proc = subprocess.Popen(cli + ["serve", "--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", str(port),
-                                   "--ignore-hours"], stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError("loket serve did not start: " + (data_dir / "serve.log").read_text())
-        time.sleep(0.1)
+    server.start(timeout=30)
+    url = server.url
     admin = requests.post(f"{url}/api/v1/auth/login", json={"username": "admin", "password": "admin-pass-1"},
                           timeout=10).json()["token"]
     h = {"Authorization": f"Bearer {admin}"}
@@ -95,14 +71,9 @@ def start_server(data_dir, prepare=None) -> LiveServer:
     r = requests.post(f"{url}/api/v1/devices", headers=h, json={"role": "kiosk", "name": "kios-1", "office": "paser"},
                       timeout=10)
     assert r.status_code == 201, r.text
-    return LiveServer(url, proc, {"Authorization": f"Bearer {r.json()['token']}"})
+    return LiveServer(url, server, {"Authorization": f"Bearer {r.json()['token']}"})
 
 
 def stop_server(server: LiveServer) -> None:
-    server.proc.terminate()
-    try:
-        server.proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.proc.kill()
-
-
+    """Stop the server (SIGTERM, then SIGKILL)."""
+    server.proc.stop(timeout=10)

@@ -8,45 +8,30 @@ the same port and data. Everything stops by itself in ``stop()``.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from loket.devserver import DevServer, free_port, run_loket  # noqa: F401  (free_port: for the tests)
+
 ADMIN_PASSWORD = "admin-pass-123"
 STAFF_PASSWORD = "petugas-123"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def loket(*args: str, data_dir: Path, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run ``loket ARGS --data-dir DATA_DIR`` with this interpreter."""
-    cmd = [sys.executable, "-m", "loket.cli", *args, "--data-dir", str(data_dir)]
-    return subprocess.run(cmd, capture_output=True, text=True, check=check, timeout=timeout)
+    return run_loket(*args, data_dir=data_dir, check=check, timeout=timeout)
 
 
-class LiveServer:
-    """A loket server process; ``url`` is ``http://127.0.0.1:PORT``."""
+class LiveServer(DevServer):
+    """A loket server process (:class:`loket.devserver.DevServer`) with staff accounts and
+    device tokens; ``url`` is ``http://127.0.0.1:PORT``."""
 
     def __init__(self, data_dir: Path, *, threads: int = 64, workers: int = 2, extra_args: tuple[str, ...] = ()):
-        self.data_dir = Path(data_dir)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.threads = threads
-        self.workers = workers
-        self.extra_args = extra_args
-        self.proc: subprocess.Popen | None = None
+        super().__init__(data_dir, workers=workers, threads=threads, extra_args=extra_args)
         self.tokens: dict[str, str] = {}
-        self.log = self.data_dir / "server.log"
 
     def setup(self, staff_roles=("operator", "verifikator", "pejabat_tte", "petugas_cetak", "petugas_distribusi",
                                  "kepala")) -> "LiveServer":
@@ -59,22 +44,9 @@ class LiveServer:
         return self
 
     def start(self, timeout: float = 30) -> "LiveServer":
-        cmd = [sys.executable, "-m", "loket.cli", "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1",
-               "--port", str(self.port), "--threads", str(self.threads), "--workers", str(self.workers),
-               "--ignore-hours", "--exit-with-parent", *self.extra_args]
-        self._logf = open(self.log, "ab")
-        self.proc = subprocess.Popen(cmd, stdout=self._logf, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/api/v1/health", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                time.sleep(0.1)
-        raise RuntimeError("server did not become healthy")
+        """Start and wait for ``/health``; returns self."""
+        super().start(timeout=timeout)
+        return self
 
     def login(self, username: str, password: str = STAFF_PASSWORD) -> str:
         status, body = self.request("POST", "/api/v1/auth/login", {"username": username, "password": password})
@@ -99,25 +71,10 @@ class LiveServer:
             raw = e.read()
             return e.code, (json.loads(raw) if raw else None)
 
-    def kill(self) -> None:
-        """SIGKILL the whole process group (a crash: no clean shutdown)."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
     def restart(self) -> "LiveServer":
+        """SIGKILL and start again on the same port and data."""
         self.kill()
         return self.start()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if getattr(self, "_logf", None):
-            self._logf.close()
 
 
 def read_sse(url: str, token: str, *, last_id: int | None = None, until: int = 1, timeout: float = 10,
