@@ -26,17 +26,10 @@ def _percentile(values: list[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> tuple[list[str], dict]:
+def _account_tickets(day: _Day, issued: list[Visit]) -> tuple[list[str], dict]:
+    """Every issued ticket closed (done or a real no-show) with its applications; returns
+    the problems and ``{"statuses", "waits", "per_service", "apps"}``."""
     problems: list[str] = []
-    user = "kepala"
-    issued = [v for v in visits if v.ticket_id is not None]
-    refused = [v for v in visits if v.refused]
-    lost = [v for v in visits if v.ticket_id is None and not v.refused]
-    if lost:
-        problems.append(f"{len(lost)} visits got no ticket and no refusal")
-    numbers = [v.number for v in issued]
-    if len(set(numbers)) != len(numbers):
-        problems.append("a ticket number was issued twice")
     statuses: dict[str, int] = {}
     waits: dict[str, list[float]] = {}
     per_service: dict[str, int] = {}
@@ -56,41 +49,69 @@ def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> 
         if t["status"] == "no_show" and v.planned_absent < 3:
             problems.append(f"ticket {t['number']} no-show though the citizen came")
         apps += t["applications"]
+    return problems, {"statuses": statuses, "waits": waits, "per_service": per_service, "apps": apps}
+
+
+def _account_application(day: _Day, full: dict, order: list[str], late: dict[str, int]) -> list[str]:
+    """One berkas: closed, its kartu kendali complete and in SOP ``order``, a receipt for a
+    hand-over, a card PDF with the recorded serial for a KIA; counts late rows into ``late``."""
+    problems: list[str] = []
+    if full["state"] not in ("handed_over", "returned"):
+        problems.append(f"application {full['code']} ({full['service']}) left {full['state']} at {full['step']}")
+    rows = full["kartu_kendali"]
+    if any(r["ended_at"] is None for r in rows):
+        problems.append(f"kartu kendali of {full['code']} has an open row")
+    idx = [order.index(r["step"]) for r in rows]
+    if idx != sorted(idx) or len(set(idx)) != len(idx):
+        problems.append(f"kartu kendali of {full['code']} out of SOP order: {[r['step'] for r in rows]}")
+    handover = day.handover_steps.get(full["service"])
+    if full["state"] == "handed_over" and handover is not None:
+        if not any(r["step"] == handover for r in rows):
+            problems.append(f"{full['code']} handed over without a {handover} row")
+        if full["id"] not in day.receipts or not Path(day.receipts[full["id"]]).exists():
+            problems.append(f"{full['code']}: no hand-over receipt")
+    if full["service"] == "KIA" and full["state"] == "handed_over":
+        card = day.cards.get(full["id"])
+        if card is None or not Path(card[1]).exists() or card[0] != full["card_serial"]:
+            problems.append(f"KIA {full['code']}: no card PDF with serial {full['card_serial']}")
+    for r in rows:
+        if r["late"]:
+            key = f"{full['service']}:{r['step']}"
+            late[key] = late.get(key, 0) + 1
+    return problems
+
+
+def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> tuple[list[str], dict]:
+    """The day's accounting: every visit got a ticket or a refusal, numbers unique, every
+    ticket and berkas closed (:func:`_account_tickets`, :func:`_account_application`).
+    Returns ``(problems, summary)`` with the figures of ``summary.json``."""
+    issued = [v for v in visits if v.ticket_id is not None]
+    refused = [v for v in visits if v.refused]
+    problems: list[str] = []
+    lost = [v for v in visits if v.ticket_id is None and not v.refused]
+    if lost:
+        problems.append(f"{len(lost)} visits got no ticket and no refusal")
+    numbers = [v.number for v in issued]
+    if len(set(numbers)) != len(numbers):
+        problems.append("a ticket number was issued twice")
+    ticket_problems, t = _account_tickets(day, issued)
+    problems += ticket_problems
     late: dict[str, int] = {}
     states: dict[str, int] = {}
-    for a in apps:
-        full = day.call("GET", f"/applications/{a['id']}", role=user)
+    for a in t["apps"]:
+        full = day.call("GET", f"/applications/{a['id']}", role="kepala")
         states[full["state"]] = states.get(full["state"], 0) + 1
-        if full["state"] not in ("handed_over", "returned"):
-            problems.append(f"application {full['code']} ({full['service']}) left {full['state']} at {full['step']}")
-        rows = full["kartu_kendali"]
-        if any(r["ended_at"] is None for r in rows):
-            problems.append(f"kartu kendali of {full['code']} has an open row")
-        order = services[full["service"]]
-        idx = [order.index(r["step"]) for r in rows]
-        if idx != sorted(idx) or len(set(idx)) != len(idx):
-            problems.append(f"kartu kendali of {full['code']} out of SOP order: {[r['step'] for r in rows]}")
-        if full["state"] == "handed_over" and full["service"] != "IKD":
-            if not any(r["step"] == "penyerahan" for r in rows):
-                problems.append(f"{full['code']} handed over without a penyerahan row")
-            if full["id"] not in day.receipts or not Path(day.receipts[full["id"]]).exists():
-                problems.append(f"{full['code']}: no hand-over receipt")
-        if full["service"] == "KIA" and full["state"] == "handed_over":
-            card = day.cards.get(full["id"])
-            if card is None or not Path(card[1]).exists() or card[0] != full["card_serial"]:
-                problems.append(f"KIA {full['code']}: no card PDF with serial {full['card_serial']}")
-        for r in rows:
-            if r["late"]:
-                key = f"{full['service']}:{r['step']}"
-                late[key] = late.get(key, 0) + 1
+        problems += _account_application(day, full, services[full["service"]], late)
     # The pickup row runs from "ready" until the citizen comes back: its lateness is the
     # citizen's, not the office's, so the office's worst step is chosen without it.
-    office_late = {k: n for k, n in late.items() if not k.endswith(":penyerahan")}
+    pickup_keys = {f"{s}:{step}" for s, step in day.handover_steps.items()}
+    office_late = {k: n for k, n in late.items() if k not in pickup_keys}
     worst = max(office_late.items(), key=lambda kv: kv[1]) if office_late else None
+    waits = t["waits"]
     summary = {
         "visits": len(visits), "tickets": len(issued), "refused_at_kiosk": len(refused),
-        "tickets_per_service": dict(sorted(per_service.items())), "ticket_status": statuses,
-        "applications": len(apps), "application_states": states, "cards_printed": len(day.cards),
+        "tickets_per_service": dict(sorted(t["per_service"].items())), "ticket_status": t["statuses"],
+        "applications": len(t["apps"]), "application_states": states, "cards_printed": len(day.cards),
         "receipts": len(day.receipts),
         "wait_minutes": {s: {"mean": round(statistics.fmean(w) / 60, 1), "p90": round(_percentile(w, 0.9) / 60, 1),
                              "n": len(w)} for s, w in sorted(waits.items())},

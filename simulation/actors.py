@@ -42,6 +42,8 @@ class _Day:
         self.lock = threading.Lock()
         self.tokens: dict[str, str] = {}
         self.mutu_baku: dict[tuple[str, str], float | None] = {}
+        #: Service → the code of its step whose effect is ``handover`` (from /services).
+        self.handover_steps: dict[str, str] = {}
         self.by_ticket: dict[int, Visit] = {}
         self.cards: dict[int, tuple[str, str]] = {}      # app id -> (serial, pdf path)
         self.receipts: dict[int, str] = {}               # app id -> png path
@@ -407,7 +409,7 @@ def _distribution(day: _Day) -> None:
             if not end_of_day and day.now() < due:
                 continue
             try:
-                day.sleep_sim(day.draw(it["service"], "penyerahan"))
+                day.sleep_sim(day.draw(it["service"], day.handover_steps.get(it["service"], "")))
                 who, relation = _collector(it)
                 app = day.call("POST", f"/applications/{it['id']}/handover",
                                {"received_by": who, "relation": relation, "identity_checked": True}, user)

@@ -33,6 +33,8 @@ from datetime import date, datetime
 from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
+from client.protocol import EFFECT_HANDOVER
+
 from .accounting import _account, _reports, _valid_report
 from .actors import (
     BACK_OFFICE,
@@ -97,6 +99,108 @@ def _progress(day: _Day, threads: list[threading.Thread], log) -> None:
         + (f"; masalah {len(day.errors)}: {day.errors[-1][:300]}" if day.errors else ""))
 
 
+def _connect(cfg: SimConfig) -> tuple[SimConfig, Api, ServerProcess | None, dict, datetime, datetime, ZoneInfo]:
+    """The server of the day: ``cfg.server`` (the day becomes its office day), or an own
+    ``loket serve`` whose first short start tells the office's hours over HTTP and whose
+    second runs on the accelerated clock from the opening time. Returns ``(cfg, api,
+    own server or None, office, opens, closes, zone)``."""
+    if cfg.server:
+        cfg = replace(cfg, day=date.fromisoformat(Api(cfg.server).wait_healthy(30)["office_day"]))
+        api = Api(cfg.server)
+        return (cfg, api, None, *_office_hours(api, cfg.office, cfg.day))
+    server = ServerProcess(cfg.data_dir, cfg.speed, cfg.workers)
+    server.init()
+    server.start(datetime.combine(cfg.day, clock_time(0, 0)).astimezone().isoformat())
+    try:
+        office, opens, closes, tz = _office_hours(Api(server.url), cfg.office, cfg.day)
+    finally:
+        server.stop()
+    server.start(opens.isoformat())
+    return cfg, Api(server.url), server, office, opens, closes, tz
+
+
+def _kill_epoch(cfg: SimConfig, tz: ZoneInfo) -> float | None:
+    """The epoch of ``cfg.kill_at`` (HH:MM on the day), or None."""
+    if not cfg.kill_at:
+        return None
+    hh, mm = (int(x) for x in cfg.kill_at.split(":"))
+    return datetime.combine(cfg.day, datetime.min.time().replace(hour=hh, minute=mm), tz).timestamp()
+
+
+def _learn_services(day: _Day) -> tuple[dict, dict[str, list[str]]]:
+    """``GET /services`` (also the mutu baku of every step, into ``day``); returns the
+    answer and each service's step codes."""
+    svc = day.api.request("GET", "/services", token=day.tokens["op1"])
+    for s in svc["services"]:
+        for st in s["steps"]:
+            day.mutu_baku[(s["code"], st["code"])] = st["mutu_baku_minutes"] * 60 if st["mutu_baku_minutes"] else None
+            if st.get("effect") == EFFECT_HANDOVER:
+                day.handover_steps[s["code"]] = st["code"]
+    return svc, {s["code"]: [st["code"] for st in s["steps"]] for s in svc["services"]}
+
+
+def _actors(day: _Day, visits: list[Visit], start_epoch: float, kill_epoch: float | None):
+    """The day's threads (not started): ``(front: kiosk [+ killer], counters, back office +
+    distribution)``."""
+    front = [threading.Thread(target=_kiosk, args=(day, visits, start_epoch), name="kiosk")]
+    if kill_epoch is not None and day.server is not None:
+        front.append(threading.Thread(target=_killer, args=(day, kill_epoch), name="killer"))
+    counters = [threading.Thread(target=_counter, args=(day, str(n), f"op{n}"), name=f"loket{n}") for n in (1, 2, 3, 4)]
+    day.back_threads = [threading.Thread(target=_back_office, args=(day, u, s), name=u) for u, s in BACK_OFFICE.items()]
+    back = day.back_threads + [threading.Thread(target=_distribution, args=(day,), name="distribusi")]
+    return front, counters, back
+
+
+def _run_actors(day: _Day, front: list, counters: list, back: list, log) -> None:
+    """Start every thread (each guarded: a crash stops the day with a problem), wait for
+    the counters, then the back office and distribution; progress every 10 s; the day
+    ends after ``cfg.max_wall_seconds`` of real time whatever happens."""
+    everyone = front + counters + back
+    for t in everyone:
+        t.daemon = True
+        t.run = _guarded(day, t.name, t.run)
+        t.start()
+    next_log = time.monotonic() + 10
+    deadline = time.monotonic() + day.cfg.max_wall_seconds
+    for group in (counters, back):
+        for t in group:
+            while t.is_alive() and not day.stop.is_set():
+                t.join(timeout=0.5)
+                if time.monotonic() > next_log:
+                    next_log += 10
+                    _progress(day, everyone, log)
+                if time.monotonic() > deadline:
+                    day.errors.append(f"the day did not finish within {day.cfg.max_wall_seconds:g} s (real time)")
+                    day.stop.set()
+        if group is counters:
+            day.counters_done.set()
+    day.stop.set()
+    for t in everyone:
+        t.join(timeout=30)
+
+
+def _check_reports(reports: dict, summary: dict) -> list[str]:
+    """Problems with the reports fetched at the end (files valid, the daily counts equal
+    the simulation's); adds the latest step and the staffing answer to ``summary``."""
+    problems = []
+    for name, info in reports.items():
+        if "file" in info and not _valid_report(name, info):
+            problems.append(f"report {name} is not a valid file")
+        elif "file" not in info and info.get("status") != 404:
+            problems.append(f"report {name}: HTTP {info.get('status')} {info.get('error')}")
+    daily = (reports.get("daily_json") or {}).get("answer")
+    if daily is not None:
+        if daily["tickets"]["total"] != summary["tickets"] or \
+                daily["tickets"]["per_service"] != summary["tickets_per_service"]:
+            problems.append(f"daily report counts {daily['tickets']} differ from the simulation's "
+                            f"{summary['tickets_per_service']}")
+        summary["report_latest_step"] = daily.get("latest_step")
+    staffing = (reports.get("staffing") or {}).get("answer")
+    if staffing is not None:
+        summary["staffing_peak_counters"] = {x["service"]: x["peak_counters"] for x in staffing["services"]}
+    return problems
+
+
 def run_day(cfg: SimConfig, log=print) -> DayResult:
     """Run the simulated day of ``cfg`` and account for it.
 
@@ -108,98 +212,24 @@ def run_day(cfg: SimConfig, log=print) -> DayResult:
     ``cfg.out/summary.json``. Raises ``ValueError`` for a closed day or bad ``kill_at``.
     """
     wall0 = time.monotonic()
-    if cfg.server:
-        cfg = replace(cfg, day=date.fromisoformat(Api(cfg.server).wait_healthy(30)["office_day"]))
-    server = None
-    if cfg.server:
-        api = Api(cfg.server)
-        office, opens, closes, tz = _office_hours(api, cfg.office, cfg.day)
-    else:
-        # The office's hours come from the server itself: a first start reads them, the
-        # day's start runs on the accelerated clock from the office's opening time.
-        server = ServerProcess(cfg.data_dir, cfg.speed, cfg.workers)
-        server.init()
-        server.start(datetime.combine(cfg.day, clock_time(0, 0)).astimezone().isoformat())
-        try:
-            office, opens, closes, tz = _office_hours(Api(server.url), cfg.office, cfg.day)
-        finally:
-            server.stop()
-        server.start(opens.isoformat())
-        api = Api(server.url)
-    cfg.out.mkdir(parents=True, exist_ok=True)
-    kill_epoch = None
-    if cfg.kill_at:
-        hh, mm = (int(x) for x in cfg.kill_at.split(":"))
-        kill_epoch = datetime.combine(cfg.day, datetime.min.time().replace(hour=hh, minute=mm), tz).timestamp()
+    cfg, api, server, office, opens, closes, tz = _connect(cfg)
     try:
+        cfg.out.mkdir(parents=True, exist_ok=True)
+        kill_epoch = _kill_epoch(cfg, tz)
         day = _Day(cfg, api, server, tz)
-        day.back_threads = []
         _setup_accounts(day)
-        svc = api.request("GET", "/services", token=day.tokens["op1"])
-        steps = {s["code"]: [st["code"] for st in s["steps"]] for s in svc["services"]}
-        for s in svc["services"]:
-            for st in s["steps"]:
-                day.mutu_baku[(s["code"], st["code"])] = (st["mutu_baku_minutes"] * 60
-                                                          if st["mutu_baku_minutes"] else None)
+        svc, steps = _learn_services(day)
         kec = [k["code"] for k in office["kecamatan"]] or ["64.01.04"]
         visits = plan_visits(cfg, opens, closes, kec, [c["code"] for c in svc["priority_categories"]])
         log(f"Simulasi {cfg.day.isoformat()}: {len(visits)} kunjungan, kecepatan ×{cfg.speed:g}, server {api.base}")
-        start_epoch = max(day.now(), opens.timestamp())
-        threads = [threading.Thread(target=_kiosk, args=(day, visits, start_epoch), name="kiosk")]
-        counters = [threading.Thread(target=_counter, args=(day, str(n), f"op{n}"), name=f"loket{n}")
-                    for n in (1, 2, 3, 4)]
-        day.back_threads = [threading.Thread(target=_back_office, args=(day, u, s), name=u)
-                            for u, s in BACK_OFFICE.items()]
-        dist = threading.Thread(target=_distribution, args=(day,), name="distribusi")
-        if kill_epoch is not None and server is not None:
-            threads.append(threading.Thread(target=_killer, args=(day, kill_epoch), name="killer"))
-        everyone = threads + counters + day.back_threads + [dist]
-        for t in everyone:
-            t.daemon = True
-            t.run = _guarded(day, t.name, t.run)
-            t.start()
-        next_log = time.monotonic() + 10
-        deadline = time.monotonic() + cfg.max_wall_seconds
-
-        def wait_for(group: list[threading.Thread]) -> None:
-            nonlocal next_log
-            for t in group:
-                while t.is_alive() and not day.stop.is_set():
-                    t.join(timeout=0.5)
-                    if time.monotonic() > next_log:
-                        next_log += 10
-                        _progress(day, everyone, log)
-                    if time.monotonic() > deadline:
-                        day.errors.append(f"the day did not finish within {cfg.max_wall_seconds:g} s (real time)")
-                        day.stop.set()
-
-        wait_for(counters)
-        day.counters_done.set()
-        wait_for(day.back_threads + [dist])
-        day.stop.set()
-        for t in everyone:
-            t.join(timeout=30)
+        _run_actors(day, *_actors(day, visits, max(day.now(), opens.timestamp()), kill_epoch), log)
         sim_end = day.now()
         problems, summary = _account(day, visits, steps)
         problems += day.errors
         if kill_epoch is not None and server is not None and day.restarts != 1:
             problems.append(f"server restarted {day.restarts} times, expected 1")
         reports = _reports(day)
-        for name, info in reports.items():
-            if "file" in info and not _valid_report(name, info):
-                problems.append(f"report {name} is not a valid file")
-            elif "file" not in info and info.get("status") != 404:
-                problems.append(f"report {name}: HTTP {info.get('status')} {info.get('error')}")
-        daily = (reports.get("daily_json") or {}).get("answer")
-        if daily is not None:
-            if daily["tickets"]["total"] != summary["tickets"] or \
-                    daily["tickets"]["per_service"] != summary["tickets_per_service"]:
-                problems.append(f"daily report counts {daily['tickets']} differ from the simulation's "
-                                f"{summary['tickets_per_service']}")
-            summary["report_latest_step"] = daily.get("latest_step")
-        staffing = (reports.get("staffing") or {}).get("answer")
-        if staffing is not None:
-            summary["staffing_peak_counters"] = {x["service"]: x["peak_counters"] for x in staffing["services"]}
+        problems += _check_reports(reports, summary)
         summary.update({"date": cfg.day.isoformat(), "seed": cfg.seed, "speed": cfg.speed,
                         "server_restarts": day.restarts, "kill_at": cfg.kill_at,
                         "simulated_end": datetime.fromtimestamp(sim_end, tz).strftime("%H:%M"),

@@ -24,6 +24,7 @@ class FakeDay:
         receipt.write_bytes(b"png")
         self.cards = {10: ("BLK1", str(card))}
         self.receipts = {10: str(receipt)}
+        self.handover_steps = {"KIA": "penyerahan"}
 
     def call(self, method, path, body=None, role="", **kw):
         kind, _, ident = path.rpartition("/")

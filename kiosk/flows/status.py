@@ -1,0 +1,85 @@
+"""The status check: a ticket, visit or berkas code typed or scanned (a barcode scanner
+acting as a keyboard) and the server's public status of it."""
+from __future__ import annotations
+
+from client.protocol import CODE_ALPHABET
+
+from .base import STATUS, WELCOME, KioskCore
+
+
+class StatusFlow(KioskCore):
+    """The status check: a ticket, visit or berkas code typed or scanned (a barcode scanner"""
+
+    def open_status(self) -> bool:
+        """Welcome → status check."""
+        if not self._accept(WELCOME):
+            return False
+        self._reset_flow()
+        self._go(STATUS)
+        return True
+
+    def status_type(self, text: str) -> bool:
+        """Append typed or scanned characters to the code (others are dropped; a scanner
+        acts as a keyboard). A newline submits."""
+        if not self._accept(STATUS):
+            return False
+        submit = "\n" in text or "\r" in text
+        for ch in text.upper():
+            if (ch in CODE_ALPHABET or ch == "-") and len(self.status_code) < 16:
+                self.status_code += ch
+        self.status_result = None
+        self.message = ""
+        self._changed()
+        if submit:
+            self.status_submit()
+        return True
+
+    def status_backspace(self) -> bool:
+        """Delete the last character of the code."""
+        if not self._accept(STATUS):
+            return False
+        self.status_code = self.status_code[:-1]
+        self.status_result = None
+        self._changed()
+        return True
+
+    def status_clear(self) -> bool:
+        """Empty the code."""
+        if not self._accept(STATUS):
+            return False
+        self.status_code, self.status_result, self.message = "", None, ""
+        self._changed()
+        return True
+
+    def status_submit(self) -> bool:
+        """Ask the server where the code's ticket/application stands."""
+        if not self._accept(STATUS):
+            return False
+        if not self.status_code:
+            self.message = self.t("status_code_empty")
+            self._changed()
+            return False
+        code = self.status_code
+
+        def ok(data):
+            self.status_result = data
+            self._changed()
+
+        self._call(lambda: self.api.status(code, self.lang), ok)
+        return True
+
+    def status_lines(self) -> list[str]:
+        """The answer as lines: "Nomor A012 — menunggu dipanggil", or one line per
+        application of a visit ("KIA: siap diambil di loket 5")."""
+        r = self.status_result
+        if not r:
+            return []
+        if r.get("kind") == "visit":
+            head = [self.t("status_number", number=r.get("number", ""))]
+            return head + [f"{a.get('service', '')}: {a.get('text', '')}" for a in r.get("applications", [])]
+        if r.get("kind") == "ticket":
+            lines = [f"{self.t('status_number', number=r.get('number', ''))}: {r.get('text', '')}"]
+            if r.get("status") == "waiting":
+                lines.append(self.t("people_ahead", n=r.get("people_ahead", 0)))
+            return lines
+        return [f"{r.get('service', '')} {r.get('code', '')}: {r.get('text', '')}"]

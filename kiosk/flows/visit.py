@@ -1,0 +1,302 @@
+"""The visit flow: service → questions (date picker, eligibility) → priority → checklist →
+ticket (recorded by the server first, then printed) → confirmation."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ..api import ApiError
+from ..texts import duration
+from .base import (
+    CHECKLIST,
+    CONFIRMATION,
+    IKM,
+    INELIGIBLE,
+    ISSUING,
+    NOTICE,
+    PRIORITIES,
+    PRIORITY,
+    QUESTION,
+    SERVICES,
+    WELCOME,
+    DatePicker,
+    KioskCore,
+    log,
+)
+
+
+class VisitFlow(KioskCore):
+    """The visit flow: service → questions (date picker, eligibility) → priority → checklist →"""
+
+    def begin(self) -> bool:
+        """Welcome → services. When the services are not loaded yet, load them first."""
+        if not self._accept(WELCOME):
+            return False
+        self._reset_flow()
+        if self.services:
+            self._go(SERVICES)
+            return True
+
+        def job():
+            return {lg: self.api.services(lg)["services"] for lg in ("id", "en")}
+
+        def ok(services):
+            self._services_by_lang = services
+            self.server_ok = True
+            self._go(SERVICES)
+
+        self._call(job, ok)
+        return True
+
+    def service_state(self, service: dict) -> tuple[bool, str]:
+        """``(selectable, reason_text)`` of a service card: closed or quota used up → greyed."""
+        if service.get("open", True):
+            return True, ""
+        reason = service.get("reason")
+        key = {"closed": "closed", "quota_used_up": "quota_used_up"}.get(reason, "unavailable")
+        return False, self.t(key)
+
+    def choose_service(self, code: str) -> bool:
+        """Pick a service by code; a closed/full one is ignored. Goes to its first
+        question, or straight to the checklist load when it asks none."""
+        if not self._accept(SERVICES):
+            return False
+        service = next((s for s in self.services if s["code"] == code), None)
+        if service is None or not self.service_state(service)[0]:
+            return False
+        self.service = service
+        self.answers = {}
+        self.question_index = 0
+        if not service.get("questions"):
+            self._load_checklist(then=PRIORITY)
+            return True
+        self._show_question(0)
+        return True
+
+    @property
+    def questions(self) -> list[dict]:
+        """The chosen service's questions (as the server sent them)."""
+        return list((self.service or {}).get("questions") or [])
+
+    @property
+    def question(self) -> dict | None:
+        """The question on screen (None elsewhere)."""
+        qs = self.questions
+        if self.screen == QUESTION and 0 <= self.question_index < len(qs):
+            return qs[self.question_index]
+        return None
+
+    def _show_question(self, index: int) -> None:
+        self.question_index = index
+        q = self.questions[index]
+        self.message = ""
+        if q["kind"] == "date":
+            today = self.today()
+            current = self.answers.get(q["key"])
+            if isinstance(current, str):
+                d = date.fromisoformat(current)
+                self.date_picker = DatePicker(d.year, d.month, d.day, today.year - 100, today.year)
+            else:
+                # Children's services: start five years back, bounded to a century.
+                self.date_picker = DatePicker(today.year - 5, 1, 1, today.year - 100, today.year)
+        else:
+            self.date_picker = None
+        self._go(QUESTION)
+
+    def adjust_date(self, part: str, delta: int) -> bool:
+        """+/- on the date picker ("year" | "month" | "day")."""
+        if not self._accept(QUESTION) or self.date_picker is None:
+            return False
+        self.date_picker.adjust(part, delta)
+        self.message = ""
+        self._changed()
+        return True
+
+    def confirm_date(self) -> bool:
+        """Accept the date on the picker as the answer (ISO ``YYYY-MM-DD``). A future
+        date is refused on the spot."""
+        if not self._accept(QUESTION) or self.date_picker is None or self.question is None:
+            return False
+        value = self.date_picker.value
+        if value > self.today():
+            self.message = ("Tanggal lahir tidak boleh di masa depan." if self.lang == "id"
+                            else "The date of birth cannot be in the future.")
+            self._changed()
+            return False
+        return self._answered(value.isoformat())
+
+    def answer(self, value: Any) -> bool:
+        """Answer a choice (its ``value``) or bool (True/False) question. A "no" to an
+        eligibility question ends the flow on the ineligible screen with the office's
+        message (no ticket)."""
+        if not self._accept(QUESTION) or self.question is None:
+            return False
+        q = self.question
+        if q["kind"] == "choice" and value not in [c["value"] for c in q.get("choices", [])]:
+            return False
+        if q["kind"] == "bool":
+            if not isinstance(value, bool):
+                return False
+            if q.get("eligible_if") is not None and value != q["eligible_if"]:
+                self.answers[q["key"]] = value
+                self.ineligible = [q.get("ineligible_message") or q.get("label") or ""]
+                self._go(INELIGIBLE)
+                return True
+        return self._answered(value)
+
+    def _answered(self, value: Any) -> bool:
+        q = self.questions[self.question_index]
+        self.answers[q["key"]] = value
+        if self.question_index + 1 < len(self.questions):
+            self._show_question(self.question_index + 1)
+        else:
+            self._load_checklist(then=PRIORITY)
+        return True
+
+    def _load_checklist(self, then: str) -> None:
+        code = self.service["code"]
+        answers = dict(self.answers)
+        lang = self.lang
+
+        def ok(data: dict) -> None:
+            self.checklist = data
+            if not data.get("eligible", True):
+                key = "message_en" if self.lang == "en" else "message"
+                self.ineligible = [i.get(key) or i.get("message", "") for i in data.get("ineligible", [])]
+                self._go(INELIGIBLE)
+                return
+            self._go(then)
+
+        self._call(lambda: self.api.requirements(code, answers, lang), ok)
+
+    def back(self) -> bool:
+        """One screen back (question → previous question or services, etc.)."""
+        if self.busy:
+            return False
+        if self.screen == QUESTION and self.question_index > 0:
+            self._arm_idle()
+            self._show_question(self.question_index - 1)
+        elif self.screen in (QUESTION, INELIGIBLE) and self.service is not None:
+            self._arm_idle()
+            self.service = None
+            self.answers = {}
+            self._go(SERVICES)
+        elif self.screen == PRIORITY:
+            self._arm_idle()
+            if self.questions:
+                self._show_question(len(self.questions) - 1)
+            else:
+                self._go(SERVICES)
+        elif self.screen == CHECKLIST:
+            self._arm_idle()
+            self._go(PRIORITY)
+        elif self.screen == IKM and self.ikm_index > 0:
+            self._arm_idle()
+            self.ikm_index -= 1
+            self.ikm_answers = self.ikm_answers[:self.ikm_index]
+            self._changed()
+        elif self.screen != WELCOME:
+            self.go_home()
+        else:
+            return False
+        return True
+
+    def choose_priority(self, category: str | None) -> bool:
+        """One tap: a priority category of :data:`PRIORITIES` or None (regular queue)."""
+        if not self._accept(PRIORITY) or (category is not None and category not in PRIORITIES):
+            return False
+        self.priority = category
+        self._go(CHECKLIST)
+        return True
+
+    @property
+    def checklist_items(self) -> list[dict]:
+        """``[{"code", "label", "note"}]`` of the case in the current language."""
+        return list((self.checklist or {}).get("items") or [])
+
+    def photo_hint(self) -> str:
+        """For services whose rules give ``photo_required`` (KIA): "Anak berumur 7 tahun:
+        PERLU pas foto." — from the server's facts; "" otherwise."""
+        facts = (self.checklist or {}).get("facts") or {}
+        if "photo_required" not in facts or "age_years" not in facts:
+            return ""
+        return self.t("photo_needed" if facts["photo_required"] else "photo_not_needed", n=facts["age_years"])
+
+    def take_ticket(self) -> bool:
+        """The final tap: record the ticket at the server (idempotent, retried), then print
+        it. A double tap or a tap during the transition is ignored."""
+        if not self._accept(CHECKLIST):
+            return False
+        self.screen = ISSUING  # drawn by _call once the request is on its way
+        self._cancel_timer()
+        self._arm_idle()
+        code, answers, priority, key = self.service["code"], dict(self.answers), self.priority, self.idempotency_key
+        self._call(lambda: self.api.issue_ticket(code, answers, priority, key), self._issued,
+                   on_error=self._issue_failed)
+        return True
+
+    def _issue_failed(self, error: BaseException) -> None:
+        if isinstance(error, ApiError) and not error.retryable:
+            self.message = error.text(self.lang)
+        else:
+            self.message = self.t("issue_failed")
+        self._go(NOTICE)
+
+    def _issued(self, ticket: dict) -> None:
+        self.ticket = ticket
+        self.busy = True
+        self.message = self.t("printing")
+        model = self.ticket_model()
+        flow = self._flow
+
+        def printed(_result, error):
+            if flow != self._flow:
+                return
+            self.busy = False
+            self.message = ""
+            self.print_ok = error is None
+            if error is not None:
+                self._report_printer_fault(error)
+            self._go(CONFIRMATION)
+
+        self.runner(lambda: self.printer.print_ticket(model), printed)
+        if flow == self._flow and self.busy:  # the job is on its way; now tell the citizen
+            self._changed()
+
+    def _report_printer_fault(self, error: BaseException) -> None:
+        code = getattr(error, "code", type(error).__name__)
+        text = getattr(error, "message_id", None) or str(error)
+        number = (self.ticket or {}).get("number")
+        log.warning("kiosk: printer fault %s for %s: %s", code, number, error)
+        self.runner(lambda: self.api.report_fault("printer", str(code), f"{text} ({error})", number),
+                    lambda _r, e: e is not None and log.warning("kiosk: fault report failed: %s", e))
+
+    def ticket_checklist_labels(self) -> list[str]:
+        """The printed checklist: the server's recorded requirement codes, labelled in the
+        current language (the server records them in Bahasa Indonesia)."""
+        recorded = ((self.ticket or {}).get("checklist") or {}).get("items") or []
+        labels = {i["code"]: i["label"] for i in self.checklist_items}
+        return [labels.get(i["code"], i["label"]) for i in recorded]
+
+    def ticket_model(self):
+        """The ``printing.model.Ticket`` for the issued ticket (ValueError if none)."""
+        from printing.model import Ticket as PrintTicket
+
+        tk = self.ticket
+        if not tk:
+            raise ValueError("no ticket issued")
+        name = tk.get("service_name_en") if self.lang == "en" else tk.get("service_name")
+        return PrintTicket(
+            office_name=tk.get("office_name") or self.office_name, office_short=self.office_short,
+            service_name=name or tk.get("service", ""), number=tk["number"],
+            issued_at=datetime.fromisoformat(tk["issued_at"]), zone=tk.get("zone", ""),
+            people_ahead=int(tk.get("people_ahead") or 0), estimated_wait_seconds=tk.get("estimated_wait_seconds"),
+            checklist=tuple(self.ticket_checklist_labels()), status_code=tk.get("code") or "", lang=self.lang)
+
+    def confirmation_lines(self) -> list[str]:
+        """People ahead and estimated wait for the confirmation screen."""
+        tk = self.ticket or {}
+        lines = [self.t("people_ahead", n=tk.get("people_ahead", 0))]
+        if tk.get("estimated_wait_seconds") is not None:
+            lines.append(self.t("estimated_wait", t=duration(tk["estimated_wait_seconds"], self.lang)))
+        return lines

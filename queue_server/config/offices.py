@@ -1,0 +1,188 @@
+"""The ``[office]`` table, opening hours, the queue policy and the kecamatan list."""
+from __future__ import annotations
+
+from datetime import time
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..domain.office import (
+    ZONE_ABBREVIATIONS,
+    DayHours,
+    Kecamatan,
+    Office,
+    QueuePolicy,
+)
+from .reader import _MISSING, BaseReader, _describe, _join
+from .schema import (
+    _HOURS_RE,
+    _KECAMATAN_KEYS,
+    _KECAMATAN_RE,
+    _OFFICE_CODE_RE,
+    _OFFICE_KEYS,
+    _OFFICE_REQUIRED,
+    _QUEUE_KEYS,
+    _TOP_KEYS,
+    _TOP_REQUIRED,
+    PHOTO_RATIOS,
+    WEEKDAYS,
+)
+
+
+class OfficeReader(BaseReader):
+    """The ``[office]`` table, opening hours, the queue policy and the kecamatan list."""
+
+    def office(self, data: dict[str, Any], source_file: str) -> Office | None:
+        self.keys(data, "", _TOP_KEYS, _TOP_REQUIRED)
+        raw_office = self.table(data["office"], "office") if "office" in data else None
+        fields = self.office_fields(raw_office) if raw_office is not None else None
+        hours = self.opening_hours(data["opening_hours"]) if "opening_hours" in data else None
+        queue = self.queue(data["queue"]) if "queue" in data else QueuePolicy()
+        kecamatan = self.kecamatan(data)
+        services = self.services(data)
+        counters = self.counters(data, services)
+        if self.problems or fields is None or hours is None or queue is None:
+            return None
+        return Office(
+            opening_hours=hours,
+            services=tuple(services),
+            counters=tuple(counters),
+            kecamatan=tuple(kecamatan),
+            queue=queue,
+            source_file=source_file,
+            **fields,
+        )
+
+    def office_fields(self, raw: dict[str, Any]) -> dict[str, Any] | None:
+        path = "office"
+        mark = self.checkpoint()
+        self.keys(raw, path, _OFFICE_KEYS, _OFFICE_REQUIRED)
+        fields: dict[str, Any] = {}
+        fields["code"] = self.code(raw, "code", path, _OFFICE_CODE_RE,
+                                   "huruf kecil, angka dan tanda '-', mis. 'paser' atau 'paser-tanah-grogot' "
+                                   "(lowercase letters, digits and '-')")
+        for key in ("name", "regency"):
+            fields[key] = self.string(raw, key, path)
+        for key in ("short_name", "address", "phone", "head_name", "head_nip", "running_text"):
+            fields[key] = self.string(raw, key, path, default="", nonempty=False)
+        fields["head_title"] = self.string(raw, "head_title", path, default="Kepala Dinas")
+        fields["timezone"] = self.timezone(raw, path)
+        fields["photo_ratio"] = self.string(raw, "photo_ratio", path, default="3x4")
+        if fields["photo_ratio"] is not _MISSING and fields["photo_ratio"] not in PHOTO_RATIOS:
+            self.problem(_join(path, "photo_ratio"),
+                         f"ukuran foto '{fields['photo_ratio']}' tidak dikenal "
+                         f"(unknown photo size; choose one of {', '.join(PHOTO_RATIOS)})")
+        fields["parent"] = self.code(raw, "parent", path, _OFFICE_CODE_RE,
+                                     "kode kantor induk, huruf kecil/angka/'-' (office code of the parent)"
+                                     ) if "parent" in raw else None
+        if fields["parent"] is not None and fields["parent"] == fields["code"]:
+            self.problem(_join(path, "parent"),
+                         "kantor tidak bisa menjadi induk dirinya sendiri (an office cannot be its own parent)")
+        pickup = []
+        for i, code in self.string_list(raw, "pickup_offices", path):
+            if not _OFFICE_CODE_RE.match(code):
+                self.problem(f"{path}.pickup_offices[{i}]",
+                             f"'{code}' bukan kode kantor (not an office code: lowercase letters, digits, '-')")
+            elif code in pickup:
+                self.problem(f"{path}.pickup_offices[{i}]", f"kode '{code}' tercantum dua kali (listed twice)")
+            else:
+                pickup.append(code)
+        fields["pickup_offices"] = tuple(pickup)
+        if not self.clean_since(mark) or any(v is _MISSING for v in fields.values()):
+            return None
+        return fields
+
+    def timezone(self, raw: Mapping[str, Any], path: str) -> Any:
+        value = self.string(raw, "timezone", path)
+        if value is _MISSING:
+            return _MISSING
+        where = _join(path, "timezone")
+        by_abbreviation = {abbr: zone for zone, abbr in reversed(ZONE_ABBREVIATIONS.items())}
+        if value.upper() in by_abbreviation:
+            self.problem(where, f"tulis nama zona IANA, mis. '{by_abbreviation[value.upper()]}' untuk {value.upper()} "
+                                f"(use the IANA zone name, not the abbreviation)")
+            return _MISSING
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problem(where, f"zona waktu '{value}' tidak dikenal (unknown IANA timezone; use Asia/Jakarta "
+                                f"for WIB, Asia/Makassar for WITA, Asia/Jayapura for WIT)")
+            return _MISSING
+        if value not in ZONE_ABBREVIATIONS:
+            self.warnings.append(
+                f"{self.filename}: {where}: zona '{value}' bukan WIB/WITA/WIT "
+                f"(timezone is not an Indonesian zone: {', '.join(ZONE_ABBREVIATIONS)})"
+            )
+        return value
+
+    def opening_hours(self, value: Any) -> tuple[DayHours, ...] | None:
+        path = "opening_hours"
+        raw = self.table(value, path)
+        if raw is None:
+            return None
+        mark = self.checkpoint()
+        self.keys(raw, path, WEEKDAYS, WEEKDAYS)
+        days: list[DayHours] = []
+        for day in WEEKDAYS:
+            if day not in raw:
+                continue
+            where = _join(path, day)
+            text = raw[day]
+            if not isinstance(text, str):
+                self.problem(where, f"harus teks \"HH:MM-HH:MM\" atau \"tutup\", didapat {_describe(text)} "
+                                    f"(must be a string \"HH:MM-HH:MM\" or \"tutup\")")
+                continue
+            if text.strip().lower() == "tutup":
+                days.append(DayHours(None, None))
+                continue
+            match = _HOURS_RE.match(text.strip())
+            if not match:
+                self.problem(where, f"'{text}' bukan \"HH:MM-HH:MM\" atau \"tutup\" "
+                                    f"(expected \"HH:MM-HH:MM\" such as \"08:00-15:00\", or \"tutup\" for closed)")
+                continue
+            h1, m1, h2, m2 = (int(g) for g in match.groups())
+            if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+                self.problem(where, f"'{text}' berisi jam yang tidak ada (invalid time of day)")
+                continue
+            opens, closes = time(h1, m1), time(h2, m2)
+            if opens >= closes:
+                self.problem(where, f"jam buka {opens:%H:%M} harus sebelum jam tutup {closes:%H:%M} "
+                                    f"(opening time must be before closing time)")
+                continue
+            days.append(DayHours(opens, closes))
+        if not self.clean_since(mark):
+            return None
+        if not any(d.is_open_day for d in days):
+            self.problem(path, "kantor tutup setiap hari (the office is closed on every day)")
+            return None
+        return tuple(days)
+
+    def queue(self, value: Any) -> QueuePolicy | None:
+        path = "queue"
+        raw = self.table(value, path)
+        if raw is None:
+            return None
+        mark = self.checkpoint()
+        self.keys(raw, path, _QUEUE_KEYS)
+        defaults = QueuePolicy()
+        values = {key: self.integer(raw, key, path, minimum=1, default=getattr(defaults, key))
+                  for key in _QUEUE_KEYS}
+        if not self.clean_since(mark):
+            return None
+        return QueuePolicy(**values)
+
+    def kecamatan(self, data: Mapping[str, Any]) -> list[Kecamatan]:
+        out: list[Kecamatan] = []
+        seen: dict[str, int] = {}
+        for i, raw in enumerate(self.tables(data, "kecamatan", ""), start=1):
+            path = f"kecamatan[{i}]"
+            mark = self.checkpoint()
+            self.keys(raw, path, _KECAMATAN_KEYS, _KECAMATAN_KEYS)
+            code = self.code(raw, "code", path, _KECAMATAN_RE,
+                             "kode Kemendagri PP.KK.CC, mis. '64.01.04' (Kemendagri code PP.KK.CC)")
+            name = self.string(raw, "name", path)
+            self.unique(seen, code, i, _join(path, "code"),
+                        lambda first: f"kode kecamatan '{code}' sudah dipakai di kecamatan[{first}] "
+                                      f"(duplicate kecamatan code)")
+            if self.clean_since(mark):
+                out.append(Kecamatan(code=code, name=name))
+        return out
