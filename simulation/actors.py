@@ -92,6 +92,16 @@ class _Day:
             self.wait_up()
             raise
 
+    def read(self, path: str, role: str = "") -> Any:
+        """``GET path`` as ``role``, waiting out a server that is down at that moment (a
+        read is safe to repeat); raises ``ServerDown`` only when the day is stopping."""
+        while True:
+            try:
+                return self.call("GET", path, role=role)
+            except ServerDown:
+                if self.stop.is_set():
+                    raise
+
     def wait_up(self) -> None:
         while not self.stop.is_set():
             try:
@@ -385,7 +395,7 @@ def _distribution(day: _Day) -> None:
 
     user = "distribusi"
     printer = open_printer(f"preview://{(day.cfg.out / 'receipts').resolve()}")
-    offices = day.api.request("GET", "/offices")
+    offices = day.read("/offices")  # the server may be down at this very moment (the crash)
     office = next(o for o in offices["offices"] if o["code"] == (day.cfg.office or offices["default"]))
     lo, hi = day.cfg.pickup_delay
     idle_rounds = 0

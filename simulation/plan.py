@@ -115,15 +115,31 @@ _FAMILIES = ["Saputra", "Hidayat", "Rahman", "Wijaya", "Kurniawan", "Pratama", "
              "Nugroho"]
 
 
-def plan_visits(cfg: SimConfig, opens: datetime, closes: datetime, kecamatan: list[str],
-                priority_categories: list[str]) -> list[Visit]:
-    """The day's visits, sorted by arrival (seconds after ``opens``), all drawn from
-    ``random.Random(cfg.seed)``: exactly ``cfg.visits`` arrivals between opening and
-    30 minutes before closing, by thinning against :func:`arrival_rate`."""
-    rng = random.Random(cfg.seed)
-    span = (closes - opens).total_seconds() - ARRIVAL_END_BEFORE_CLOSE
-    if span <= 0:
-        raise ValueError("opening hours too short for a simulated day")
+class _People:
+    """Draws the people of the day (name, NIK of a kecamatan, birth date) from ``rng``."""
+
+    def __init__(self, rng: random.Random, today: date, kecamatan: list[str]) -> None:
+        self.rng, self.today, self.kecamatan = rng, today, kecamatan
+        self.serial = iter(range(1, 10000))
+
+    def person(self, min_age: float, max_age: float) -> tuple[str, str, str]:
+        """(name, NIK, birth date ISO) of someone aged ``min_age``..``max_age`` years."""
+        rng = self.rng
+        birth = self.today - timedelta(days=rng.randint(int(min_age * 365.25) + 1, int(max_age * 365.25) - 2))
+        female = rng.random() < 0.5
+        name = f"{rng.choice(_NAMES)} {rng.choice(_FAMILIES)}"
+        return name, _nik(rng.choice(self.kecamatan), birth, female, next(self.serial)), birth.isoformat()
+
+    def kia(self, incomplete: bool) -> Application:
+        """A KIA application for a child under 5 (45 %) or 5 to 17."""
+        name, nik, birth = self.person(0.2, 4.9) if self.rng.random() < 0.45 else self.person(5.1, 16.8)
+        reason = self.rng.choices(["baru", "hilang", "rusak", "pindah_datang"], [0.8, 0.1, 0.05, 0.05])[0]
+        return Application("KIA", {"birth_date": birth, "reason": reason}, name, nik, birth, incomplete)
+
+
+def _arrival_times(cfg: SimConfig, rng: random.Random, opens: datetime, span: float) -> list[float]:
+    """``cfg.visits`` arrival times (seconds after ``opens``, sorted), by thinning against
+    :func:`arrival_rate`."""
     open_min = opens.hour * 60 + opens.minute
     lam_max = max(arrival_rate(open_min + m) for m in range(0, int(span / 60) + 1))
     times = []
@@ -131,22 +147,58 @@ def plan_visits(cfg: SimConfig, opens: datetime, closes: datetime, kecamatan: li
         t = rng.uniform(0, span)
         if rng.random() * lam_max <= arrival_rate(open_min + t / 60):
             times.append(t)
-    times.sort()
-    today = opens.date()
+    return sorted(times)
+
+
+def _what_they_ask(kind: str, people: _People, incomplete: bool) -> tuple[str, dict, bool, list[Application]]:
+    """(service at the kiosk, its answers, eligible, applications) for a visit of ``kind``
+    (:data:`VISIT_MIX`)."""
+    rng = people.rng
+    if kind == "KIA":
+        apps = [people.kia(incomplete)] + ([people.kia(False)] if rng.random() < 0.2 else [])
+        return "KIA", dict(apps[0].answers), True, apps
+    if kind in ("KK", "KK+"):
+        reason = rng.choice(["keluarga_baru", "kelahiran", "perubahan_data", "pindah", "hilang_rusak"])
+        name, nik, birth = people.person(20, 60)
+        apps = [Application("KK", {"reason": reason}, name, nik, birth, incomplete)]
+        if kind == "KK+":
+            apps += [people.kia(False) for _ in range(rng.randint(1, 2))]
+            pn, pnik, pb = people.person(20, 50)
+            apps.append(Application("IKD", {"ktp_el_recorded": True, "age17_or_married": True,
+                                            "has_device_and_email": True}, pn, pnik, pb))
+        return "KK", {"reason": reason}, True, apps
+    if kind == "IKD":
+        answers = {"ktp_el_recorded": True, "age17_or_married": True, "has_device_and_email": True}
+        eligible = True
+        if rng.random() < IKD_INELIGIBLE_SHARE:
+            answers[rng.choice(list(answers))] = False
+            eligible = False
+        name, nik, birth = people.person(17.5, 70)
+        return "IKD", answers, eligible, [Application("IKD", dict(answers), name, nik, birth)]
+    if kind == "KTPEL":
+        answers = {"sudah_rekam": rng.random() >= KTPEL_UNRECORDED_SHARE,
+                   "reason": rng.choices(["baru", "perubahan", "hilang", "rusak"], [0.6, 0.2, 0.15, 0.05])[0]}
+        name, nik, birth = people.person(17.5, 70)
+        return "KTPEL", answers, answers["sudah_rekam"], [Application("KTPEL", dict(answers), name, nik, birth,
+                                                                        incomplete)]
+    answers = {"has_birth_letter": rng.random() < 0.85}
+    name, nik, birth = people.person(0.05, 0.9)
+    return "AKTA_LAHIR", answers, True, [Application("AKTA_LAHIR", dict(answers), name, "", birth, incomplete)]
+
+
+def plan_visits(cfg: SimConfig, opens: datetime, closes: datetime, kecamatan: list[str],
+                priority_categories: list[str]) -> list[Visit]:
+    """The day's visits, sorted by arrival (seconds after ``opens``), all drawn from
+    ``random.Random(cfg.seed)``: exactly ``cfg.visits`` arrivals between opening and
+    30 minutes before closing, by thinning against :func:`arrival_rate`. Raises
+    ``ValueError`` when the opening hours are too short."""
+    rng = random.Random(cfg.seed)
+    span = (closes - opens).total_seconds() - ARRIVAL_END_BEFORE_CLOSE
+    if span <= 0:
+        raise ValueError("opening hours too short for a simulated day")
+    times = _arrival_times(cfg, rng, opens, span)
+    people = _People(rng, opens.date(), kecamatan)
     kinds, weights = list(VISIT_MIX), list(VISIT_MIX.values())
-    serial = iter(range(1, 10000))
-
-    def person(min_age: float, max_age: float) -> tuple[str, str, str]:
-        birth = today - timedelta(days=rng.randint(int(min_age * 365.25) + 1, int(max_age * 365.25) - 2))
-        female = rng.random() < 0.5
-        name = f"{rng.choice(_NAMES)} {rng.choice(_FAMILIES)}"
-        return name, _nik(rng.choice(kecamatan), birth, female, next(serial)), birth.isoformat()
-
-    def kia(incomplete: bool) -> Application:
-        name, nik, birth = person(0.2, 4.9) if rng.random() < 0.45 else person(5.1, 16.8)
-        reason = rng.choices(["baru", "hilang", "rusak", "pindah_datang"], [0.8, 0.1, 0.05, 0.05])[0]
-        return Application("KIA", {"birth_date": birth, "reason": reason}, name, nik, birth, incomplete)
-
     visits = []
     for i, t in enumerate(times):
         kind = rng.choices(kinds, weights)[0]
@@ -154,40 +206,6 @@ def plan_visits(cfg: SimConfig, opens: datetime, closes: datetime, kecamatan: li
         priority = rng.choice(priority_categories) if rng.random() < PRIORITY_SHARE else None
         u = rng.random()
         absent = 3 if u < NO_SHOW_SHARE else 1 if u < NO_SHOW_SHARE + LATE_SHARE else 0
-        eligible = True
-        apps: list[Application]
-        if kind == "KIA":
-            apps = [kia(incomplete)] + ([kia(False)] if rng.random() < 0.2 else [])
-            service, answers = "KIA", dict(apps[0].answers)
-        elif kind in ("KK", "KK+"):
-            reason = rng.choice(["keluarga_baru", "kelahiran", "perubahan_data", "pindah", "hilang_rusak"])
-            name, nik, birth = person(20, 60)
-            apps = [Application("KK", {"reason": reason}, name, nik, birth, incomplete)]
-            if kind == "KK+":
-                apps += [kia(False) for _ in range(rng.randint(1, 2))]
-                pn, pnik, pb = person(20, 50)
-                apps.append(Application("IKD", {"ktp_el_recorded": True, "age17_or_married": True,
-                                                "has_device_and_email": True}, pn, pnik, pb))
-            service, answers = "KK", {"reason": reason}
-        elif kind == "IKD":
-            answers = {"ktp_el_recorded": True, "age17_or_married": True, "has_device_and_email": True}
-            if rng.random() < IKD_INELIGIBLE_SHARE:
-                answers[rng.choice(list(answers))] = False
-                eligible = False
-            name, nik, birth = person(17.5, 70)
-            apps = [Application("IKD", dict(answers), name, nik, birth)]
-            service = "IKD"
-        elif kind == "KTPEL":
-            answers = {"sudah_rekam": rng.random() >= KTPEL_UNRECORDED_SHARE,
-                       "reason": rng.choices(["baru", "perubahan", "hilang", "rusak"], [0.6, 0.2, 0.15, 0.05])[0]}
-            eligible = answers["sudah_rekam"]
-            name, nik, birth = person(17.5, 70)
-            apps = [Application("KTPEL", dict(answers), name, nik, birth, incomplete)]
-            service = "KTPEL"
-        else:
-            answers = {"has_birth_letter": rng.random() < 0.85}
-            name, nik, birth = person(0.05, 0.9)
-            apps = [Application("AKTA_LAHIR", dict(answers), name, "", birth, incomplete)]
-            service = "AKTA_LAHIR"
+        service, answers, eligible, apps = _what_they_ask(kind, people, incomplete)
         visits.append(Visit(i, t, kind, service, answers, priority, eligible, absent, apps, planned_absent=absent))
     return visits
