@@ -69,10 +69,8 @@ def report_cmd(day: str, office: str | None, out: Path, formats: str, target_wai
                data_dir: Path):
     """Write the day's recap, distribution recap and Register KIA; print a summary and
     tomorrow's counters needed."""
-    from printing.reports import render_daily_recap, render_distribution_recap, render_register
-    from printing.xlsx import daily_recap_xlsx, distribution_recap_xlsx, register_xlsx
-
     from . import reports
+    from .report_files import FileContext, file_name, render_file
     from .config import OfficeConfigError, load_offices
     from .db.database import connect_data_dir
 
@@ -105,20 +103,15 @@ def report_cmd(day: str, office: str | None, out: Path, formats: str, target_wai
         database.close()
 
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"{code}-{the_day.isoformat()}"
     files: dict[str, bytes] = {}
-    if "pdf" in wanted:
-        files[f"rekap-harian-{stem}.pdf"] = render_daily_recap(report.recap, lang=lang)
-        files[f"rekap-distribusi-{stem}.pdf"] = render_distribution_recap(report.distribution, lang=lang)
-        files[f"register-kia-{stem}.pdf"] = render_register(report.register, office_name=the_office.name,
-                                                            date_from=the_day, date_to=the_day, lang=lang)
-    if "xlsx" in wanted:
-        files[f"rekap-harian-{stem}.xlsx"] = daily_recap_xlsx(report.recap)
-        files[f"rekap-distribusi-{stem}.xlsx"] = distribution_recap_xlsx(report.distribution)
-        files[f"register-kia-{stem}.xlsx"] = register_xlsx(report.register)
+    context = FileContext(the_office.name, the_day, the_day, lang)
+    for kind, data in (("daily", report.recap), ("distribution", report.distribution), ("register", report.register)):
+        for fmt in ("pdf", "xlsx"):
+            if fmt in wanted:
+                files[file_name(kind, code, the_day, fmt=fmt)] = render_file(kind, fmt, data, context)
     if "json" in wanted:
-        body = {"report": report.data, "staffing": staffing}
-        files[f"rekap-harian-{stem}.json"] = json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+        body = json.dumps({"report": report.data, "staffing": staffing}, ensure_ascii=False, indent=1)
+        files[file_name("daily", code, the_day, fmt="json")] = body.encode("utf-8")
     for name, content in files.items():
         (out / name).write_bytes(content)
     for line in summary_lines(report.data, staffing):

@@ -16,10 +16,8 @@ from apiflask.fields import Float, String
 from apiflask.validators import Length, OneOf, Range, Regexp
 from flask import Response, current_app, g, request
 
-from printing.reports import render_daily_recap, render_distribution_recap, render_register
-from printing.xlsx import daily_recap_xlsx, distribution_recap_xlsx, register_xlsx
-
 from .. import reports
+from ..report_files import MIMETYPES, FileContext, file_name, render_file
 from ..auth import require
 from ..context import Context
 from ..domain import roles
@@ -34,8 +32,6 @@ from .common import actor
 bp = APIBlueprint("reports", __name__, url_prefix="/api/v1/reports")
 
 FORMATS = ("json", "pdf", "xlsx")
-MIMETYPES = {"pdf": "application/pdf",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: Longest period of one register or distribution request (days).
 MAX_RANGE_DAYS = 366
 _DATE = Regexp(r"^\d{4}-\d{2}-\d{2}$", error="Use YYYY-MM-DD.")
@@ -106,10 +102,13 @@ def _range(query: dict, office: Office) -> tuple[date, date]:
     return start, end
 
 
-def _file(content: bytes, fmt: str, name: str) -> Response:
-    return Response(content, mimetype=MIMETYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
-                             "Cache-Control": "no-store"})
+def _file(kind: str, data, query: dict, office: Office, start: date, end: date | None = None) -> Response:
+    """The report file of ``kind`` in the query's format (``report_files``), as a download."""
+    fmt = query["format"]
+    context = FileContext(office.name, start, end or start, _lang(query), _ctx().local(office))
+    name = file_name(kind, office.code, start, end, fmt)
+    return Response(render_file(kind, fmt, data, context), mimetype=MIMETYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 @bp.get("/daily")
@@ -121,11 +120,8 @@ def daily(query):
     day = _date(query["date"], office)
     lang = _lang(query)
     report = reports.daily_report(office, day, lang=lang)
-    name = f"rekap-harian-{office.code}-{day.isoformat()}"
-    if query["format"] == "pdf":
-        return _file(render_daily_recap(report.recap, lang=lang), "pdf", name)
-    if query["format"] == "xlsx":
-        return _file(daily_recap_xlsx(report.recap), "xlsx", name)
+    if query["format"] != "json":
+        return _file("daily", report.recap, query, office, day)
     return report.data
 
 
@@ -136,11 +132,8 @@ def distribution(query):
     office = _office(query["office"])
     start, end = _range(query, office)
     recap = reports.distribution_recap(office, start, end)
-    name = f"rekap-distribusi-{office.code}-{start.isoformat()}-{end.isoformat()}"
-    if query["format"] == "pdf":
-        return _file(render_distribution_recap(recap, lang=_lang(query)), "pdf", name)
-    if query["format"] == "xlsx":
-        return _file(distribution_recap_xlsx(recap), "xlsx", name)
+    if query["format"] != "json":
+        return _file("distribution", recap, query, office, start, end)
     return reports.distribution_dict(recap)
 
 
@@ -151,13 +144,8 @@ def register(query):
     office = _office(query["office"])
     start, end = _range(query, office)
     rows = reports.register_rows(office, start, end)
-    name = f"register-kia-{office.code}-{start.isoformat()}-{end.isoformat()}"
-    if query["format"] == "pdf":
-        pdf = render_register(rows, office_name=office.name, date_from=start, date_to=end, lang=_lang(query),
-                              printed_at=_ctx().local(office))
-        return _file(pdf, "pdf", name)
-    if query["format"] == "xlsx":
-        return _file(register_xlsx(rows), "xlsx", name)
+    if query["format"] != "json":
+        return _file("register", rows, query, office, start, end)
     return {"office": office.code, "from": start.isoformat(), "to": end.isoformat(),
             "rows": reports.register_dicts(rows)}
 
