@@ -29,7 +29,7 @@ def _is_int(value: Any) -> bool:
 
 
 class _Missing:
-    pass
+    """The value of a key that is absent or invalid (distinct from None, which a key may hold)."""
 
 
 _MISSING: Any = _Missing()
