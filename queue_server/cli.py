@@ -26,6 +26,23 @@ data_dir_option = click.option(
     default="loket-data", show_default=True, help="Data directory (database, office files, previews, backups).")
 
 
+def private_files() -> None:
+    """From now on this process creates files readable by its own user only (umask 077):
+    the database, its WAL, backups and previews hold NIKs and names (UU 27/2022)."""
+    if hasattr(os, "umask"):
+        os.umask(0o077)
+
+
+def make_private(data_dir: Path) -> None:
+    """The data directory (0700) and the database files in it (0600) readable by the
+    service's user only, also when an older Loket created them world-readable."""
+    if os.name == "nt":
+        return  # NTFS permissions follow the user's profile folder; chmod does not apply
+    data_dir.chmod(0o700)
+    for path in data_dir.glob("loket.sqlite3*"):
+        path.chmod(0o600)
+
+
 def _offices_dir(data_dir: Path) -> Path:
     return data_dir / "offices"
 
@@ -54,6 +71,7 @@ def init_cmd(data_dir: Path, admin_password: str | None):
     from .db.models import Staff
 
     data_dir = data_dir.resolve()
+    private_files()
     data_dir.mkdir(parents=True, exist_ok=True)
     copied = _ensure_offices(data_dir)
     try:
@@ -69,6 +87,7 @@ def init_cmd(data_dir: Path, admin_password: str | None):
         else:
             click.echo("Akun admin sudah ada.")
     database.close()
+    make_private(data_dir)
     click.echo(f"Direktori data: {data_dir}")
     for name in copied:
         click.echo(f"Berkas kantor disalin: {_offices_dir(data_dir) / name}")
@@ -78,9 +97,16 @@ def init_cmd(data_dir: Path, admin_password: str | None):
 @click.command("check-config")
 @data_dir_option
 def check_config_cmd(data_dir: Path):
-    """Validate the office files and print a summary (non-zero exit on errors)."""
+    """Validate the office files and print a summary (non-zero exit on errors). Without a
+    data directory (no ``loket init`` yet) the shipped office files are checked."""
+    folder = _offices_dir(data_dir.resolve())
+    if not folder.is_dir():
+        click.echo(f"Belum ada {folder} (jalankan 'loket init' atau beri --data-dir); "
+                   f"memeriksa berkas kantor bawaan {default_office_dir()} "
+                   f"(no office folder yet: checking the shipped office files)")
+        folder = default_office_dir()
     try:
-        offices = load_offices(_offices_dir(data_dir.resolve()))
+        offices = load_offices(folder)
     except OfficeConfigError as e:
         raise click.ClickException(str(e)) from None
     for o in offices:
@@ -125,6 +151,7 @@ def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int |
 
     if workers is None:
         workers = min(4, os.cpu_count() or 1) if hasattr(os, "fork") else 1
+    private_files()
 
     from .context import Clock
 
@@ -288,6 +315,7 @@ def backup_cmd(data_dir: Path, out: Path | None):
     if os.environ.get("DATABASE_URL") and not os.environ["DATABASE_URL"].startswith("sqlite"):
         raise click.ClickException("loket backup copies the SQLite file; back up other databases with their own tools.")
     data_dir = data_dir.resolve()
+    private_files()  # a backup holds the same personal data as the database
     src = sqlite_path(data_dir)
     if not src.exists():
         raise click.ClickException(f"Tidak ada basis data di {src}. Jalankan 'loket init' dulu.")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -55,7 +56,7 @@ def summary_lines(data: dict, staffing: dict) -> list[str]:
 
 
 @click.command("report")
-@click.option("--date", "day", required=True, help="Office day, YYYY-MM-DD (office local date).")
+@click.option("--date", "day", default=None, help="Office day, YYYY-MM-DD (default: today in the office's zone).")
 @click.option("--office", default=None, help="Office code (default: the first office of the data directory).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="reports", show_default=True,
               help="Folder for the files.")
@@ -75,7 +76,7 @@ def report_cmd(day: str, office: str | None, out: Path, formats: str, target_wai
     from .db.database import connect_data_dir
 
     try:
-        the_day = date.fromisoformat(day)
+        the_day = date.fromisoformat(day) if day is not None else None
     except ValueError:
         raise click.BadParameter(f"'{day}' is not a date (YYYY-MM-DD)", param_hint="--date") from None
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -93,6 +94,8 @@ def report_cmd(day: str, office: str | None, out: Path, formats: str, target_wai
     if code not in offices:
         raise click.BadParameter(f"unknown office '{code}' (known: {', '.join(offices)})", param_hint="--office")
     the_office = offices[code]
+    if the_day is None:  # today in the office's zone (WIB/WITA/WIT), not the PC's
+        the_day = datetime.now(ZoneInfo(the_office.timezone)).date()
     if not os.environ.get("DATABASE_URL") and not (data_dir / "loket.sqlite3").exists():
         raise click.ClickException(f"no database in {data_dir} (run 'loket init' first)")
     database = connect_data_dir(data_dir)

@@ -70,3 +70,19 @@ def test_loket_report_refuses_bad_input(data_dir, tmp_path, app):
     assert r.returncode == 2 and "unknown office" in r.stderr
     r = run_report("--date", "2026-11-23", "--data-dir", str(tmp_path / "empty"))
     assert r.returncode == 1
+
+
+def test_loket_report_without_a_date_reports_the_offices_today(data_dir, tmp_path, app):
+    """#18 item 5: ``loket report`` defaults to today in the office's zone (WITA for Paser)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not db.is_closed():
+        db.close()
+    before = datetime.now(ZoneInfo("Asia/Makassar")).date()
+    out = tmp_path / "today"
+    r = run_report("--data-dir", str(data_dir), "--out", str(out), "--format", "json")
+    after = datetime.now(ZoneInfo("Asia/Makassar")).date()
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names in ([f"rekap-harian-paser-{d.isoformat()}.json"] for d in (before, after))

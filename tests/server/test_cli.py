@@ -23,6 +23,30 @@ def test_init_is_safe_to_run_twice(tmp_path):
     assert (d / "offices" / "default.toml").read_text(encoding="utf-8") == edited  # never overwritten
 
 
+def test_the_data_directory_is_readable_by_its_user_only(tmp_path):
+    """#18 item 6 (UU 27/2022): the database holds NIKs and names."""
+    import os
+    import stat
+
+    d = tmp_path / "data"
+    d.mkdir()
+    (d / "loket.sqlite3").touch(mode=0o644)  # as an older Loket left it
+    os.chmod(d, 0o755)
+    loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=d)
+    assert stat.S_IMODE(d.stat().st_mode) == 0o700
+    for path in d.glob("loket.sqlite3*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    out = loket("backup", data_dir=d).stdout.strip().splitlines()[-1]
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+
+def test_check_config_without_a_data_directory_checks_the_shipped_files(tmp_path):
+    """#18 item 5: ``loket check-config`` as the README writes it, before ``loket init``."""
+    r = loket("check-config", data_dir=tmp_path / "nothing-here", check=False)
+    assert r.returncode == 0, r.stderr
+    assert "bawaan" in r.stdout and "shipped" in r.stdout and "KIA" in r.stdout
+
+
 def test_staff_and_token_commands(tmp_path):
     d = tmp_path / "data"
     loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=d)
