@@ -21,14 +21,15 @@ from pathlib import Path
 from apiflask import APIFlask
 from flask import g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from client.protocol import error_body
 
 from .auth import authenticate
 from .config import load_offices
 from .context import Clock, Context
 from .db.database import migrate, open_database
 from .db.models import db
-from client.protocol import error_body
-
 from .domain.errors import DomainError
 from .events import Broker
 
@@ -56,6 +57,15 @@ _HTTP_MESSAGES = {
 }
 
 
+class DatabaseId(IntegerConverter):
+    """``<int:...>`` in routes: a non-negative integer that fits a database id (signed
+    64 bit); a longer one does not match the route (404, in the API's error shape)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> APIFlask:
     """Build the app: load the offices, open and migrate the database, register the API.
 
@@ -64,6 +74,8 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     """
     app = APIFlask(__name__, title=API_TITLE, version=API_VERSION, spec_path="/api/v1/openapi.json",
                    docs_path="/api/v1/docs")
+    # An id past what the database stores is simply not found (404), never a 500 from SQL.
+    app.url_map.converters["int"] = DatabaseId
     app.config.update(
         DATA_DIR=str(default_data_dir()),
         DATABASE_URL=os.environ.get("DATABASE_URL"),

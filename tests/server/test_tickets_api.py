@@ -199,3 +199,12 @@ def test_offices_and_services_describe_the_sop(client):
     steps = [s["code"] for s in kia["steps"]]
     assert steps[0] == "penerimaan" and steps[-1] == "penyerahan"
     assert kia["steps"][2]["mutu_baku_minutes"] == 5 and kia["steps"][1]["conditional"] is True
+
+
+def test_an_id_past_the_databases_range_is_not_found_not_a_server_error(client, tokens):
+    """#16 item 11: /tickets/99999999999999999999 answered 500 (SQL overflow)."""
+    for path in ("/api/v1/tickets/99999999999999999999", "/api/v1/applications/18446744073709551616"):
+        r = client.get(path, headers=tokens["operator"])
+        assert r.status_code == 404, (path, r.status_code)
+        assert r.json["error"]["code"] == "not_found"
+    assert client.get(f"/api/v1/tickets/{2**63 - 1}", headers=tokens["operator"]).status_code == 404
