@@ -169,13 +169,22 @@ _PHOTO: bytes | None = None
 
 
 def _photo() -> bytes:
-    """A 4x6 portrait JPEG cut from scikit-image's astronaut sample."""
+    """A 4x6 (400×600 px) pass-photo-like JPEG drawn with Pillow: a plain red background
+    (the usual KIA background), shoulders and a face. The server stores any valid JPEG;
+    the station's face checks are not part of the simulated day, so ``loket simulate``
+    needs only run-time dependencies (no sample-image package)."""
     global _PHOTO
     if _PHOTO is None:
-        from PIL import Image
-        from skimage import data
-        img = Image.fromarray(data.astronaut())
-        img = img.crop((96, 0, 96 + 320, 480)).resize((400, 600))
+        from PIL import Image, ImageDraw
+        img = Image.new("RGB", (400, 600), (200, 30, 30))
+        draw = ImageDraw.Draw(img)
+        draw.ellipse((60, 430, 340, 760), fill=(40, 60, 110))       # shoulders
+        draw.rectangle((170, 330, 230, 450), fill=(214, 170, 140))  # neck
+        draw.ellipse((120, 130, 280, 350), fill=(224, 180, 150))     # face
+        draw.ellipse((115, 100, 285, 210), fill=(30, 25, 20))        # hair
+        for x in (165, 235):                                         # eyes
+            draw.ellipse((x - 10, 225, x + 10, 240), fill=(40, 30, 25))
+        draw.arc((170, 270, 230, 310), 20, 160, fill=(150, 60, 60), width=4)
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=85)
         _PHOTO = buf.getvalue()
