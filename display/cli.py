@@ -35,6 +35,13 @@ def _size(_ctx, _param, value: str) -> tuple[int, int]:
 @click.option("--voice-mode", type=click.Choice(["words", "digits"]), default="words", show_default=True,
               help="Nomor dibaca sebagai kata (dua belas) atau per angka (satu dua).")
 @click.option("--voice-template", default=None, help="Kalimat panggilan dengan {prefix}, {number}, {counter}.")
+@click.option("--voice-spelling", type=click.Choice(["name", "words"]), default="name", show_default=True,
+              help="Huruf awalan dibaca namanya (be) atau dengan kata ejaan (be, Bandung).")
+@click.option("--voice-words", default=None,
+              help="Kata ejaan kantor sendiri untuk --voice-spelling words, mis. A=Anggrek,B=Bunga "
+                   "(klipnya dibuat dengan scripts/make_voice_pack.py --words).")
+@click.option("--voice-repeat", type=click.IntRange(1, 2), default=1, show_default=True,
+              help="Setiap panggilan diucapkan sekali atau dua kali.")
 @click.option("--voice-pack", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
               help="Folder klip suara (bawaan: assets/voice/id).")
 @click.option("--theme", "theme_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
@@ -44,18 +51,24 @@ def _size(_ctx, _param, value: str) -> tuple[int, int]:
               help="Panggilan lebih lama dari ini (detik) tidak diumumkan lagi setelah tersambung kembali.")
 @click.option("--automation", type=click.Path(file_okay=False, path_type=Path), default=None, hidden=True)
 def display_cmd(server, token, office, services, counters, fullscreen, size, voice, voice_mode, voice_template,
-                voice_pack, theme_path, language, announce_max_age, automation):
+                voice_spelling, voice_words, voice_repeat, voice_pack, theme_path, language, announce_max_age,
+                automation):
     """Layar ruang tunggu: nomor di tiap loket, panggilan terakhir, jumlah menunggu, suara."""
-    from display.launch import run
+    from display.launch import parse_spelling_words, run
     from display.theme import Theme
 
+    try:
+        words = parse_spelling_words(voice_words)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--voice-words") from None
     try:
         theme = Theme.load(theme_path, language=language)
     except (ValueError, OSError) as exc:
         raise click.BadParameter(str(exc), param_hint="--theme") from None
     run(server=server, token=token, office=office, services=services, counters=counters, fullscreen=fullscreen,
         size=size, voice=voice, voice_mode=voice_mode, voice_template=voice_template, voice_pack=voice_pack,
-        theme=theme, announce_max_age=announce_max_age, automation_dir=automation)
+        theme=theme, announce_max_age=announce_max_age, automation_dir=automation, voice_spelling=voice_spelling,
+        voice_words=words, voice_repeat=voice_repeat)
 
 
 # Commands mounted by loket/cli.py. The counter-station engineer appends counter_cmd here.

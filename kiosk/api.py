@@ -62,11 +62,14 @@ class KioskApi(Client):
         "reason", "remaining", ...}]}`` with texts in ``lang``."""
         return self._request("GET", "/services", lang=lang, params=self._office_params())
 
-    def requirements(self, service: str, answers: dict[str, Any], lang: str = "id") -> dict:
+    def requirements(self, service: str, answers: dict[str, Any], lang: str = "id", partial: bool = False) -> dict:
         """``GET /services/<service>/requirements`` for a case → ``{"service", "items": [{"code", "label",
         "note"}], "facts", "eligible", "ineligible": [{"code", "message", "message_en"}]}``.
-        Answers are sent as query parameters (bools as ``true``/``false``)."""
+        Answers are sent as query parameters (bools as ``true``/``false``); ``partial``
+        judges the answers given so far (missing ones are no error)."""
         params = {k: (("true" if v else "false") if isinstance(v, bool) else str(v)) for k, v in answers.items()}
+        if partial:
+            params["partial"] = "true"
         return self._request("GET", f"/services/{service}/requirements", lang=lang,
                              params=self._office_params(params))
 

@@ -31,7 +31,7 @@ from kivy.uix.scrollview import ScrollView  # noqa: E402
 from kivy.uix.widget import Widget  # noqa: E402
 
 from . import controller as c  # noqa: E402
-from .theme import COLORS  # noqa: E402
+from .theme import COLORS, use_palette  # noqa: E402
 from .screens import BUILDERS  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,8 @@ class KioskApp(App):
     back_label = StringProperty("")
     home_label = StringProperty("")
     ctrl = ObjectProperty(None)
+    #: bumped when the palette changes, so the kv header re-reads its colours
+    palette_rev = NumericProperty(0)
 
     def __init__(self, ctrl: c.KioskController, *, fullscreen: bool = False,
                  automation: Callable[["KioskApp"], None] | None = None, **kw) -> None:
@@ -96,6 +98,7 @@ class KioskApp(App):
         self.automation = automation
         self.title = "Loket - Kios"
         self._rendered: tuple | None = None
+        self._modes: tuple[bool, bool] | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def build(self):
@@ -122,9 +125,24 @@ class KioskApp(App):
         return self.root_widget
 
     def _on_resize(self, _window, width, height) -> None:
-        # 1 % of the short side; portrait screens have room for slightly larger type
-        self.u = max(5.0, min(width, height) / 100.0 * (1.0 if width > height else 1.12))
+        # 1 % of the short side; portrait screens have room for slightly larger type; the
+        # citizen's "larger text" mode scales type and buttons by 1.25 (pages scroll)
+        scale = 1.25 if self.ctrl.large_text else 1.0
+        self.u = max(5.0, min(width, height) / 100.0 * (1.0 if width > height else 1.12) * scale)
         self.render()
+
+    def _apply_modes(self) -> None:
+        """Follow the citizen's high-contrast and larger-text choices."""
+        modes = (self.ctrl.high_contrast, self.ctrl.large_text)
+        if modes == self._modes:
+            return
+        first = self._modes is None
+        self._modes = modes
+        if not first or self.ctrl.high_contrast:
+            use_palette("high_contrast" if self.ctrl.high_contrast else "normal")
+            Window.clearcolor = COLORS["bg"]
+            self.palette_rev += 1
+        self._on_resize(Window, *Window.size)
 
     @property
     def landscape(self) -> bool:
@@ -157,6 +175,9 @@ class KioskApp(App):
         if not hasattr(self, "sm"):
             return
         ctrl = self.ctrl
+        if (ctrl.high_contrast, ctrl.large_text) != self._modes:
+            self._apply_modes()  # redraws through _on_resize
+            return
         self.office_title = ctrl.office_short or ctrl.office_name or "Disdukcapil"
         self.lang_label = self.t("lang_switch")
         self.lang_enabled = ctrl.screen not in (c.ISSUING, c.CONFIRMATION, c.IKM_DONE)
@@ -165,6 +186,8 @@ class KioskApp(App):
         self.back_label = "‹  " + self.t("back")
         self.home_label = self.t("home")
         banner = ctrl.message if ctrl.screen not in (c.NOTICE, c.ISSUING, c.QUESTION, c.STATUS) else ""
+        if ctrl.stalled is not None or ctrl.waiting:
+            banner = ctrl.message or self.t("server_down_kept")
         if ctrl.screen == c.WELCOME and ctrl.server_ok is False and not banner:
             banner = self.t("server_down")
         self.banner = banner
@@ -186,8 +209,34 @@ class KioskApp(App):
                         color=COLORS["warn_fg"], halign="center", valign="middle")
             lab.kid = "banner"
             lab.bind(width=lambda w, v: setattr(w, "text_size", (v, None)))
-            lab.bind(texture_size=lambda w, v: setattr(holder, "height", v[1] + self.u * 3))
+            stalled = self.ctrl.stalled is not None or self.ctrl.waiting
+            if not stalled:
+                lab.bind(texture_size=lambda w, v: setattr(holder, "height", v[1] + self.u * 3))
             holder.add_widget(lab)
+            if stalled:
+                # the server could not be reached: the answers are kept; try again or wait
+                holder.orientation = "vertical"
+                holder.spacing = self.u * 1.5
+                row = BoxLayout(spacing=self.u * 2, size_hint_y=None)
+                if self.ctrl.waiting:
+                    b = self.button(self.t("stop_waiting"), "stop_waiting", self.ctrl.stop_waiting, style=OUTLINE)
+                    row.add_widget(b)
+                else:
+                    b = self.button(self.t("retry_now"), "retry_now", self.ctrl.retry_now, style=ACCENT)
+                    row.add_widget(b)
+                    row.add_widget(self.button(self.t("wait_for_server"), "wait_for_server",
+                                               self.ctrl.wait_for_server, style=OUTLINE))
+                row.height = b.height
+                b.bind(height=lambda w, v: setattr(row, "height", v))
+                holder.add_widget(row)
+                lab.size_hint_y = None
+                lab.bind(texture_size=lambda w, v: setattr(w, "height", v[1]))
+
+                def fit(*_args) -> None:
+                    holder.height = lab.height + row.height + self.u * 4.5
+                lab.bind(height=fit)
+                row.bind(height=fit)
+                fit()
             self._paint(holder, COLORS["warn_bg"])
             page.add_widget(holder)
         if self.nav_visible:

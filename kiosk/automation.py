@@ -8,7 +8,10 @@ names a JSON file ``{"out": DIR, "steps": [...]}``. Each step is one object:
                                 kiosk is not busy, then touch down/up at its centre
                                 (``"double": true``: two touches in the same frame)
 ``{"wait": SCREEN}``            wait until the controller shows ``SCREEN`` (and is not busy)
-``{"date": "YYYY-MM-DD"}``      set the date picker by tapping its +/- buttons
+``{"date": "YYYY-MM-DD"}``      type the date on the keypad, one digit tap per frame
+``{"see": KID}``                wait until the widget with that ``kid`` is on screen
+``{"absent": KID}``             fail when the widget with that ``kid`` is on screen
+``{"wait_file": PATH}``         wait until the file exists (a test's signal to go on)
 ``{"type": TEXT}``              keyboard/scanner input (``\\r`` submits on the status screen)
 ``{"shot": NAME}``              save ``DIR/NAME.png`` (``Window.screenshot``)
 ``{"size": [W, H]}``            resize the window (orientation change)
@@ -158,16 +161,31 @@ class ScriptRunner:
             return ctrl.screen == step["wait"] and not ctrl.busy and self.app.sm.current == step["wait"] \
                 and not self.app.sm.transition.is_active
         if "date" in step:
+            # type the date on the keypad as a citizen would, one tap per frame
             target = date.fromisoformat(step["date"])
-            p = ctrl.date_picker
-            if p is None or ctrl.busy:
+            entry = ctrl.date_entry
+            if entry is None or ctrl.busy:
                 return False
-            for part, want, have in (("year", target.year, p.year), ("month", target.month, p.month),
-                                     ("day", target.day, p.day)):
-                if want != have:
-                    self._tap_kid(f"date_{part}_{'plus' if want > have else 'minus'}")
-                    return False
-            return True
+            want = target.strftime("%d%m") + f"{target.year:04d}"
+            if entry.digits == want:
+                return True
+            if not want.startswith(entry.digits):
+                self._tap_kid("date_clear")
+                return False
+            self._tap_kid(f"date_key_{want[len(entry.digits)]}")
+            return False
+        if "wait_file" in step:
+            return Path(step["wait_file"]).exists()
+        if "see" in step or "absent" in step:
+            from .app import find_kid
+
+            kid = step.get("see") or step["absent"]
+            widget = find_kid(self.app.sm.current_screen, kid) or find_kid(self.app.root_widget.ids.header, kid)
+            if "absent" in step:
+                if widget is not None and self._visible(widget):
+                    raise AssertionError(f"{kid!r} is on screen")
+                return True
+            return widget is not None and self._visible(widget)
         if "type" in step:
             for ch in step["type"]:
                 if ch in "\r\n":

@@ -16,12 +16,19 @@ __all__ = ["COMMANDS", "kiosk_cmd", "build_controller"]
 
 
 def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "id", paper: int = 80,
-                     office: str | None = None, idle_timeout: float = 60.0, timeout: float = 5.0):
+                     office: str | None = None, idle_timeout: float = 60.0, timeout: float = 5.0,
+                     audio_guide: bool = False, high_contrast: bool = False, large_text: bool = False,
+                     voice_pack: str | None = None, sink=None,
+                     retry_delays: tuple[float, ...] = (2.0, 4.0, 8.0, 8.0, 8.0)):
     """A :class:`kiosk.controller.KioskController` with a real API client and printer.
 
     ``printer_uri`` is any ``printing.open_printer`` URI (tcp://, usb://, preview://DIR,
     dummy://); ``paper`` 58 or 80 (mm); ``timeout`` seconds per HTTP attempt and per
-    print job. Raises ``printing.errors.PrinterConfigError`` for a bad URI.
+    print job; ``audio_guide`` offers spoken guidance (voice pack ``voice_pack``, default
+    the shipped one; played on ``sink``, default Kivy's audio); ``high_contrast`` /
+    ``large_text`` the default display modes; ``retry_delays`` seconds between the
+    automatic retries of a call the server did not answer. Raises
+    ``printing.errors.PrinterConfigError`` for a bad URI.
     """
     from printing.uri import open_printer
 
@@ -30,7 +37,15 @@ def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "
 
     api = KioskApi(server, token, timeout=timeout, office=office)
     printer = open_printer(printer_uri, paper=paper, timeout=timeout)
-    return KioskController(api, printer, lang=lang, idle_timeout=idle_timeout)
+    guide = None
+    if audio_guide:
+        from display.voice import KivySink, VoicePack, default_pack_dir
+
+        from .guide import AudioGuide
+
+        guide = AudioGuide(VoicePack(voice_pack or default_pack_dir()), sink or KivySink())
+    return KioskController(api, printer, lang=lang, idle_timeout=idle_timeout, guide=guide,
+                           high_contrast=high_contrast, large_text=large_text, retry_delays=retry_delays)
 
 
 @click.command("kiosk")
@@ -46,7 +61,15 @@ def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "
 @click.option("--size", default=None, help="Window size WxH in windowed mode, e.g. 1080x1920.")
 @click.option("--idle-timeout", default=60.0, show_default=True, type=float,
               help="Seconds without a touch before returning to the welcome screen.")
-def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size, idle_timeout):
+@click.option("--audio-guide", is_flag=True,
+              help="Offer spoken guidance per screen (the citizen switches it on; needs speakers).")
+@click.option("--high-contrast", is_flag=True, help="Start in the high-contrast theme (the citizen can switch).")
+@click.option("--large-text", is_flag=True, help="Start with larger text (the citizen can switch).")
+@click.option("--retry-delays", default="2,4,8,8,8", show_default=True,
+              help="Seconds between automatic retries when the server does not answer; then the citizen is "
+                   "offered 'Coba lagi' / 'Tunggu di sini' (answers are kept).")
+def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size, idle_timeout, audio_guide,
+              high_contrast, large_text, retry_delays):
     """Layar sentuh kios: ambil nomor antrean, cek status, survei IKM."""
     logging.getLogger("urllib3").setLevel(logging.WARNING)  # one line per request is noise on a kiosk
     # Check the options before Kivy is imported (it takes over stderr and opens a window).
@@ -56,11 +79,18 @@ def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size,
             width, height = (int(x) for x in size.lower().split("x"))
         except ValueError:
             raise click.BadParameter("use WxH, e.g. 1080x1920", param_hint="--size") from None
+    try:
+        delays = tuple(float(x) for x in retry_delays.split(",") if x.strip())
+    except ValueError:
+        raise click.BadParameter("seconds separated by commas, e.g. 2,4,8", param_hint="--retry-delays") from None
+    if any(d < 0 for d in delays):
+        raise click.BadParameter("delays cannot be negative", param_hint="--retry-delays")
     from printing.errors import PrinterConfigError
 
     try:
         ctrl = build_controller(server, token, printer_uri, lang=lang, paper=int(paper), office=office,
-                                idle_timeout=idle_timeout)
+                                idle_timeout=idle_timeout, audio_guide=audio_guide, high_contrast=high_contrast,
+                                large_text=large_text, retry_delays=delays)
     except PrinterConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="--printer") from None
     os.environ.setdefault("KIVY_NO_ARGS", "1")

@@ -11,12 +11,12 @@ from __future__ import annotations
 from client.protocol import CODE_ALPHABET  # noqa: F401  (the screens read it here)
 
 from .flows.base import *  # noqa: F401,F403  (the screen names: WELCOME, SERVICES, ...)
-from .flows.base import DatePicker, KioskCore, PRIORITIES, SCREENS, Runner, Scheduler, sync_runner
+from .flows.base import DATE_REFUSALS, DateEntry, KioskCore, PRIORITIES, SCREENS, Runner, Scheduler, sync_runner
 from .flows.ikm import IkmFlow
 from .flows.status import StatusFlow
 from .flows.visit import VisitFlow
 
-__all__ = ["KioskController", "DatePicker", "SCREENS", "PRIORITIES", "Runner", "Scheduler", "sync_runner"]
+__all__ = ["KioskController", "DateEntry", "DATE_REFUSALS", "SCREENS", "PRIORITIES", "Runner", "Scheduler", "sync_runner"]
 
 
 class KioskController(VisitFlow, StatusFlow, IkmFlow, KioskCore):

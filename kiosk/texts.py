@@ -6,13 +6,13 @@ server already in the requested language.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from babel.dates import format_date, get_month_names
+from babel.dates import format_date, get_day_names, get_month_names
 
 from printing.text import format_duration
 
-__all__ = ["TEXTS", "t", "month_name", "long_date", "duration", "LANGS"]
+__all__ = ["TEXTS", "t", "month_name", "long_date", "duration", "when", "hours_summary", "LANGS"]
 
 LANGS = ("id", "en")
 
@@ -28,6 +28,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "choose_service_sub": ("Sentuh layanan yang Anda perlukan.", "Touch the service you need."),
     "closed": ("Tutup", "Closed"),
     "quota_used_up": ("Kuota hari ini habis", "Today's quota is used up"),
+    "closed_until": ("Tutup · buka lagi {when}", "Closed · opens again {when}"),
+    "quota_until": ("Kuota hari ini habis · datang lagi {when}", "Today's quota is used up · come back {when}"),
+    "all_closed_title": ("Layanan sedang tutup", "The office is closed now"),
+    "all_full_title": ("Kuota hari ini sudah habis", "Today's quotas are used up"),
+    "opens_again": ("Buka lagi {when}.", "Opens again {when}."),
+    "come_back": ("Silakan datang lagi {when}.", "Please come back {when}."),
+    "opening_hours": ("Jam layanan: {hours}", "Opening hours: {hours}"),
+    "closed_day": ("tutup", "closed"),
+    "today_at": ("hari ini pukul {time}", "today at {time}"),
+    "tomorrow_at": ("besok pukul {time}", "tomorrow at {time}"),
+    "day_at": ("{day} pukul {time}", "{day} at {time}"),
     "unavailable": ("Tidak tersedia", "Unavailable"),
     "back": ("Kembali", "Back"),
     "next": ("Lanjut", "Next"),
@@ -39,6 +50,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "month": ("Bulan", "Month"),
     "day": ("Tanggal", "Day"),
     "age_years": ("Umur {n} tahun", "Age {n} years"),
+    "date_format": ("Ketik tanggal, bulan, tahun (TT-BB-TTTT)", "Type day, month, year (DD-MM-YYYY)"),
+    "date_example": ("Ketik TT-BB-TTTT. Contoh: 17 Agustus 2019 → 1 7 0 8 2 0 1 9",
+                     "Type DD-MM-YYYY. Example: 17 August 2019 → 1 7 0 8 2 0 1 9"),
+    "date_clear": ("Hapus", "Clear"),
+    "date_incomplete": ("Tanggal belum lengkap: ketik 8 angka, TT-BB-TTTT.",
+                        "The date is not complete: type 8 digits, DD-MM-YYYY."),
+    "date_bad_day": ("Tanggal hanya 01 sampai 31.", "The day is 01 to 31."),
+    "date_bad_month": ("Bulan hanya 01 sampai 12.", "The month is 01 to 12."),
+    "date_bad_no_such_day": ("Tanggal itu tidak ada pada bulan tersebut.", "That month has no such day."),
+    "date_bad_year": ("Tahun tidak valid.", "Invalid year."),
+    "date_bad_future": ("Tanggal lahir tidak boleh di masa depan.", "The date of birth cannot be in the future."),
+    "date_bad_too_old": ("Tahun terlalu lama. Periksa kembali tahunnya.", "That year is too long ago. Check the year."),
+    "date_bad_full": ("Tanggal sudah lengkap. Tekan Lanjut, atau ⌫ untuk mengubah.",
+                      "The date is complete. Tap Next, or ⌫ to change it."),
     "not_eligible_title": ("Maaf, belum bisa dilayani", "Sorry, we cannot serve this yet"),
     "not_eligible_sub": ("Anda tidak mendapat nomor antrean untuk layanan ini.",
                          "No queue number is issued for this service."),
@@ -61,14 +86,23 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "The server has not answered. Retrying automatically ({n})…"),
     "issue_failed": ("Maaf, nomor antrean belum dapat dibuat. Silakan minta bantuan petugas.",
                      "Sorry, the queue number could not be created. Please ask an officer for help."),
+    "server_down_kept": ("Server antrean tidak dapat dihubungi. Jawaban Anda tetap tersimpan.",
+                         "The queue server cannot be reached. Your answers are kept."),
+    "waiting_for_server": ("Menunggu server antrean… Kios mencoba lagi otomatis. Jawaban Anda tetap tersimpan.",
+                           "Waiting for the queue server… The kiosk retries automatically. Your answers are kept."),
+    "retry_now": ("Coba lagi", "Try again"),
+    "wait_for_server": ("Tunggu di sini", "Wait here"),
+    "stop_waiting": ("Berhenti menunggu", "Stop waiting"),
     "server_down": ("Server antrean tidak dapat dihubungi. Mencoba lagi otomatis…",
                     "The queue server cannot be reached. Retrying automatically…"),
     "your_number": ("Nomor antrean Anda", "Your queue number"),
     "people_ahead": ("Antrean sebelum Anda: {n}", "People ahead of you: {n}"),
     "estimated_wait": ("Perkiraan waktu tunggu: ± {t}", "Estimated wait: about {t}"),
     "take_ticket": ("Silakan ambil tiket Anda dan tunggu panggilan.", "Please take your ticket and wait to be called."),
-    "printer_fault": ("Tiket tidak dapat dicetak. Silakan catat nomor Anda / minta bantuan petugas.",
-                      "The ticket could not be printed. Please note your number / ask an officer for help."),
+    "printer_fault": ("Tiket tidak dapat dicetak. Nomor Anda sudah tercatat: catat atau foto layar ini. "
+                      "Petugas di loket dapat mencetak ulang tiket Anda.",
+                      "The ticket could not be printed. Your number is recorded: note it or take a photo of "
+                      "this screen. An officer at any counter can reprint your ticket."),
     "priority_badge": ("Prioritas", "Priority"),
     "done": ("Selesai", "Done"),
     "status_title": ("Cek status berkas", "Check an application"),
@@ -86,6 +120,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ikm_failed": ("Survei belum terkirim. Silakan coba lagi nanti.", "The survey was not sent. Please try again later."),
     "ikm_offer": ("Isi survei kepuasan", "Take the survey"),
     "loading": ("Memuat…", "Loading…"),
+    "mode_large_text": ("Huruf besar", "Larger text"),
+    "mode_high_contrast": ("Kontras tinggi", "High contrast"),
+    "mode_audio_guide": ("Panduan suara", "Audio guidance"),
+    "mode_on": ("✓ {name}", "✓ {name}"),
     "free": ("Semua layanan GRATIS", "All services are FREE"),
 }
 
@@ -105,6 +143,39 @@ def month_name(month: int, lang: str = "id") -> str:
 def long_date(value: date, lang: str = "id") -> str:
     """``date(2019, 8, 17)`` → "17 Agustus 2019" (en: "17 August 2019")."""
     return format_date(value, "d MMMM y", locale="en" if lang == "en" else "id")
+
+
+def when(moment: datetime, now: datetime, lang: str = "id") -> str:
+    """When the office opens, as a citizen reads it: "hari ini pukul 08:00", "besok pukul
+    08:00" or "Senin, 7 Desember 2026 pukul 08:00" (``now`` decides today/tomorrow;
+    both in the office's zone)."""
+    clock = moment.strftime("%H:%M")
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return t("today_at", lang, time=clock)
+    if days == 1:
+        return t("tomorrow_at", lang, time=clock)
+    day = format_date(moment.date(), "EEEE, d MMMM y", locale="en" if lang == "en" else "id")
+    return t("day_at", lang, day=day, time=clock)
+
+
+def hours_summary(opening_hours: list[dict | None], lang: str = "id") -> str:
+    """The week's hours in one line, Monday first, equal neighbours joined:
+    "Senin–Kamis 08:00–15:00 · Jumat 08:00–11:30 · Sabtu–Minggu tutup".
+    ``opening_hours`` as ``GET /offices`` gives it (seven ``{"opens", "closes"}`` or None)."""
+    names = get_day_names("wide", locale="en" if lang == "en" else "id")  # 0 = Monday
+    groups: list[list] = []
+    for i, h in enumerate(opening_hours[:7]):
+        text = f"{h['opens']}–{h['closes']}" if h else t("closed_day", lang)
+        if groups and groups[-1][2] == text:
+            groups[-1][1] = i
+        else:
+            groups.append([i, i, text])
+    parts = []
+    for first, last, text in groups:
+        days = names[first] if first == last else f"{names[first]}–{names[last]}"
+        parts.append(f"{days} {text}")
+    return " · ".join(parts)
 
 
 def duration(seconds: float, lang: str = "id") -> str:

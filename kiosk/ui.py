@@ -81,6 +81,17 @@ def _register_font() -> None:
 
 Builder.load_file(str(Path(__file__).with_name("widgets.kv")))
 
-PRIMARY = dict(bg=COLORS["primary"], bg_down=COLORS["primary_down"], fg=COLORS["on_primary"])
-ACCENT = dict(bg=COLORS["accent"], bg_down=COLORS["accent_down"], fg=COLORS["text"])
-OUTLINE = dict(bg=COLORS["card"], bg_down=COLORS["card_down"], fg=COLORS["primary"], border=COLORS["primary"])
+PRIMARY: dict = {}
+ACCENT: dict = {}
+OUTLINE: dict = {}
+
+
+def restyle() -> None:
+    """(Re)build the button styles from the palette in use (:func:`kiosk.theme.use_palette`)."""
+    PRIMARY.update(bg=COLORS["primary"], bg_down=COLORS["primary_down"], fg=COLORS["on_primary"])
+    ACCENT.update(bg=COLORS["accent"], bg_down=COLORS["accent_down"],
+                  fg=COLORS["on_primary"] if COLORS["bg"][0] < 0.5 else COLORS["text"])
+    OUTLINE.update(bg=COLORS["card"], bg_down=COLORS["card_down"], fg=COLORS["primary"], border=COLORS["primary"])
+
+
+restyle()

@@ -14,6 +14,7 @@ from typing import Mapping
 from zoneinfo import ZoneInfo
 
 from .errors import NotFound
+from .domain import opening
 from .domain.office import Office
 
 
@@ -116,10 +117,7 @@ def iso_local(office: Office, epoch: float | None) -> str | None:
 
 
 def is_open(office: Office, local_dt: datetime) -> bool:
-    """True when ``local_dt`` (office zone) falls within the office's opening hours."""
-    hours = office.opening_hours[local_dt.weekday()]
-    if not hours.is_open_day:
-        return False
-    t = local_dt.time()
-    return hours.opens <= t < hours.closes
+    """True when ``local_dt`` (office zone) falls within the office's opening hours on a
+    day it opens (not a public holiday or closed date: :mod:`queue_server.domain.opening`)."""
+    return opening.is_open(office, local_dt)
 

@@ -27,7 +27,7 @@ from .auth import require
 from .context import Actor, Context, is_open, iso_local
 from .db.database import write_tx
 from .db.models import CallLog, DayCounter, Ticket, db
-from .domain import roles
+from .domain import opening, roles
 from .domain.office import PRESENCE_COUNTER, PRIORITY_CATEGORIES, Counter, Office, Service
 from .domain.requirements import build_checklist
 from .domain.routing import WaitingTicket, choose_next
@@ -93,22 +93,31 @@ def _counter(office: Office, code: str) -> Counter:
 
 
 def service_status(ctx: Context, office: Office, service: Service) -> dict:
-    """Whether ``service`` takes tickets now: ``{"open", "reason", "quota", "issued", "remaining"}``.
+    """Whether ``service`` takes tickets now: ``{"open", "reason", "quota", "issued",
+    "remaining", "opens_at", "closed_reason"}``.
 
-    ``reason`` is ``"closed"`` outside opening hours (when enforced) or ``"quota_used_up"``.
+    ``reason`` is ``"closed"`` outside opening hours (when enforced) or ``"quota_used_up"``;
+    then ``opens_at`` is when to come back (ISO 8601 with the office's offset: the next
+    opening, for a used-up quota the next day's), else None; ``closed_reason`` names a
+    public holiday or closed date ("" for a day without hours, None when open).
     """
     day = ctx.office_day(office)
     issued = (DayCounter.select(DayCounter.last_seq)
               .where((DayCounter.office == office.code) & (DayCounter.prefix == service.prefix) &
                      (DayCounter.office_day == day)).scalar()) or 0
     remaining = None if service.daily_quota is None else max(0, service.daily_quota - issued)
-    reason = None
-    if ctx.enforce_hours and not is_open(office, ctx.local(office)):
+    reason = opens_at = closed_reason = None
+    local = ctx.local(office)
+    if ctx.enforce_hours and not is_open(office, local):
         reason = "closed"
+        closed_reason = opening.closed_reason(office, local.date())
+        opens_at = opening.next_opening(office, local)
     elif remaining == 0:
         reason = "quota_used_up"
+        opens_at = opening.next_opening(office, local.replace(hour=23, minute=59))
     return {"open": reason is None, "reason": reason, "quota": service.daily_quota, "issued": issued,
-            "remaining": remaining}
+            "remaining": remaining, "opens_at": opens_at.isoformat() if opens_at else None,
+            "closed_reason": closed_reason}
 
 
 def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service_code: str,

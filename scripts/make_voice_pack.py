@@ -115,6 +115,15 @@ def speak(text: str, workdir: Path, *, voice: str, speed: int, rate: int) -> np.
     return fade_edges(samples, rate)
 
 
+#: espeak-ng speed (words per minute) of the letter clips: at 140 "e" lasts 0.24 s and is
+#: easily heard as "be" or "de" (issue 18 item 11); at 90 each lasts about 0.4-0.5 s.
+LETTER_SPEED = 90
+
+#: Sample rate (Hz) of the kiosk's audio-guidance clips (``panduan_*``): long sentences,
+#: kept small in the repository; speech stays clear at 16 kHz.
+GUIDE_RATE = 16000
+
+
 def build_pack(
     out: Path,
     clips: dict[str, str],
@@ -130,9 +139,14 @@ def build_pack(
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         for token, text in clips.items():
-            samples = chime(rate) if token == CHIME else normalise(speak(text, Path(tmp), voice=voice, speed=speed, rate=rate))
+            # letter names are short ("be", "de", "e"): spoken slower so they stay apart
+            pace = min(speed, LETTER_SPEED) if token.startswith("huruf_") else speed
+            # the kiosk's guidance sentences are long: stored at 16 kHz (the pack resamples on load)
+            clip_rate = min(rate, GUIDE_RATE) if token.startswith("panduan_") else rate
+            samples = chime(rate) if token == CHIME else normalise(speak(text, Path(tmp), voice=voice, speed=pace,
+                                                                          rate=clip_rate))
             path = out / f"{token}.wav"
-            path.write_bytes(wav_bytes(samples, rate))
+            path.write_bytes(wav_bytes(samples, clip_rate))
             written.append(path)
     return written
 
@@ -142,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=default_pack_dir(), help="pack directory (default: assets/voice/id)")
     parser.add_argument("--template", default=DEFAULT_TEMPLATE, help="call template whose phrases get clips")
     parser.add_argument("--phrase", action="append", default=[], help="extra phrase to record (repeatable)")
+    parser.add_argument("--words", default=None,
+                        help="the office's own spelling words, e.g. A=Anggrek,B=Bunga (display --voice-words)")
     parser.add_argument("--only", action="append", default=[], help="make only this token (repeatable)")
     parser.add_argument("--voice", default="id", help="espeak-ng voice (default: id)")
     parser.add_argument("--speed", type=int, default=140, help="words per minute (default: 140)")
@@ -153,7 +169,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {program} not found (apt-get install {program})", file=sys.stderr)
             return 2
     try:
-        clips = vocabulary(args.template)
+        from display.launch import parse_spelling_words
+
+        from kiosk.guide import guide_vocabulary
+
+        clips = vocabulary(args.template, words=parse_spelling_words(args.words))
+        clips.update(guide_vocabulary())  # the kiosk's audio guidance, one sentence per screen
         for phrase in args.phrase:
             clips.setdefault(phrase_token(phrase), phrase)
     except ValueError as exc:

@@ -24,8 +24,12 @@ Token vocabulary
 * number words, exactly as num2words(lang="id") writes them, one token per word:
   ``nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas
   belas puluh seratus ratus seribu ribu``.
-* letters: ``huruf_a`` ... ``huruf_z``.
+* letters: ``huruf_a`` ... ``huruf_z`` (the letter's name, spoken slowly: "be",
+  "de" and "e" are easy to confuse when clipped short, issue 18 item 11).
+* spelling words: ``ejaan_ambon`` ... (``spelling="words"``: "be, Bandung" makes the
+  prefix unmistakable; :data:`SPELLING_WORDS`, an office may give its own).
 * phrases from the template (above).
+* :data:`PAUSE` is not a clip: the pause between the two readings of a repeated call.
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ __all__ = [
     "MAX_COUNTER",
     "MAX_NUMBER",
     "Mode",
+    "PAUSE",
+    "SPELLINGS",
+    "SPELLING_WORDS",
+    "spelling_token",
     "Ticket",
     "call_text",
     "call_tokens",
@@ -84,6 +92,23 @@ LETTER_NAMES = {
     "O": "o", "P": "pe", "Q": "ki", "R": "er", "S": "es", "T": "te", "U": "u",
     "V": "ve", "W": "we", "X": "eks", "Y": "ye", "Z": "zet",
 }
+
+#: The default spelling word of each letter for ``spelling="words"``: Indonesian place
+#: names that collide with no number word (ICAO "Lima" would be heard as 5); Q, V and X
+#: keep their ICAO words. The caption and espeak-ng text is the word itself.
+SPELLING_WORDS = {
+    "A": "Ambon", "B": "Bandung", "C": "Cirebon", "D": "Denpasar", "E": "Ende", "F": "Flores",
+    "G": "Garut", "H": "Halmahera", "I": "Indramayu", "J": "Jakarta", "K": "Kupang", "L": "Lampung",
+    "M": "Medan", "N": "Nias", "O": "Ombilin", "P": "Padang", "Q": "Quebec", "R": "Rembang",
+    "S": "Surabaya", "T": "Ternate", "U": "Ubud", "V": "Victor", "W": "Wamena", "X": "X-ray",
+    "Y": "Yogyakarta", "Z": "Zamrud",
+}
+
+#: How the prefix letters are read: ``"name"`` (be) or ``"words"`` (be, Bandung).
+SPELLINGS = ("name", "words")
+
+#: Not a clip: the silence between the two readings of a call said twice (``repeat=2``).
+PAUSE = "_jeda_"
 
 _TICKET_RE = re.compile(r"([A-Za-z]{1,2})-?(\d{1,4})")
 _PHRASE_SPLIT_RE = re.compile(r"[,.;:]")
@@ -213,9 +238,32 @@ def template_phrases(template: str = DEFAULT_TEMPLATE) -> dict[str, str]:
     return phrases
 
 
-def _field_words(field: str, ticket: Ticket, counter: int, mode: Mode) -> list[tuple[str, str]]:
+def spelling_token(word: str) -> str:
+    """Clip token of a spelling word: ``"Bandung"`` -> ``"ejaan_bandung"``."""
+    return "ejaan_" + phrase_token(word)
+
+
+def _spelling_words(words: dict[str, str] | None) -> dict[str, str]:
+    """The office's spelling words over the defaults; ValueError for a key that is not A-Z."""
+    table = dict(SPELLING_WORDS)
+    for letter, word in (words or {}).items():
+        if len(letter) != 1 or letter.upper() not in LETTER_NAMES:
+            raise ValueError(f"spelling word for {letter!r}: not a single letter A-Z")
+        phrase_token(word)  # ValueError when nothing speakable
+        table[letter.upper()] = word
+    return table
+
+
+def _field_words(field: str, ticket: Ticket, counter: int, mode: Mode, spelling: str = "name",
+                 words: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(token, caption word) pairs for one placeholder."""
     if field == "prefix":
+        if spelling == "words":
+            table = _spelling_words(words)
+            out: list[tuple[str, str]] = []
+            for ch in ticket.prefix:
+                out += [(letter_token(ch), ch), (spelling_token(table[ch]), table[ch])]
+            return out
         return [(letter_token(ch), ch) for ch in ticket.prefix]
     if field == "number":
         if mode == "digits":
@@ -225,10 +273,13 @@ def _field_words(field: str, ticket: Ticket, counter: int, mode: Mode) -> list[t
 
 
 def _compose(
-    number: str, counter: int | str, mode: Mode, template: str
+    number: str, counter: int | str, mode: Mode, template: str, spelling: str = "name",
+    words: dict[str, str] | None = None,
 ) -> tuple[list[str], str]:
     if mode not in ("words", "digits"):
         raise ValueError(f"mode must be 'words' or 'digits', got {mode!r}")
+    if spelling not in SPELLINGS:
+        raise ValueError(f"spelling must be one of {', '.join(SPELLINGS)}, got {spelling!r}")
     ticket = parse_ticket(number)
     loket = counter_value(counter)
     tokens: list[str] = []
@@ -240,7 +291,7 @@ def _compose(
                 if any(ch.isalnum() for ch in piece):
                     tokens.append(phrase_token(piece))
             continue
-        pairs = _field_words(value, ticket, loket, mode)
+        pairs = _field_words(value, ticket, loket, mode, spelling, words)
         tokens.extend(token for token, _ in pairs)
         text_parts.append(" ".join(word for _, word in pairs))
     return tokens, "".join(text_parts)
@@ -253,18 +304,28 @@ def call_tokens(
     mode: Mode = "words",
     template: str = DEFAULT_TEMPLATE,
     chime: bool = True,
+    spelling: str = "name",
+    words: dict[str, str] | None = None,
+    repeat: int = 1,
 ) -> list[str]:
     """Clip tokens for calling ticket ``number`` to loket ``counter``, chime first.
 
     ``call_tokens("A012", 3)`` -> ``["chime", "nomor_antrean", "huruf_a", "dua",
     "belas", "silakan_menuju_loket", "tiga"]``.  ``mode="digits"`` reads the ticket's
     digits one by one ("A001" -> ``huruf_a nol nol satu``); the counter is always read
-    as words.  See the module docstring for the template format.
+    as words.  ``spelling="words"`` follows each prefix letter by its spelling word
+    (``huruf_b``, ``ejaan_bandung``; ``words`` overrides :data:`SPELLING_WORDS`).
+    ``repeat=2`` says the sentence twice with :data:`PAUSE` between (one chime).
+    See the module docstring for the template format.
 
     Raises ``ValueError`` for a malformed ticket number, a counter outside 1..99, an
-    unknown mode or a malformed template.
+    unknown mode or spelling, a repeat other than 1 or 2, or a malformed template.
     """
-    tokens, _ = _compose(number, counter, mode, template)
+    if repeat not in (1, 2):
+        raise ValueError(f"repeat must be 1 or 2, got {repeat!r}")
+    tokens, _ = _compose(number, counter, mode, template, spelling, words)
+    if repeat == 2:
+        tokens = [*tokens, PAUSE, *tokens]
     return [CHIME, *tokens] if chime else tokens
 
 
@@ -274,6 +335,8 @@ def call_text(
     *,
     mode: Mode = "words",
     template: str = DEFAULT_TEMPLATE,
+    spelling: str = "name",
+    words: dict[str, str] | None = None,
 ) -> str:
     """The call sentence as text (for captions and logs), without the chime.
 
@@ -281,10 +344,11 @@ def call_text(
     ``call_text("A001", 3, mode="digits")`` -> ``"Nomor antrean, A, nol nol satu, ..."``.
     A two-letter prefix is written with a space ("A B").  Raises like ``call_tokens``.
     """
-    return _compose(number, counter, mode, template)[1]
+    return _compose(number, counter, mode, template, spelling, words)[1]
 
 
-def vocabulary(template: str = DEFAULT_TEMPLATE, max_number: int = MAX_NUMBER) -> dict[str, str]:
+def vocabulary(template: str = DEFAULT_TEMPLATE, max_number: int = MAX_NUMBER,
+               words: dict[str, str] | None = None) -> dict[str, str]:
     """Every clip a pack needs for ``template`` and ticket numbers 0..``max_number``
     (both modes), counters 1..99 and letters A–Z, as ``{token: text to speak}``.
 
@@ -298,6 +362,8 @@ def vocabulary(template: str = DEFAULT_TEMPLATE, max_number: int = MAX_NUMBER) -
     clips.update(template_phrases(template))
     for letter, name in LETTER_NAMES.items():
         clips[letter_token(letter)] = name
+    for word in _spelling_words(words).values():
+        clips[spelling_token(word)] = word
     words: set[str] = set(DIGIT_WORDS)
     for value in range(0, max(max_number, MAX_COUNTER) + 1):
         words.update(number_words(value))

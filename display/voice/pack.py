@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .compose import CHIME
+from .compose import CHIME, PAUSE
 
 __all__ = ["DEFAULT_SAMPLE_RATE", "VoicePack", "default_pack_dir", "read_wav", "wav_bytes", "wav_duration"]
 
@@ -102,7 +102,8 @@ class VoicePack:
     """Clips in ``directory`` named ``<token>.wav``, composed into announcements.
 
     ``pause`` is the silence (seconds) between two clips, ``chime_pause`` the silence
-    after the ``chime`` clip (seconds), ``sample_rate`` the output rate in Hz (default
+    after the ``chime`` clip (seconds), ``repeat_pause`` the silence a ``PAUSE`` token
+    stands for (seconds, between the two readings of a call said twice), ``sample_rate`` the output rate in Hz (default
     22050, espeak-ng's rate; clips at other rates are resampled).  Clips are read lazily
     and cached; the object is safe to share between threads.
     Raises ``ValueError`` for a negative pause or a non-positive rate; a missing directory
@@ -117,14 +118,16 @@ class VoicePack:
         pause: float = 0.08,
         chime_pause: float = 0.4,
         sample_rate: int = DEFAULT_SAMPLE_RATE,
+        repeat_pause: float = 1.0,
     ) -> None:
-        if pause < 0 or chime_pause < 0:
+        if pause < 0 or chime_pause < 0 or repeat_pause < 0:
             raise ValueError("pauses must be >= 0 seconds")
         if sample_rate <= 0:
             raise ValueError("sample_rate must be > 0 Hz")
         self.directory = Path(directory)
         self.pause = float(pause)
         self.chime_pause = float(chime_pause)
+        self.repeat_pause = float(repeat_pause)
         self.sample_rate = int(sample_rate)
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -149,7 +152,7 @@ class VoicePack:
         """The tokens (first occurrence order, no repeats) that have no clip file."""
         seen: dict[str, None] = {}
         for token in tokens:
-            if token not in seen and not self.path(token).is_file():
+            if token != PAUSE and token not in seen and not self.path(token).is_file():
                 seen[token] = None
         return list(seen)
 
@@ -178,6 +181,8 @@ class VoicePack:
 
     def gap_after(self, token: str) -> float:
         """Silence (seconds) inserted after ``token`` when it is not the last one."""
+        if token == PAUSE:
+            return 0.0
         return self.chime_pause if token == CHIME else self.pause
 
     def compose_wav(self, tokens: Sequence[str]) -> bytes:
@@ -195,6 +200,9 @@ class VoicePack:
             raise FileNotFoundError(f"voice pack {self.directory} lacks clips: {', '.join(absent)}")
         pieces: list[np.ndarray] = []
         for index, token in enumerate(tokens):
+            if token == PAUSE:
+                pieces.append(np.zeros(int(round(self.repeat_pause * self.sample_rate)), dtype=np.float32))
+                continue
             pieces.append(self.clip(token))
             if index < len(tokens) - 1:
                 gap = int(round(self.gap_after(token) * self.sample_rate))

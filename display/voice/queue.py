@@ -219,8 +219,9 @@ class Announcement:
 class AnnouncementQueue:
     """Speaks calls in order on a worker thread (started by the constructor).
 
-    ``pack`` supplies the clips, ``sink`` plays them; ``mode`` and ``template`` are passed
-    to ``compose.call_tokens``.  At most ``maxsize`` calls wait; on overflow the oldest
+    ``pack`` supplies the clips, ``sink`` plays them; ``mode``, ``template``,
+    ``spelling``/``words`` (how prefix letters are read) and ``repeat`` (1, or 2 to say
+    each call twice) are passed to ``compose.call_tokens``.  At most ``maxsize`` calls wait; on overflow the oldest
     waiting call that is not a recall is dropped (the oldest recall if all are recalls)
     and a warning is logged.  ``on_announce(announcement)`` is called on the worker
     thread just before a call is played (e.g. to flash the caption).  A failing sink,
@@ -237,14 +238,21 @@ class AnnouncementQueue:
         template: str = DEFAULT_TEMPLATE,
         maxsize: int = 100,
         on_announce: Callable[[Announcement], None] | None = None,
+        spelling: str = "name",
+        words: dict[str, str] | None = None,
+        repeat: int = 1,
     ) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be >= 1")
-        call_tokens("A1", 1, mode=mode, template=template)  # validate mode and template now
+        # validate mode, template, spelling and repeat now
+        call_tokens("A1", 1, mode=mode, template=template, spelling=spelling, words=words, repeat=repeat)
         self.pack = pack
         self.sink = sink
         self.mode: Mode = mode
         self.template = template
+        self.spelling = spelling
+        self.words = dict(words or {})
+        self.repeat = repeat
         self.maxsize = maxsize
         self.on_announce = on_announce
         self._items: deque[Announcement] = deque()
@@ -282,8 +290,10 @@ class AnnouncementQueue:
             number=f"{ticket.prefix}{ticket.digits}",
             counter=loket,
             recall=recall,
-            text=call_text(number, loket, mode=self.mode, template=self.template),
-            tokens=tuple(call_tokens(number, loket, mode=self.mode, template=self.template)),
+            text=call_text(number, loket, mode=self.mode, template=self.template, spelling=self.spelling,
+                           words=self.words),
+            tokens=tuple(call_tokens(number, loket, mode=self.mode, template=self.template,
+                                     spelling=self.spelling, words=self.words, repeat=self.repeat)),
         )
         with self._cond:
             if self._stopping:

@@ -19,7 +19,7 @@ from .base import (
     QUESTION,
     SERVICES,
     WELCOME,
-    DatePicker,
+    DateEntry,
     KioskCore,
     log,
 )
@@ -29,8 +29,9 @@ class VisitFlow(KioskCore):
     """The visit flow: service → questions (date picker, eligibility) → priority → checklist →"""
 
     def begin(self) -> bool:
-        """Welcome → services. When the services are not loaded yet, load them first."""
-        if not self._accept(WELCOME):
+        """Welcome → services. When the services are not loaded yet, load them first.
+        Refused while no service takes a number (:meth:`closed_notice`)."""
+        if not self._accept(WELCOME) or self.closed_notice() is not None:
             return False
         self._reset_flow()
         if self.services:
@@ -53,8 +54,12 @@ class VisitFlow(KioskCore):
         if service.get("open", True):
             return True, ""
         reason = service.get("reason")
-        key = {"closed": "closed", "quota_used_up": "quota_used_up"}.get(reason, "unavailable")
-        return False, self.t(key)
+        opens = self.when_text(service.get("opens_at"))
+        if reason == "closed":
+            return False, self.t("closed_until", when=opens) if opens else self.t("closed")
+        if reason == "quota_used_up":
+            return False, self.t("quota_until", when=opens) if opens else self.t("quota_used_up")
+        return False, self.t("unavailable")
 
     def choose_service(self, code: str) -> bool:
         """Pick a service by code; a closed/full one is ignored. Goes to its first
@@ -92,38 +97,87 @@ class VisitFlow(KioskCore):
         self.message = ""
         if q["kind"] == "date":
             today = self.today()
+            oldest = date(today.year - 100, 1, 1)
             current = self.answers.get(q["key"])
             if isinstance(current, str):
-                d = date.fromisoformat(current)
-                self.date_picker = DatePicker(d.year, d.month, d.day, today.year - 100, today.year)
+                self.date_entry = DateEntry.from_date(date.fromisoformat(current), oldest, today)
             else:
-                # Children's services: start five years back, bounded to a century.
-                self.date_picker = DatePicker(today.year - 5, 1, 1, today.year - 100, today.year)
+                self.date_entry = DateEntry(oldest, today)
         else:
-            self.date_picker = None
+            self.date_entry = None
         self._go(QUESTION)
 
-    def adjust_date(self, part: str, delta: int) -> bool:
-        """+/- on the date picker ("year" | "month" | "day")."""
-        if not self._accept(QUESTION) or self.date_picker is None:
+    def _date_tap(self) -> bool:
+        if not self._accept(QUESTION) or self.date_entry is None:
             return False
-        self.date_picker.adjust(part, delta)
+        if self.stalled is not None:  # a new date: the check that stalled is moot
+            self.stalled = None
+            self._end_wait()
+        return True
+
+    def date_digit(self, digit: str) -> bool:
+        """One tap on the date keypad ("0".."9"). A digit that cannot make a real date in
+        range is refused with a reason in ``message`` (e.g. day 35, month 13, a date in
+        the future); returns True when it was typed."""
+        if not self._date_tap():
+            return False
+        reason = self.date_entry.press(digit)
+        self.message = self.t(f"date_bad_{reason}") if reason else ""
+        self._changed()
+        return reason is None
+
+    def date_backspace(self) -> bool:
+        """The keypad's ⌫: remove the last digit."""
+        if not self._date_tap():
+            return False
+        self.date_entry.backspace()
+        self.message = ""
+        self._changed()
+        return True
+
+    def date_clear(self) -> bool:
+        """The keypad's "Hapus": start the date again."""
+        if not self._date_tap():
+            return False
+        self.date_entry.clear()
         self.message = ""
         self._changed()
         return True
 
     def confirm_date(self) -> bool:
-        """Accept the date on the picker as the answer (ISO ``YYYY-MM-DD``). A future
-        date is refused on the spot."""
-        if not self._accept(QUESTION) or self.date_picker is None or self.question is None:
+        """Accept the typed date as the answer (ISO ``YYYY-MM-DD``). An incomplete date
+        is refused on the spot; then the server judges the answers so far
+        (``partial``), so a case the service's rules refuse (a 19-year-old for KIA,
+        Permendagri 2/2016 Pasal 2) is told on this screen, where the date can be
+        corrected, instead of after the next question."""
+        if not self._accept(QUESTION) or self.date_entry is None or self.question is None:
             return False
-        value = self.date_picker.value
-        if value > self.today():
-            self.message = ("Tanggal lahir tidak boleh di masa depan." if self.lang == "id"
-                            else "The date of birth cannot be in the future.")
+        value = self.date_entry.value
+        if value is None:
+            self.message = self.t("date_incomplete")
             self._changed()
             return False
-        return self._answered(value.isoformat())
+        key, code, lang = self.question["key"], self.service["code"], self.lang
+        answers = {**self.answers, key: value.isoformat()}
+
+        def ok(data: dict) -> None:
+            if not data.get("eligible", True):
+                field = "message_en" if self.lang == "en" else "message"
+                self.message = " ".join(i.get(field) or i.get("message", "") for i in data.get("ineligible", []))
+                self.answers[key] = value.isoformat()
+                self._changed()
+                return
+            self._answered(value.isoformat())
+
+        self._call(lambda: self.api.requirements(code, answers, lang, partial=True), ok)
+        return True
+
+    @property
+    def date_refused(self) -> bool:
+        """True when the date on screen was refused by the service's rules."""
+        q = self.question
+        return bool(q and self.date_entry is not None and self.message and self.date_entry.complete
+                    and self.answers.get(q["key"]) == self.date_entry.value.isoformat())
 
     def answer(self, value: Any) -> bool:
         """Answer a choice (its ``value``) or bool (True/False) question. A "no" to an
@@ -132,6 +186,8 @@ class VisitFlow(KioskCore):
         if not self._accept(QUESTION) or self.question is None:
             return False
         q = self.question
+        if q["kind"] not in ("choice", "bool"):
+            return False  # a date is typed on the keypad (confirm_date)
         if q["kind"] == "choice" and value not in [c["value"] for c in q.get("choices", [])]:
             return False
         if q["kind"] == "bool":
@@ -173,6 +229,8 @@ class VisitFlow(KioskCore):
         """One screen back (question → previous question or services, etc.)."""
         if self.busy:
             return False
+        self.stalled = None
+        self._end_wait()
         if self.screen == QUESTION and self.question_index > 0:
             self._arm_idle()
             self._show_question(self.question_index - 1)
@@ -232,14 +290,15 @@ class VisitFlow(KioskCore):
         self._arm_idle()
         code, answers, priority, key = self.service["code"], dict(self.answers), self.priority, self.idempotency_key
         self._call(lambda: self.api.issue_ticket(code, answers, priority, key), self._issued,
-                   on_error=self._issue_failed)
+                   on_error=self._issue_failed, resume=self.take_ticket, on_stall=lambda: self._go(CHECKLIST))
         return True
 
     def _issue_failed(self, error: BaseException) -> None:
-        if isinstance(error, ApiError) and not error.retryable:
+        """A refusal (quota used up, closed, not eligible): told on the notice screen."""
+        if isinstance(error, ApiError):
             self.message = error.text(self.lang)
         else:
-            self.message = self.t("issue_failed")
+            self.message = self._error_text(error)
         self._go(NOTICE)
 
     def _issued(self, ticket: dict) -> None:

@@ -1,15 +1,14 @@
-"""The questions of a service (with the touch date picker), the ineligible answer and the priority choice.
+"""The questions of a service (with the date keypad), the ineligible answer and the priority choice.
 
 Each screen is a function ``(app) -> Widget`` over the app's widget helpers
 (:class:`kiosk.app.KioskApp`)."""
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
 from .. import controller as c
-from ..texts import long_date, month_name
+from ..texts import long_date
 from ..theme import COLORS
 from ..ui import (
     ACCENT,
@@ -19,7 +18,7 @@ from . import common
 
 
 def question(app) -> Widget:
-    """One question of the chosen service (choices, yes/no, or the touch date picker)."""
+    """One question of the chosen service (choices, yes/no, or the date keypad)."""
     ctrl = app.ctrl
     q = ctrl.question
     outer, left, right = app.panes()
@@ -29,12 +28,14 @@ def question(app) -> Widget:
     left.add_widget(app.label(app.t("question_of", i=ctrl.question_index + 1, n=len(ctrl.questions)), 3.2,
                                color=COLORS["muted"]))
     left.add_widget(app.label(q.get("label") or "", 6.0, bold=True, color=COLORS["primary"]))
-    if q.get("help"):
+    if q.get("help") and not ctrl.message:  # a refusal takes the help's place (one screen, no scrolling)
         left.add_widget(app.label(q["help"], 3.6, color=COLORS["muted"]))
-    if ctrl.message:
-        left.add_widget(app.label(ctrl.message, 3.8, bold=True, color=COLORS["danger"]))
+    if ctrl.message and ctrl.stalled is None and not ctrl.waiting:  # a stall is told by the banner
+        msg = app.label(ctrl.message, 3.8, bold=True, color=COLORS["danger"])
+        msg.kid = "question_message"
+        left.add_widget(msg)
     if q["kind"] == "date":
-        _date_picker(app, right)
+        _date_keypad(app, right, left)
     elif q["kind"] == "choice":
         for ch in q.get("choices", []):
             value = ch["value"]
@@ -49,36 +50,40 @@ def question(app) -> Widget:
     return outer
 
 
-def _date_picker(app, box: BoxLayout) -> None:
-    """The day/month/year steppers of a date question, added to ``box``."""
+def _date_keypad(app, box: BoxLayout, texts: BoxLayout) -> None:
+    """The date as DD-MM-YYYY on a big numeric keypad (eight taps) and "Lanjut", added
+    to ``box``; in landscape the typed date goes under the question in ``texts`` so the
+    keypad keeps its full size."""
     ctrl = app.ctrl
-    p = ctrl.date_picker
+    entry = ctrl.date_entry
+    value = entry.value
+    if app.landscape:
+        box, keys = texts, box
+    else:
+        keys = box
+    if value:
+        box.add_widget(app.label(long_date(value, ctrl.lang), 4.0, bold=True, halign="center"))
+    else:  # how to type it; before the first digit with an example
+        box.add_widget(app.label(app.t("date_example" if not entry.digits else "date_format"), 3.4,
+                                  color=COLORS["muted"], halign="center"))
+    shown = app.label(entry.display, 7.0 if app.landscape else 8.0, bold=True, color=COLORS["primary"],
+                      halign="center")
+    shown.kid = "date_value"
+    box.add_widget(shown)
     grid = app.grid(3)
-    parts = [("day", app.t("day"), str(p.day)), ("month", app.t("month"), month_name(p.month, ctrl.lang)),
-             ("year", app.t("year"), str(p.year))]
-    for part, name, value in parts:
-        col = BoxLayout(orientation="vertical", size_hint_y=None, spacing=app.u * 1)
-        head = Label(text=name, font_name="KioskSans", font_size=app.u * 3.2, color=COLORS["muted"],
-                     size_hint_y=None, height=app.u * 5)
-        col.add_widget(head)
-        plus = app.button("+", f"date_{part}_plus", lambda part=part: ctrl.adjust_date(part, 1), size=7,
-                           height=11)
-        col.add_widget(plus)
-        val = Label(text=value, font_name="KioskSans", bold=True, color=COLORS["text"],
-                    font_size=app.u * (4.6 if part == "month" else 6.0), size_hint_y=None, height=app.u * 9,
-                    halign="center", valign="middle")
-        val.kid = f"date_{part}_value"
-        col.add_widget(val)
-        minus = app.button("−", f"date_{part}_minus", lambda part=part: ctrl.adjust_date(part, -1), size=7,
-                            height=11)
-        col.add_widget(minus)
-        col.height = head.height + app.u * 11 * 2 + val.height + app.u * 3
-        grid.add_widget(col)
-    box.add_widget(grid)
-    box.add_widget(app.label(long_date(p.value, ctrl.lang), 5.4, bold=True, halign="center",
-                              color=COLORS["primary"]))
-    box.add_widget(app.button(app.t("next") + "  ›", "date_ok", ctrl.confirm_date, style=ACCENT, size=5,
-                               height=13))
+    grid.spacing = app.u * 1.6
+    for key in [str(d) for d in range(1, 10)] + ["clear", "0", "back"]:
+        if key == "clear":
+            b = app.button(app.t("date_clear"), "date_clear", ctrl.date_clear, style=OUTLINE, size=4.2, height=12.3)
+        elif key == "back":
+            b = app.button("⌫", "date_backspace", ctrl.date_backspace, style=OUTLINE, size=6.0, height=12.3)
+        else:
+            b = app.button(key, f"date_key_{key}", lambda d=key: ctrl.date_digit(d), size=7.0, height=12.3)
+        grid.add_widget(b)
+    keys.add_widget(grid)
+    keys.add_widget(app.button(app.t("next") + "  ›", "date_ok", ctrl.confirm_date,
+                               style=ACCENT if entry.complete and not ctrl.date_refused else OUTLINE,
+                               size=5, height=11 if app.landscape else 12))
 
 
 def ineligible(app) -> Widget:

@@ -12,6 +12,7 @@ from ..theme import COLORS
 from ..ui import (
     ACCENT,
     OUTLINE,
+    PRIMARY,
     ServiceCard,
 )
 
@@ -19,15 +20,43 @@ from ..ui import (
 def welcome(app) -> Widget:
     """The welcome screen: take a number, check a status, fill in the IKM survey."""
     ctrl = app.ctrl
-    outer = app.centred()
-    outer.add_widget(Widget(size_hint_y=0.5))
-    outer.add_widget(app.label(app.t("welcome_title"), 10.0 if app.landscape else 8.0, bold=True,
+    if ctrl.large_text:  # larger text may not fit one screen: the page scrolls, no spacers
+        page, outer = app.column(pad_x=6)
+    else:
+        page = outer = app.centred()
+        outer.spacing = app.u * (1.8 if app.landscape else 2.5)
+
+    def spacer(weight: float) -> Widget:
+        """Free space sharing the height; a small fixed gap when the page scrolls."""
+        return Widget(size_hint_y=weight) if not ctrl.large_text else Widget(size_hint_y=None, height=app.u * 1.5)
+
+    outer.add_widget(spacer(0.5))
+    outer.add_widget(app.label(app.t("welcome_title"), 8.0, bold=True,
                                 color=COLORS["primary"], halign="center"))
     outer.add_widget(app.label(ctrl.office_name or "", 4.4, halign="center"))
-    outer.add_widget(app.label(app.t("welcome_sub"), 4.0, color=COLORS["muted"], halign="center"))
-    outer.add_widget(Widget(size_hint_y=0.3))
-    outer.add_widget(app.button(app.t("take_number"), "begin", ctrl.begin, style=ACCENT, size=6.0,
-                                 height=20))
+    closed = ctrl.closed_notice()
+    if closed is None:
+        outer.add_widget(app.label(app.t("welcome_sub"), 4.0, color=COLORS["muted"], halign="center"))
+        outer.add_widget(spacer(0.3))
+        outer.add_widget(app.button(app.t("take_number"), "begin", ctrl.begin, style=ACCENT, size=6.0,
+                                     height=17 if app.landscape else 20))
+        if ctrl.hours_text():
+            hours = app.label(ctrl.hours_text(), 3.2, color=COLORS["muted"], halign="center")
+            hours.kid = "hours"
+            outer.add_widget(hours)
+    else:
+        # no service takes a number now: say why and when to come back, no "take a number"
+        title, lines = closed
+        outer.add_widget(spacer(0.2))
+        head = app.label(title, 6.0, bold=True, color=COLORS["danger"], halign="center")
+        head.kid = "closed_title"
+        outer.add_widget(head)
+        for i, line in enumerate(lines):
+            lab = app.label(line, 4.4 if i < len(lines) - 1 else 3.4, bold=i < len(lines) - 1,
+                            color=COLORS["text"] if i < len(lines) - 1 else COLORS["muted"], halign="center")
+            lab.kid = f"closed_line_{i}"
+            outer.add_widget(lab)
+        outer.add_widget(spacer(0.2))
     row = BoxLayout(spacing=app.u * 3, size_hint_y=None,
                     orientation="horizontal" if app.landscape else "vertical")
     b1 = app.button(app.t("check_status"), "open_status", ctrl.open_status, style=OUTLINE, size=4.4, height=13)
@@ -36,8 +65,34 @@ def welcome(app) -> Widget:
     row.add_widget(b2)
     row.height = b1.height if app.landscape else b1.height * 2 + app.u * 3
     outer.add_widget(row)
-    outer.add_widget(Widget(size_hint_y=0.5))
-    return outer
+    outer.add_widget(spacer(0.4))
+    outer.add_widget(_modes_row(app))
+    return page
+
+
+def _modes_row(app) -> Widget:
+    """The citizen's display modes: larger text, high contrast, audio guidance (when the
+    office offers it). A mode that is on shows a tick and the filled style."""
+    ctrl = app.ctrl
+    modes = [("large_text", ctrl.large_text, ctrl.toggle_large_text),
+             ("high_contrast", ctrl.high_contrast, ctrl.toggle_contrast)]
+    if ctrl.guide is not None:
+        modes.append(("audio_guide", ctrl.audio_guide, ctrl.toggle_audio_guide))
+    row = BoxLayout(spacing=app.u * 2, size_hint_y=None)
+    buttons = []
+    for name, on, action in modes:
+        label = app.t(f"mode_{name}")
+        b = app.button(app.t("mode_on", name=label) if on else label, f"mode_{name}", action,
+                       style=PRIMARY if on else OUTLINE, size=3.2, height=10)
+        buttons.append(b)
+        row.add_widget(b)
+
+    def fit(*_args) -> None:
+        row.height = max(b.height for b in buttons)
+    for b in buttons:
+        b.bind(height=fit)
+    fit()
+    return row
 
 
 def services(app) -> Widget:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
-from ..theme import COLORS
+from ..theme import COLORS, hex_of
 from ..ui import (
     ACCENT,
     OUTLINE,
@@ -31,7 +31,7 @@ def checklist(app) -> Widget:
     for item in ctrl.checklist_items:
         text = f"☐  {item['label']}"
         if item.get("note"):
-            text += f"\n[size={int(app.u * 3.2)}][color=5A6478]{item['note']}[/color][/size]"
+            text += f"\n[size={int(app.u * 3.2)}][color={hex_of('muted')}]{item['note']}[/color][/size]"
         items.add_widget(app.label(text, 4.2))
     right.add_widget(Widget(size_hint_y=None, height=app.u * 1))
     right.add_widget(app.button(app.t("print_ticket"), "take_ticket", ctrl.take_ticket, style=ACCENT, size=5.4,
@@ -54,6 +54,8 @@ def issuing(app) -> Widget:
 def confirmation(app) -> Widget:
     """The number, the people ahead, the wait and the checklist."""
     ctrl = app.ctrl
+    if ctrl.print_ok is False:
+        return _unprinted(app)
     tk = ctrl.ticket or {}
     outer = app.centred()
     outer.add_widget(Widget(size_hint_y=0.2))
@@ -87,6 +89,28 @@ def confirmation(app) -> Widget:
     b2.bind(texture_size=same_height, height=same_height)
     same_height()
     outer.add_widget(row)
+    return outer
+
+
+def _unprinted(app) -> Widget:
+    """The ticket did not print: the number, the service and the checklist stay on screen
+    until the citizen taps "Selesai" (an officer can reprint it at any loket)."""
+    ctrl = app.ctrl
+    tk = ctrl.ticket or {}
+    outer, left, right = app.panes()
+    name = tk.get("service_name_en") if ctrl.lang == "en" else tk.get("service_name")
+    left.add_widget(app.label(name or "", 4.2, bold=True, color=COLORS["muted"], halign="center"))
+    left.add_widget(app.label(app.t("your_number"), 5.0, halign="center"))
+    number = app.label(tk.get("number", ""), 20.0, bold=True, color=COLORS["primary"], halign="center")
+    number.kid = "ticket_number"
+    left.add_widget(number)
+    for line in ctrl.confirmation_lines():
+        left.add_widget(app.label(line, 4.0, halign="center"))
+    left.add_widget(common.note(app, app.t("printer_fault")))
+    right.add_widget(app.label(app.t("checklist_title"), 4.6, bold=True, color=COLORS["primary"]))
+    for label in ctrl.ticket_checklist_labels():
+        right.add_widget(app.label(f"☐  {label}", 3.8))
+    right.add_widget(app.button(app.t("done"), "done", ctrl.go_home, size=4.6, height=14))
     return outer
 
 

@@ -23,6 +23,7 @@ from ..domain.requirements import build_checklist
 from ..errors import NotFound
 from ..events import record
 from . import schemas as s
+from ..domain import opening
 from .common import _office, actor, ctx, lang, notify
 
 bp = APIBlueprint("public", __name__, url_prefix="/api/v1")
@@ -38,8 +39,21 @@ def offices():
                          "head_title": o.head_title, "pickup_offices": list(o.pickup_offices),
                          "kecamatan": [{"code": k.code, "name": k.name} for k in o.kecamatan],
                          "opening_hours": [{"opens": h.opens.strftime("%H:%M"), "closes": h.closes.strftime("%H:%M")}
-                                           if h.is_open_day else None for h in o.opening_hours]}
+                                           if h.is_open_day else None for h in o.opening_hours],
+                         **_open_now(o)}
                         for o in ctx().offices.values()], "default": ctx().default_office}
+
+
+def _open_now(office) -> dict:
+    """``open_now`` (within today's hours, not a holiday), ``takes_tickets`` (open, or the
+    server ignores hours), ``next_opening`` (ISO with offset, when closed) and
+    ``closed_reason`` (a holiday's or closed date's name, "" for a day without hours)."""
+    local = ctx().local(office)
+    open_now = opening.is_open(office, local)
+    nxt = None if open_now else opening.next_opening(office, local)
+    return {"open_now": open_now, "takes_tickets": open_now or not ctx().enforce_hours,
+            "next_opening": nxt.isoformat() if nxt else None,
+            "closed_reason": None if open_now else opening.closed_reason(office, local.date())}
 
 
 def _question(q, lg):
@@ -72,18 +86,21 @@ def services(query):
 
 
 @bp.get("/services/<code>/requirements")
-@bp.doc(tags=["public"], summary="The requirements checklist for a case (answers as query parameters)")
+@bp.doc(tags=["public"], summary="The requirements checklist for a case (answers as query parameters)",
+        description="`partial=true` judges the answers given so far: missing answers are no error and a rule "
+                    "is judged once its input is there (the kiosk asks after the birth date).")
 def requirements(code):
     office = _office(request.args.get("office"))
     try:
         service = office.service(code)
     except KeyError:
         raise NotFound("unknown_service", f"Layanan '{code}' tidak dikenal.", f"Unknown service '{code}'.") from None
-    answers = {k: v for k, v in request.args.items() if k not in ("office", "lang")}
+    answers = {k: v for k, v in request.args.items() if k not in ("office", "lang", "partial")}
     for q in service.questions:
         if q.kind == "bool" and q.key in answers:
             answers[q.key] = answers[q.key].lower() in ("1", "true", "ya", "yes")
-    checklist = build_checklist(service, answers, ctx().today(office), lang=lang())
+    partial = request.args.get("partial", "").lower() in ("1", "true")
+    checklist = build_checklist(service, answers, ctx().today(office), lang=lang(), partial=partial)
     return {"service": service.code, **checklist.as_dict()}
 
 

@@ -1,7 +1,7 @@
 """The ``[office]`` table, opening hours, the queue policy and the kecamatan list."""
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +12,7 @@ from ..domain.office import (
     Office,
     QueuePolicy,
 )
+from ..domain.opening import holiday_names
 from .reader import _MISSING, BaseReader, _describe, _join
 from .schema import (
     _HOURS_RE,
@@ -87,9 +88,35 @@ class OfficeReader(BaseReader):
             else:
                 pickup.append(code)
         fields["pickup_offices"] = tuple(pickup)
+        fields["public_holidays"] = self.string(raw, "public_holidays", path, default="ID", nonempty=False).upper()
+        if fields["public_holidays"]:
+            try:
+                holiday_names(fields["public_holidays"], 2026)
+            except ValueError:
+                self.problem(_join(path, "public_holidays"),
+                             f"negara '{fields['public_holidays']}' tidak dikenal; tulis \"ID\" atau \"\" "
+                             f"(unknown country code for public holidays; \"ID\" or \"\" for none)")
+        fields["closed_dates"] = self.closed_dates(raw, path)
         if not self.clean_since(mark) or any(v is _MISSING for v in fields.values()):
             return None
         return fields
+
+    def closed_dates(self, raw: Mapping[str, Any], path: str) -> tuple[tuple[date, str], ...]:
+        """``closed_dates = ["2026-12-24 Cuti bersama Natal", ...]``: ISO date, then an optional name."""
+        out: list[tuple[date, str]] = []
+        for i, item in self.string_list(raw, "closed_dates", path):
+            day_text, _, name = item.partition(" ")
+            try:
+                day = date.fromisoformat(day_text)
+            except ValueError:
+                self.problem(f"{path}.closed_dates[{i}]", f"'{day_text}' bukan tanggal YYYY-MM-DD "
+                                                          f"(not a date: write \"2026-12-24 Cuti bersama Natal\")")
+                continue
+            if any(d == day for d, _ in out):
+                self.problem(f"{path}.closed_dates[{i}]", f"tanggal {day} tercantum dua kali (listed twice)")
+                continue
+            out.append((day, name.strip()))
+        return tuple(sorted(out))
 
     def timezone(self, raw: Mapping[str, Any], path: str) -> Any:
         value = self.string(raw, "timezone", path)

@@ -12,7 +12,7 @@ mutu baku durations are minutes (float) as written in the SOP documents, with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from typing import Any, Mapping
 
 from client.protocol import (  # noqa: F401  (step effects, re-exported for the server)
@@ -314,6 +314,10 @@ class Office:
     running_text: str = ""
     photo_ratio: str = "3x4"
     source_file: str = ""
+    #: ISO 3166 country whose public holidays close the office ("" = none); see domain.opening
+    public_holidays: str = "ID"
+    #: the office's own closed days (cuti bersama, local holidays): ``((date, name), ...)``
+    closed_dates: tuple[tuple[date, str], ...] = ()
 
     @property
     def zone_abbreviation(self) -> str:

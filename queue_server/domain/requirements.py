@@ -159,8 +159,11 @@ def _required(key: str) -> ValidationError:
     )
 
 
-def _derive(service: Service, answers: Mapping[str, Any], on_date: date) -> tuple[dict[str, Any], list[Issue]]:
-    """Facts plus ineligibility reasons; raises ``ValidationError`` for bad answers."""
+def _derive(service: Service, answers: Mapping[str, Any], on_date: date,
+            partial: bool = False) -> tuple[dict[str, Any], list[Issue]]:
+    """Facts plus ineligibility reasons; raises ``ValidationError`` for bad answers.
+    ``partial``: answers still to come are not errors, and a rule whose input is
+    missing is not judged yet."""
     if not isinstance(answers, Mapping):
         raise ValidationError(
             "answers_not_object",
@@ -178,7 +181,7 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date) -> tupl
     for question in service.questions:
         value = answers.get(question.key)
         if _is_missing(value):
-            if question.required:
+            if question.required and not partial:
                 raise _required(question.key)
             continue
         fact = _parse_answer(question, value)
@@ -197,6 +200,8 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date) -> tupl
 
     if service.rules == "kia":
         birth_date = facts.get(KIA_BIRTH_DATE)
+        if birth_date is None and partial:
+            return facts, ineligible
         if birth_date is None:
             raise _required(KIA_BIRTH_DATE)
         age = age_on(birth_date, on_date)  # ValidationError for a future birth date
@@ -249,7 +254,8 @@ def compute_facts(service: Service, answers: Mapping[str, Any], on_date: date) -
     return facts
 
 
-def build_checklist(service: Service, answers: Mapping[str, Any], on_date: date, lang: str = "id") -> Checklist:
+def build_checklist(service: Service, answers: Mapping[str, Any], on_date: date, lang: str = "id",
+                    partial: bool = False) -> Checklist:
     """The requirements checklist for ``answers`` on ``on_date`` in ``lang`` ("id"/"en").
 
     Items are the service's requirements whose ``when`` matches the facts (office
@@ -258,8 +264,13 @@ def build_checklist(service: Service, answers: Mapping[str, Any], on_date: date,
     KIA refusal (``kia_age_17_or_over``) or the IKD reasons not already covered by
     an eligibility question. Raises the same ``ValidationError`` as
     ``compute_facts``.
+
+    ``partial=True`` judges the answers given so far (the kiosk asks after each answer,
+    so a 19-year-old is refused for KIA on the date screen): missing answers are no
+    error and a rule is judged only once its input is there. The items of a partial
+    checklist are provisional.
     """
-    facts, ineligible = _derive(service, answers, on_date)
+    facts, ineligible = _derive(service, answers, on_date, partial)
     items = tuple(
         ChecklistItem(
             code=req.code,

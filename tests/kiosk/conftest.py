@@ -37,7 +37,9 @@ class FakeApi:
         self.tickets: dict[str, dict] = {}
         self.seq = {}
         self.record_then_fail: list[Exception] = []
-        self.closed: set[str] = set()
+        self.closed: set[str] = set()  # quota used up
+        #: service code → extra status fields (e.g. reason "closed", opens_at, closed_reason)
+        self.status_of: dict[str, dict] = {}
         self.ikm: list[tuple[list[int], str | None]] = []
         self.device_faults: list[tuple] = []
         self.status_answers: dict[str, dict] = {}
@@ -51,7 +53,10 @@ class FakeApi:
     def offices(self):
         self._enter("offices")
         o = self.office_obj
-        return {"offices": [{"code": o.code, "name": o.name, "short_name": o.short_name, "zone": "WITA"}],
+        hours = [{"opens": h.opens.strftime("%H:%M"), "closes": h.closes.strftime("%H:%M")} if h.is_open_day
+                 else None for h in o.opening_hours]
+        return {"offices": [{"code": o.code, "name": o.name, "short_name": o.short_name, "zone": "WITA",
+                             "opening_hours": hours}],
                 "default": o.code}
 
     def services(self, lang="id"):
@@ -65,8 +70,11 @@ class FakeApi:
                    "ineligible_message": q.ineligible_message.get(lang) if q.ineligible_message else None}
                   for q in sv.questions]
             closed = sv.code in self.closed
-            out.append({"code": sv.code, "name": sv.name.get(lang), "prefix": sv.prefix, "icon": sv.icon,
-                        "questions": qs, "open": not closed, "reason": "quota_used_up" if closed else None})
+            row = {"code": sv.code, "name": sv.name.get(lang), "prefix": sv.prefix, "icon": sv.icon,
+                   "questions": qs, "open": not closed, "reason": "quota_used_up" if closed else None,
+                   "opens_at": None, "closed_reason": None}
+            row.update(self.status_of.get(sv.code, {}))
+            out.append(row)
         return {"office": "paser", "services": out}
 
     def _bools(self, service, answers):
@@ -76,10 +84,11 @@ class FakeApi:
                 fixed[q.key] = fixed[q.key] == "true"
         return fixed
 
-    def requirements(self, service, answers, lang="id"):
-        self._enter("requirements")
+    def requirements(self, service, answers, lang="id", partial=False):
+        self._enter("requirements_partial" if partial else "requirements")
         sv = self.office_obj.service(service)
-        return {"service": service, **build_checklist(sv, self._bools(sv, answers), TODAY, lang=lang).as_dict()}
+        return {"service": service,
+                **build_checklist(sv, self._bools(sv, answers), TODAY, lang=lang, partial=partial).as_dict()}
 
     def issue_ticket(self, service, answers, priority, idempotency_key):
         self._enter("issue_ticket")
@@ -208,6 +217,7 @@ def make_kiosk(api, runner, clock, printer):
     def make(**kw):
         kw.setdefault("printer", printer)
         k = KioskController(api, kw.pop("printer"), runner=runner, scheduler=clock, today=lambda: TODAY,
+                            now=lambda: datetime(2026, 11, 23, 16, 0, tzinfo=WITA),
                             idle_timeout=60, confirm_timeout=20, **kw)
         k.start()
         runner.run()

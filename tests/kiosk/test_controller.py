@@ -2,13 +2,15 @@
 domain rules of the shipped Paser office (checklists are the server's)."""
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 import pytest
 
 from kiosk.api import ApiError
-from kiosk.controller import (CHECKLIST, CONFIRMATION, INELIGIBLE, ISSUING, NOTICE, PRIORITY, QUESTION, SERVICES,
-                              STATUS, WELCOME, IKM, IKM_DONE, DatePicker, KioskController)
+from kiosk.controller import (CHECKLIST, CONFIRMATION, INELIGIBLE, ISSUING, NOTICE, PRIORITY, QUESTION, SCREENS, SERVICES,
+                              STATUS, WELCOME, IKM, IKM_DONE, DATE_REFUSALS, DateEntry,
+                              KioskController)
 
 TODAY = date(2026, 11, 23)  # the fake API's application date (conftest.TODAY)
 
@@ -23,13 +25,15 @@ def slow() -> ApiError:
                     retryable=True)
 
 
+def digits(target: date) -> str:
+    return target.strftime("%d%m") + f"{target.year:04d}"
+
+
 def set_date(k, target: date):
-    p = k.date_picker
-    k.adjust_date("year", target.year - p.year)
-    while p.month != target.month:
-        k.adjust_date("month", 1)
-    while p.day != target.day:
-        k.adjust_date("day", 1)
+    """Type the date on the keypad: eight taps."""
+    k.date_clear()
+    for ch in digits(target):
+        assert k.date_digit(ch), (ch, k.message)
 
 
 def kia_to_checklist(k, runner, birth: date, reason="baru", priority=None):
@@ -38,8 +42,9 @@ def kia_to_checklist(k, runner, birth: date, reason="baru", priority=None):
     assert k.choose_service("KIA")
     assert k.screen == QUESTION and k.question["kind"] == "date"
     set_date(k, birth)
-    assert k.date_picker.value == birth
+    assert k.date_entry.value == birth
     assert k.confirm_date()
+    runner.run()
     assert k.question["key"] == "reason"
     assert k.answer(reason)
     runner.run()
@@ -80,15 +85,34 @@ def test_kia_seven_year_old_photo_and_english(kiosk, runner, printer):
     assert kiosk.confirmation_lines() == ["People ahead of you: 0", "Estimated wait: about 0 min"]
 
 
+def test_kia_nineteen_is_refused_on_the_date_screen_and_can_correct(kiosk, runner, api):
+    kiosk.begin()
+    kiosk.choose_service("KIA")
+    set_date(kiosk, date(2007, 1, 1))  # 19 years old
+    kiosk.confirm_date()
+    runner.run()
+    assert api.calls[-1] == "requirements_partial"
+    assert kiosk.screen == QUESTION and kiosk.question["key"] == "birth_date"
+    assert "17" in kiosk.message and kiosk.date_refused
+    assert not kiosk.answer("baru") and not kiosk.take_ticket()
+    # a typing mistake in the year: fixed on the same screen
+    for _ in range(2):
+        kiosk.date_backspace()
+    assert kiosk.message == "" and kiosk.date_entry.display == "01-01-20__"
+    assert kiosk.date_digit("1") and kiosk.date_digit("7")
+    kiosk.confirm_date()
+    runner.run()
+    assert kiosk.question["key"] == "reason" and kiosk.answers["birth_date"] == "2017-01-01"
+    assert api.tickets == {}
+
+
 def test_kia_seventeen_is_ineligible_and_gets_no_ticket(kiosk, runner, api):
     kiosk.begin()
     kiosk.choose_service("KIA")
     set_date(kiosk, date(2008, 1, 1))
     kiosk.confirm_date()
-    kiosk.answer("baru")
     runner.run()
-    assert kiosk.screen == INELIGIBLE
-    assert kiosk.ineligible and "17" in kiosk.ineligible[0]
+    assert kiosk.screen == QUESTION and "17" in kiosk.message
     assert not kiosk.take_ticket()
     assert api.tickets == {}
 
@@ -96,9 +120,55 @@ def test_kia_seventeen_is_ineligible_and_gets_no_ticket(kiosk, runner, api):
 def test_future_birth_date_refused_on_the_spot(kiosk):
     kiosk.begin()
     kiosk.choose_service("KIA")
-    set_date(kiosk, date(2026, 12, 25))
-    assert not kiosk.confirm_date()
+    for ch in "2512202":
+        assert kiosk.date_digit(ch)
+    assert not kiosk.date_digit("6")  # 25-12-2026 lies after today (2026-11-23)
     assert kiosk.screen == QUESTION and "masa depan" in kiosk.message
+    assert kiosk.date_entry.display == "25-12-202_"
+    assert not kiosk.confirm_date() and "belum lengkap" in kiosk.message
+
+
+@pytest.mark.parametrize("typed,refused_at,reason", [
+    ("4", 0, "day"), ("32", 1, "day"), ("00", 1, "day"), ("012", 2, "month"), ("0113", 3, "month"),
+    ("3102", 3, "no_such_day"), ("29022023", 7, "no_such_day"), ("01013", 4, "future"),
+    ("010118", 5, "too_old"), ("0101190", 6, "too_old"), ("010120261", 8, "full"),
+])
+def test_date_keypad_refuses_digits_that_cannot_make_a_date(typed, refused_at, reason):
+    entry = DateEntry(date(1926, 1, 1), date(2026, 11, 23))
+    for i, ch in enumerate(typed):
+        got = entry.press(ch)
+        if i < refused_at:
+            assert got is None, (typed[:i + 1], got)
+        else:
+            assert got == reason and len(entry.digits) == refused_at
+            assert reason in DATE_REFUSALS
+
+
+def test_date_keypad_takes_eight_taps_where_steppers_took_up_to_thirty():
+    """Issue 18 item 7: taps for three birth dates, before (+/- steppers starting at 1 Jan
+    five years back, as shipped until now) and after (the keypad)."""
+    today = date(2026, 11, 23)
+
+    def stepper_taps(d: date) -> int:
+        """The old picker at its best: one tap per step, month and day wrapping both ways."""
+        days = calendar.monthrange(d.year, d.month)[1]
+        return abs(d.year - (today.year - 5)) + min(d.month - 1, 13 - d.month) + min(d.day - 1, days - d.day + 1)
+
+    dates = [date(2019, 8, 17), date(2024, 12, 31), date(1960, 5, 9)]
+    before = [stepper_taps(d) for d in dates]
+    after = []
+    for d in dates:
+        entry = DateEntry(date(1926, 1, 1), today)
+        taps = 0
+        for ch in digits(d):
+            assert entry.press(ch) is None
+            taps += 1
+        assert entry.value == d
+        after.append(taps)
+    assert before == [22, 5, 73] and after == [8, 8, 8]
+    assert DateEntry.from_date(date(2019, 8, 17), date(1926, 1, 1), today).display == "17-08-2019"
+    with pytest.raises(ValueError):
+        DateEntry(date(1926, 1, 1), today).press("x")
 
 
 @pytest.mark.parametrize("reason,expected", [
@@ -163,6 +233,41 @@ def test_closed_service_is_greyed_and_not_selectable(make_kiosk, api):
     assert k.screen == SERVICES
 
 
+def test_quota_used_up_says_when_to_come_back(make_kiosk, api):
+    api.closed.add("KK")
+    api.status_of["KK"] = {"opens_at": "2026-11-24T08:00:00+08:00"}
+    k = make_kiosk()
+    kk = next(s for s in k.services if s["code"] == "KK")
+    assert k.service_state(kk) == (False, "Kuota hari ini habis · datang lagi besok pukul 08:00")
+    assert k.closed_notice() is None  # other services still take numbers
+    assert k.begin()
+
+
+def test_every_service_closed_explains_hours_and_offers_no_number(make_kiosk, api):
+    for sv in api.office_obj.services:
+        api.status_of[sv.code] = {"open": False, "reason": "closed", "opens_at": "2026-11-30T08:00:00+08:00",
+                                  "closed_reason": ""}
+    k = make_kiosk()
+    title, lines = k.closed_notice()
+    assert title == "Layanan sedang tutup"
+    assert lines[0] == "Buka lagi Senin, 30 November 2026 pukul 08:00."
+    assert lines[1].startswith("Jam layanan: Senin–Kamis 08:00–15:00 · Jumat 08:00–11:30 · Sabtu–Minggu tutup")
+    assert not k.begin() and k.screen == WELCOME
+    kia = next(s for s in k.services if s["code"] == "KIA")
+    assert k.service_state(kia) == (False, "Tutup · buka lagi Senin, 30 November 2026 pukul 08:00")
+    k.set_lang("en")
+    assert k.closed_notice()[1][0] == "Opens again Monday, 30 November 2026 at 08:00."
+    assert k.open_status()  # the status check still works while closed
+
+
+def test_a_public_holiday_is_named(make_kiosk, api):
+    for sv in api.office_obj.services:
+        api.status_of[sv.code] = {"open": False, "reason": "closed", "opens_at": "2026-11-24T08:00:00+08:00",
+                                  "closed_reason": "Hari Raya Natal"}
+    k = make_kiosk()
+    assert k.closed_notice()[1][:2] == ["Hari Raya Natal", "Buka lagi besok pukul 08:00."]
+
+
 def test_double_tap_and_tap_during_transition_make_one_ticket(kiosk, runner, api):
     kia_to_checklist(kiosk, runner, date(2020, 2, 29))
     assert kiosk.take_ticket()
@@ -214,18 +319,96 @@ def test_slow_server_recorded_ticket_is_not_issued_twice(kiosk, runner, clock, a
     assert len(printer.jobs) == 1 and b"A001" in printer.output
 
 
-def test_server_down_gives_up_after_retries_without_printing(kiosk, runner, clock, api, printer):
-    kia_to_checklist(kiosk, runner, date(2021, 3, 3))
-    api.faults["issue_ticket"] = [down() for _ in range(10)]
+def test_server_down_keeps_the_answers_then_try_again_makes_one_ticket(kiosk, runner, clock, api, printer):
+    kia_to_checklist(kiosk, runner, date(2021, 3, 3), reason="hilang")
+    api.faults["issue_ticket"] = [down() for _ in range(6)]
     kiosk.take_ticket()
     runner.run()
     for _ in range(6):
         clock.advance(10)
         runner.run()
-    assert kiosk.screen == NOTICE and "petugas" in kiosk.message
+    # retries used up: back on the checklist, told so, nothing lost or printed
+    assert kiosk.screen == CHECKLIST and kiosk.stalled is not None and not kiosk.busy
+    assert "tetap tersimpan" in kiosk.message
+    assert kiosk.answers == {"birth_date": "2021-03-03", "reason": "hilang"} and kiosk.checklist_items
     assert api.tickets == {} and printer.output == b""
-    clock.advance(20)
-    assert kiosk.screen == WELCOME
+    key = kiosk.idempotency_key
+    clock.advance(30)
+    assert kiosk.screen == CHECKLIST  # no 20-second notice that throws the answers away
+    assert kiosk.retry_now()
+    runner.run()
+    assert kiosk.screen == CONFIRMATION and kiosk.stalled is None
+    assert len(api.tickets) == 1 and key in api.tickets and len(printer.jobs) == 1
+
+
+def test_waiting_for_the_server_retries_until_it_is_back_without_timing_out(kiosk, runner, clock, api, printer):
+    kia_to_checklist(kiosk, runner, date(2021, 3, 3))
+    api.faults["issue_ticket"] = [down() for _ in range(20)]
+    kiosk.take_ticket()
+    runner.run()
+    for _ in range(6):
+        clock.advance(10)
+        runner.run()
+    assert kiosk.stalled is not None
+    assert kiosk.wait_for_server()
+    assert kiosk.waiting
+    for _ in range(12):  # two minutes: longer than the 60 s idle timeout
+        clock.advance(10)
+        runner.run()
+    assert kiosk.screen in (CHECKLIST, ISSUING) and kiosk.waiting and "Menunggu" in kiosk.message
+    api.faults["issue_ticket"] = []
+    for _ in range(4):  # the next retry within half a minute
+        clock.advance(10)
+        runner.run()
+        if kiosk.screen == CONFIRMATION:
+            break
+    assert kiosk.screen == CONFIRMATION and not kiosk.waiting and len(api.tickets) == 1
+
+
+def test_waiting_ends_after_the_limit_and_stop_waiting(kiosk, runner, clock, api):
+    kia_to_checklist(kiosk, runner, date(2021, 3, 3))
+    api.faults["issue_ticket"] = [down() for _ in range(200)]
+    kiosk.take_ticket()
+    runner.run()
+    for _ in range(6):
+        clock.advance(10)
+        runner.run()
+    kiosk.wait_for_server()
+    for _ in range(31):
+        clock.advance(10)
+        runner.run()
+    assert not kiosk.waiting
+    for _ in range(3):
+        clock.advance(10)
+        runner.run()
+    assert kiosk.stalled is not None and kiosk.screen == CHECKLIST
+    assert kiosk.wait_for_server() and kiosk.waiting
+    runner.run()
+    for _ in range(5):
+        clock.advance(10)
+        runner.run()
+    assert kiosk.stop_waiting() and not kiosk.waiting
+    clock.advance(61)
+    assert kiosk.screen == WELCOME and api.tickets == {}  # the citizen left: nothing was made
+
+
+def test_server_down_on_the_date_check_keeps_the_typed_date(kiosk, runner, clock, api):
+    kiosk.begin()
+    kiosk.choose_service("KIA")
+    set_date(kiosk, date(2020, 2, 29))
+    api.faults["requirements"] = [down() for _ in range(6)]
+    api.faults["requirements_partial"] = api.faults["requirements"]
+    kiosk.confirm_date()
+    runner.run()
+    for _ in range(6):
+        clock.advance(10)
+        runner.run()
+    assert kiosk.screen == QUESTION and kiosk.stalled is not None
+    assert kiosk.date_entry.value == date(2020, 2, 29)
+    api.faults["requirements"].clear()
+    assert kiosk.retry_now()
+    runner.run()
+    assert kiosk.question["key"] == "reason" and kiosk.answers["birth_date"] == "2020-02-29"
 
 
 def test_not_retryable_refusal_shown_with_server_message(kiosk, runner, api, printer):
@@ -238,14 +421,19 @@ def test_not_retryable_refusal_shown_with_server_message(kiosk, runner, api, pri
     assert api.calls.count("issue_ticket") == 1 and printer.output == b""
 
 
-def test_printer_fault_shows_number_and_reports(make_kiosk, runner, api, failing_printer):
+def test_printer_fault_shows_number_and_reports(make_kiosk, runner, api, failing_printer, clock):
     k = make_kiosk(printer=failing_printer)
     kia_to_checklist(k, runner, date(2019, 6, 1))
     k.take_ticket()
     runner.run()
     assert k.screen == CONFIRMATION and k.print_ok is False
     assert k.ticket["number"] == "A001"
-    assert "catat nomor Anda" in k.t("printer_fault")
+    assert "mencetak ulang" in k.t("printer_fault")
+    assert k.ticket_checklist_labels()[0].startswith("Fotokopi")
+    clock.advance(600)  # the number stays until the citizen taps "Selesai"
+    assert k.screen == CONFIRMATION and k.ticket["number"] == "A001"
+    k.go_home()
+    assert k.screen == WELCOME
     assert api.device_faults == [("printer", "connection_refused", api.device_faults[0][2], "A001")]
     assert len(api.tickets) == 1
 
@@ -255,7 +443,7 @@ def test_walk_away_mid_flow_creates_nothing(kiosk, runner, clock, api):
     kiosk.choose_service("KIA")
     clock.advance(59)
     assert kiosk.screen == QUESTION
-    kiosk.adjust_date("year", -1)  # a tap re-arms the idle timer
+    kiosk.date_digit("1")  # a tap re-arms the idle timer
     clock.advance(59)
     assert kiosk.screen == QUESTION
     clock.advance(2)
@@ -325,15 +513,36 @@ def test_begin_while_server_down_shows_message_and_retries(make_kiosk, api, runn
 def test_back_navigation(kiosk, runner):
     kiosk.begin()
     kiosk.choose_service("KIA")
+    set_date(kiosk, date(2021, 3, 3))
     kiosk.confirm_date()
+    runner.run()
     assert kiosk.question["key"] == "reason"
     kiosk.back()
     assert kiosk.question["key"] == "birth_date"
-    assert kiosk.date_picker.value == date(TODAY.year - 5, 1, 1)  # the answer given is kept
+    assert kiosk.date_entry.value == date(2021, 3, 3)  # the answer given is kept
     kiosk.back()
     assert kiosk.screen == SERVICES
     kiosk.back()
     assert kiosk.screen == WELCOME
+
+
+def test_the_visitors_language_stays_until_the_kiosk_sits_idle(kiosk, runner, clock):
+    assert kiosk.set_lang("en")
+    kia_to_checklist(kiosk, runner, date(2022, 1, 1))
+    kiosk.take_ticket()
+    runner.run()
+    assert kiosk.screen == CONFIRMATION
+    kiosk.go_home()
+    runner.run()
+    assert kiosk.screen == WELCOME and kiosk.lang == "en"  # back to welcome: still English
+    kiosk.open_status()
+    kiosk.back()
+    clock.advance(60)
+    assert kiosk.lang == "en"
+    clock.advance(31)  # 90 s untouched on welcome: the next visitor is greeted in Bahasa Indonesia
+    assert kiosk.screen == WELCOME and kiosk.lang == "id"
+    clock.advance(600)
+    assert kiosk.lang == "id"
 
 
 def test_language_switch_reloads_checklist(kiosk, runner):
@@ -401,22 +610,6 @@ def test_ikm_anonymous_from_welcome_and_back(kiosk, runner, api):
     assert api.ikm == [([3] * 9, None)]
 
 
-def test_date_picker_clamps_and_wraps():
-    p = DatePicker(2020, 1, 31, 2009, 2026)
-    p.adjust("month", 1)
-    assert p.value == date(2020, 2, 29)
-    p.adjust("year", 1)
-    assert p.value == date(2021, 2, 28)
-    p.adjust("day", 1)
-    assert p.value == date(2021, 2, 1)
-    p.adjust("month", -2)
-    assert p.value == date(2021, 12, 1)
-    p.adjust("year", 50)
-    assert p.year == 2026
-    with pytest.raises(ValueError):
-        p.adjust("week", 1)
-
-
 def test_ticket_model_for_printing(kiosk, runner):
     kia_to_checklist(kiosk, runner, date(2019, 6, 1))
     kiosk.take_ticket()
@@ -450,3 +643,73 @@ def test_one_refresh_loop_while_the_server_is_down(make_kiosk, api, runner, cloc
     clock.advance(60)
     runner.run()
     assert api.calls.count("offices") == 8  # no loop left once the server answers
+
+
+class RecordingGuide:
+    """Stands in for kiosk.guide.AudioGuide: records what would be said."""
+
+    def __init__(self):
+        self.said = []
+
+    def say(self, key):
+        self.said.append(key)
+
+
+def test_display_modes_are_the_citizens_and_reset_for_the_next_visitor(make_kiosk, clock):
+    k = make_kiosk()
+    assert k.modes() == {"high_contrast": False, "large_text": False, "audio_guide": False}
+    assert k.toggle_contrast() and k.toggle_large_text()
+    assert not k.toggle_audio_guide()  # the office offers no audio guidance on this kiosk
+    k.begin()
+    k.go_home()
+    assert k.high_contrast and k.large_text  # the same visitor, back at welcome
+    clock.advance(91)
+    assert k.modes() == {"high_contrast": False, "large_text": False, "audio_guide": False}
+
+
+def test_audio_guidance_speaks_each_screen_once_switched_on(make_kiosk, runner):
+    guide = RecordingGuide()
+    k = make_kiosk(guide=guide)
+    k.begin()
+    assert guide.said == []  # off by default
+    k.go_home()
+    assert k.toggle_audio_guide() and guide.said == ["welcome"]
+    k.begin()
+    k.choose_service("KIA")
+    set_date(k, date(2019, 8, 17))
+    k.confirm_date()
+    runner.run()
+    k.answer("baru")
+    runner.run()
+    assert guide.said == ["welcome", "services", "question_date", "question", "priority"]
+    k.toggle_audio_guide()
+    k.choose_priority(None)
+    assert guide.said[-1] == "priority"
+
+
+def test_guidance_texts_have_clips_in_the_shipped_pack():
+    from display.voice import VoicePack, default_pack_dir
+    from kiosk.guide import GUIDE_TEXTS, guide_key, guide_vocabulary
+
+    pack = VoicePack(default_pack_dir())
+    assert pack.missing(guide_vocabulary()) == []
+    assert {guide_key(s) for s in SCREENS} - {None} | {"question_date"} == set(GUIDE_TEXTS)
+    assert all(1.0 < pack.clip_duration(t) < 8.0 for t in guide_vocabulary())
+
+
+def test_audio_guide_plays_the_newest_request_and_survives_a_missing_clip(tmp_path):
+    from display.voice import FakeSink, VoicePack, default_pack_dir
+    from kiosk.guide import AudioGuide
+
+    sink = FakeSink(time_scale=0)
+    guide = AudioGuide(VoicePack(default_pack_dir()), sink)
+    guide.say("welcome")
+    assert guide.idle()
+    assert guide.spoken == ["welcome"] and len(sink.played) == 1
+    broken = AudioGuide(VoicePack(tmp_path), FakeSink(time_scale=0))
+    broken.say("services")
+    assert broken.idle() and broken.spoken == []
+    with pytest.raises(KeyError):
+        guide.say("nowhere")
+    guide.stop()
+    broken.stop()

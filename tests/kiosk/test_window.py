@@ -92,8 +92,9 @@ def printer():
     p.close()
 
 
-def run_kiosk(server, display, tmp_path, steps, *, printer_uri, size, lang="id", timeout=90):
-    """Run the kiosk with ``steps``; returns (automation result, out dir)."""
+def run_kiosk(server, display, tmp_path, steps, *, printer_uri, size, lang="id", timeout=90, extra=()):
+    """Run the kiosk with ``steps`` (``extra``: more ``loket kiosk`` options); returns
+    (automation result, out dir)."""
     out = tmp_path / "shots"
     script = tmp_path / "script.json"
     script.write_text(json.dumps({"out": str(out), "steps": steps}), encoding="utf-8")
@@ -102,7 +103,7 @@ def run_kiosk(server, display, tmp_path, steps, *, printer_uri, size, lang="id",
     env = kivy_env(display, str(home))
     env["LOKET_KIOSK_SCRIPT"] = str(script)
     cmd = [sys.executable, "-m", "loket.cli", "kiosk", "--server", server.url, "--token", server.tokens["kiosk"],
-           "--printer", printer_uri, "--size", f"{size[0]}x{size[1]}", "--lang", lang, "--paper", "80"]
+           "--printer", printer_uri, "--size", f"{size[0]}x{size[1]}", "--lang", lang, "--paper", "80", *extra]
     proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=timeout)
     result_file = out / "automation.json"
     assert result_file.is_file(), proc.stderr[-3000:]
@@ -194,11 +195,16 @@ REPRESENTATIVE = {
     "id_768x1366_02_services", "id_768x1366_10_status",
     "en_1920x1080_08_ikm", "en_1920x1080_12_ikd_not_eligible", "id_1080x1920_printer_fault",
     "id_1920x1080_issuing_retry",
+    "id_1080x1920_date_refused", "id_1920x1080_date_refused", "id_1080x1920_welcome_hc_large",
+    "id_1920x1080_welcome_hc_large", "id_1080x1920_services_hc_large", "id_1920x1080_services_hc_large",
+    "id_1080x1920_server_down_kept", "id_1920x1080_server_down_kept", "id_1080x1920_welcome_closed",
+    "id_1920x1080_welcome_closed", "id_1920x1080_services_closed",
 }
 
 
 def keep_screenshots(out: Path, tag: str, names: tuple[str, ...]) -> None:
-    """Refresh the committed representative set (small PNGs) when LOKET_KEEP_SCREENSHOTS=1."""
+    """Refresh the committed representative set when LOKET_KEEP_SCREENSHOTS=1: full
+    resolution (the window's own pixels), palette-compressed PNGs."""
     if os.environ.get("LOKET_KEEP_SCREENSHOTS") != "1":
         return
     from PIL import Image
@@ -207,8 +213,7 @@ def keep_screenshots(out: Path, tag: str, names: tuple[str, ...]) -> None:
         if f"{tag}_{name}" not in REPRESENTATIVE:
             continue
         im = Image.open(out / f"{name}.png").convert("RGB")
-        im.thumbnail((540, 540))
-        im.quantize(colors=128).save(KEEP / f"{tag}_{name}.png", optimize=True)
+        im.quantize(colors=96).save(KEEP / f"{tag}_{name}.png", optimize=True)
 
 
 @pytest.mark.slow
@@ -279,6 +284,7 @@ class DroppingProxy:
         proxy = self
         self.posts = 0
         self.drop = drop
+        self.refuse = False  # True: every POST /tickets answers 503 (a server that is down)
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -304,7 +310,22 @@ class DroppingProxy:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = _forward
+            def _refuse(self):
+                body = json.dumps({"error": {"code": "unavailable", "message": "Server sibuk.",
+                                             "message_en": "Server busy.", "details": {}}}).encode()
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(503)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                if proxy.refuse and self.path.startswith("/api/v1/tickets"):
+                    return self._refuse()
+                return self._forward()
+
+            do_GET = _forward
 
             def log_message(self, *args):
                 pass
@@ -373,3 +394,81 @@ def test_printer_refused_shows_number_reports_fault_and_double_tap_makes_one(ser
     assert faults and faults[0]["target"] == tickets[0]["number"]
     assert faults[0]["details"]["kind"] == "printer"
     keep_screenshots(out, "id_1080x1920", ("printer_fault",))
+
+
+def closed_server(tmp_path_factory):
+    """A live server whose clock stands on Friday 25 December 2026, 09:00 WITA (Hari Raya
+    Natal; the next days are a weekend) with opening hours enforced."""
+    s = LiveServer(tmp_path_factory.mktemp("kiosk-closed"), threads=4, ignore_hours=False,
+                   extra_args=("--clock-start", "2026-12-25T09:00:00+08:00")).setup(staff_roles=())
+    return s.start()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_closed_office_explains_hours_and_offers_no_number(tmp_path_factory, display, tmp_path, size):
+    server = closed_server(tmp_path_factory)
+    try:
+        status, services = server.request("GET", "/api/v1/services", token=server.tokens["kiosk"])
+        kia = next(sv for sv in services["services"] if sv["code"] == "KIA")
+        assert kia["reason"] == "closed" and kia["closed_reason"] == "Hari Raya Natal"
+        assert kia["opens_at"].startswith("2026-12-28T08:00")
+        steps = [{"wait": "welcome"}, {"see": "closed_title"}, {"absent": "begin"}, {"shot": "welcome_closed"}]
+        result, out = run_kiosk(server, display, tmp_path, steps, printer_uri="dummy://", size=size)
+    finally:
+        server.stop()
+    assert result["screens"] == ["welcome"]
+    keep_screenshots(out, f"id_{size[0]}x{size[1]}", ("welcome_closed",))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_keypad_refusal_display_modes_and_a_server_that_is_down(server, display, printer, tmp_path, size):
+    """The date keypad refuses a 19-year-old for KIA on the date screen; the citizen's
+    high-contrast and larger-text modes; a server that refuses tickets keeps the answers
+    and "Coba lagi" makes the one ticket once it is back."""
+    from datetime import datetime
+    today = datetime.now(WITA).date()
+    nineteen = date(today.year - 19, 3, 1)
+    three, _ = ages_today()
+    before = ticket_count(server)
+    proxy = DroppingProxy(server.url, drop=0)
+    proxy.refuse = True
+
+    class Via:
+        url = proxy.url
+        tokens = server.tokens
+
+    steps = [{"wait": "welcome"}, {"tap": "begin"}, {"wait": "services"}, {"tap": "service_KIA"},
+             {"wait": "question"}, {"date": nineteen.isoformat()}, {"tap": "date_ok"}, {"wait": "question"},
+             {"see": "question_message"}, {"shot": "date_refused"},
+             {"tap": "date_clear"}, {"date": three.isoformat()}, {"tap": "date_ok"}, {"wait": "question"},
+             {"tap": "choice_baru"}, {"wait": "priority"}, {"tap": "prio_none"}, {"wait": "checklist"},
+             {"tap": "take_ticket"}, {"see": "retry_now", "timeout": 20}, {"shot": "server_down_kept"},
+             {"wait_file": str(tmp_path / "proxy_ok"), "timeout": 30}, {"tap": "retry_now"},
+             {"wait": "confirmation", "timeout": 20}, {"tap": "done"}, {"wait": "welcome"},
+             {"tap": "mode_high_contrast"}, {"tap": "mode_large_text"}, {"sleep": 0.4},
+             {"shot": "welcome_hc_large"}, {"tap": "begin"}, {"wait": "services"}, {"sleep": 0.3},
+             {"shot": "services_hc_large"}]
+    flag = tmp_path / "proxy_ok"
+
+    def heal():  # the server comes back once the kiosk has shown the stall
+        deadline = time.time() + 60
+        shots = tmp_path / "shots" / "server_down_kept.png"
+        while time.time() < deadline and not shots.exists():
+            time.sleep(0.1)
+        proxy.refuse = False
+        flag.write_text("ok")
+
+    healer = threading.Thread(target=heal, daemon=True)
+    healer.start()
+    try:
+        result, out = run_kiosk(Via, display, tmp_path, steps, printer_uri=f"tcp://127.0.0.1:{printer.port}",
+                                size=size, extra=("--retry-delays", "0.2,0.2"))
+    finally:
+        proxy.close()
+    tickets = latest_ticket(server, before)
+    assert len(tickets) == 1 and tickets[0]["answers"] == {"birth_date": three.isoformat(), "reason": "baru"}
+    assert "ineligible" not in result["screens"]
+    tag = f"id_{size[0]}x{size[1]}"
+    keep_screenshots(out, tag, ("date_refused", "server_down_kept", "welcome_hc_large", "services_hc_large"))

@@ -4,6 +4,8 @@ import pytest
 from num2words import num2words
 
 from display.voice.compose import (
+    PAUSE,
+    SPELLING_WORDS,
     DEFAULT_TEMPLATE,
     call_text,
     call_tokens,
@@ -132,14 +134,41 @@ def test_phrase_token():
 
 def test_vocabulary_covers_exactly_the_number_words():
     vocab = vocabulary()
-    words = {t for t in vocab if not t.startswith("huruf_") and t not in ("chime", "nomor_antrean", "silakan_menuju_loket")}
+    words = {t for t in vocab if not t.startswith(("huruf_", "ejaan_"))
+             and t not in ("chime", "nomor_antrean", "silakan_menuju_loket")}
     assert words == set(
         "nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh "
         "seratus ratus seribu ribu".split()
     )
     assert sum(t.startswith("huruf_") for t in vocab) == 26
+    assert sum(t.startswith("ejaan_") for t in vocab) == 26
     assert vocab["huruf_b"] == "be" and vocab["huruf_z"] == "zet"
     assert vocab["chime"] == ""
     assert set(template_phrases(DEFAULT_TEMPLATE)) <= set(vocab)
     with pytest.raises(ValueError):
         vocabulary(max_number=10000)
+
+
+def test_spelling_words_follow_each_prefix_letter():
+    assert call_tokens("B012", 3, spelling="words") == [
+        "chime", "nomor_antrean", "huruf_b", "ejaan_bandung", "dua", "belas", "silakan_menuju_loket", "tiga"]
+    assert call_text("B012", 3, spelling="words") == "Nomor antrean, B Bandung, dua belas, silakan menuju loket tiga"
+    assert call_tokens("AB1", 2, spelling="words", words={"a": "Anggrek"})[2:6] == [
+        "huruf_a", "ejaan_anggrek", "huruf_b", "ejaan_bandung"]
+    assert "ejaan_anggrek" in vocabulary(words={"A": "Anggrek"})
+    # no spelling word sounds like a number word (ICAO "Lima" would be heard as 5)
+    numbers = set("nol satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh "
+                  "seratus ratus seribu ribu".split())
+    assert not {w.lower() for w in SPELLING_WORDS.values()} & numbers
+    with pytest.raises(ValueError):
+        call_tokens("A1", 1, spelling="nato")
+    with pytest.raises(ValueError):
+        call_tokens("A1", 1, spelling="words", words={"AB": "x"})
+
+
+def test_a_call_said_twice_has_one_chime_and_a_pause():
+    once = call_tokens("A012", 3)
+    twice = call_tokens("A012", 3, repeat=2)
+    assert twice == ["chime", *once[1:], PAUSE, *once[1:]]
+    with pytest.raises(ValueError):
+        call_tokens("A012", 3, repeat=3)

@@ -59,7 +59,9 @@ def test_shipped_pack_has_every_token_for_1_to_999():
                 needed.update(call_tokens(f"AB{value:03d}", counter, mode=mode))
     assert pack.missing(sorted(needed)) == []
     assert pack.missing(vocabulary()) == []
-    assert set(pack.tokens()) == set(vocabulary())
+    from kiosk.guide import guide_vocabulary
+
+    assert set(pack.tokens()) == set(vocabulary()) | set(guide_vocabulary())  # + the kiosk's guidance
 
 
 def test_shipped_clips_format_size_and_loudness():
@@ -96,6 +98,25 @@ def test_compose_wav_duration_is_clips_plus_pauses():
     samples, rate = read_wav(data)
     chime_end = int(pack.clip_duration("chime") * rate)
     assert np.abs(samples[chime_end + 10 : chime_end + int(0.49 * rate)]).max() == 0
+
+
+def test_letter_clips_are_long_enough_to_tell_apart():
+    """Issue 18 item 11: at 0.24 s "be", "de" and "e" were confused; now each letter is
+    spoken slowly (scripts/make_voice_pack.py LETTER_SPEED) and lasts at least 0.4 s."""
+    pack = VoicePack(default_pack_dir())
+    durations = {ch: pack.clip_duration(f"huruf_{ch}") for ch in string.ascii_lowercase}
+    assert min(durations.values()) >= 0.4, durations
+    assert all(pack.clip_duration(f"ejaan_{w}") > 0.4 for w in ("bandung", "denpasar", "ende"))
+
+
+def test_a_call_said_twice_is_twice_as_long_plus_the_pause():
+    pack = VoicePack(default_pack_dir(), pause=0.1, chime_pause=0.5, repeat_pause=1.0)
+    once = wav_duration(pack.compose_wav(call_tokens("E007", 2)))
+    twice_tokens = call_tokens("E007", 2, repeat=2)
+    twice = wav_duration(pack.compose_wav(twice_tokens))
+    sentence = once - pack.clip_duration("chime") - 0.5
+    assert twice == pytest.approx(once + 0.1 + 1.0 + sentence, abs=0.01)
+    assert pack.missing(twice_tokens) == []
 
 
 def test_compose_wav_converts_mixed_formats(tmp_path):

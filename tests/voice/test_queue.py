@@ -89,6 +89,27 @@ def test_digit_mode_and_template_are_used():
         AnnouncementQueue(PACK, NullSink(), template="{nomor}")
 
 
+def test_spelling_and_repeat_settings_are_used():
+    sink = FakeSink(time_scale=0)
+    with AnnouncementQueue(PACK, sink, spelling="words", repeat=2) as queue:
+        item = queue.announce("D004", 2)
+        assert queue.drain(timeout=5)
+    assert item.text == "Nomor antrean, D Denpasar, empat, silakan menuju loket dua"
+    assert item.tokens.count("chime") == 1 and item.tokens.count("ejaan_denpasar") == 2
+    assert sink.played[0].wav == PACK.compose_wav(item.tokens)
+    with pytest.raises(ValueError):
+        AnnouncementQueue(PACK, NullSink(), repeat=0)
+
+
+def test_display_voice_words_option():
+    from display.launch import parse_spelling_words
+
+    assert parse_spelling_words("a=Anggrek, B = Bunga") == {"A": "Anggrek", "B": "Bunga"}
+    assert parse_spelling_words(None) == {}
+    with pytest.raises(ValueError, match="LETTER=Word"):
+        parse_spelling_words("AB=x")
+
+
 def test_sink_exception_does_not_stop_worker(caplog):
     class FlakySink(FakeSink):
         calls = 0
