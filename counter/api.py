@@ -82,6 +82,10 @@ class StationClient(Client):
     def finish(self, counter: str, ticket: int | None = None) -> dict:
         return self.post(f"/counters/{counter}/finish", {"ticket": ticket})
 
+    def reprint_ticket(self, number: str) -> dict:
+        """POST /tickets/reprint: today's ticket ``number`` to print again (audited)."""
+        return self.post("/tickets/reprint", {"number": number})
+
     def ticket(self, ticket_id: int) -> dict:
         """GET /tickets/{id}: the ticket with its answers and applications."""
         return self.get(f"/tickets/{ticket_id}")

@@ -37,6 +37,24 @@ def officer_name(s: "StationSession") -> str:
     return (s.user or {}).get("full_name") or (s.user or {}).get("username", "")
 
 
+def print_ticket(s: "StationSession", ticket: dict) -> object:
+    """Print a queue ticket again at the counter (the kiosk's print failed): the server's
+    ``POST /tickets/reprint`` answer, the checklist the kiosk recorded. Raises PrinterError."""
+    from datetime import datetime
+
+    from printing.model import Ticket
+    name, short = office_names(s)
+    service = ticket.get("service_name_en") if s.lang == "en" else ticket.get("service_name")
+    model = Ticket(office_name=ticket.get("office_name") or name, office_short=short,
+                   service_name=service or ticket["service"], number=ticket["number"],
+                   issued_at=datetime.fromisoformat(ticket["issued_at"]), zone=ticket.get("zone", ""),
+                   people_ahead=int(ticket.get("people_ahead") or 0),
+                   estimated_wait_seconds=ticket.get("estimated_wait_seconds"),
+                   checklist=tuple(i["label"] for i in (ticket.get("checklist") or {}).get("items") or []),
+                   status_code=ticket.get("code") or "", lang=s.lang)
+    return s._require_printer().print_ticket(model)
+
+
 def print_rejection(s: "StationSession", app: dict, ticket_number: str | None) -> object:
     """Print the slip listing what is missing from a returned berkas (SOP 000 row 2).
     Returns the printer's job record. Raises ``printing.errors.PrinterError``."""

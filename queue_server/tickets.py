@@ -183,6 +183,32 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     return IssueResult(ticket, True, stored_answers["_checklist"])
 
 
+def reprint_ticket(ctx: Context, actor: Actor, *, office_code: str | None, number: str) -> tuple[Ticket, dict]:
+    """An officer reprints today's ticket ``number`` (e.g. "A003") whose kiosk print
+    failed (issue 18 item 9): recorded in the audit log first (``ticket.reprint``), then
+    the station prints it. Returns ``(ticket, checklist)`` — the checklist the kiosk
+    recorded. Roles: operator, petugas_distribusi. Raises ``Unprocessable``
+    (``invalid_number``) for a malformed number, ``NotFound`` (``unknown_ticket``) when the
+    office issued no such number today.
+    """
+    require(actor, *COUNTER_ROLES)
+    office = ctx.office(office_code or actor.office)
+    require(actor, *COUNTER_ROLES, office=office.code)
+    wanted = (number or "").strip().upper()
+    if not wanted or len(wanted) > 16 or not wanted.isalnum():
+        raise Unprocessable("invalid_number", "Nomor antrean tidak valid, mis. A003.",
+                            "Invalid queue number, e.g. A003.", {"field": "number"})
+    now = ctx.now()
+    with write_tx():
+        t = Ticket.get_or_none((Ticket.office == office.code) & (Ticket.office_day == ctx.office_day(office))
+                               & (Ticket.number == wanted))
+        if t is None:
+            raise NotFound("unknown_ticket", f"Nomor {wanted} tidak ada pada antrean hari ini.",
+                           f"Number {wanted} is not in today's queue.", {"field": "number"})
+        audit(actor, "ticket.reprint", office=office.code, target=t.number, details={"status": t.status}, at=now)
+    return t, (t.answers or {}).get("_checklist") or {}
+
+
 _TICKET_COLUMNS = ("office", "office_day", "prefix", "seq", "number", "origin_service", "service", "step", "priority",
                    "status", "answers", "public_code", "idempotency_key", "issued_by", "issued_at", "queued_at",
                    "sort_key", "skip_count", "version")

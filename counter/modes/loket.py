@@ -162,6 +162,18 @@ class LoketMode(StationSession):
         number = number.strip().upper()
         return self._counter_action("call", lambda: self.client.call_number(self.counter, number), "called")
 
+    def reprint_ticket(self, number: str) -> dict | None:
+        """Print today's ticket ``number`` again (e.g. the kiosk's printer failed): the
+        server records the reprint first, then this station's printer prints it."""
+        number = number.strip().upper()
+
+        def run():
+            data = self.client.reprint_ticket(number)
+            self.last_print = receipts.print_ticket(self, data)
+            self._note("success", self.t("ticket_reprinted", number=data["number"]))
+            return data
+        return self._guard(run)
+
     def transfer(self, service: str, step: str | None = None) -> dict | None:
         """Send the current number to another service/step queue, keeping its number."""
         return self._counter_action("transfer", lambda: self.client.transfer(self.counter, service, step,

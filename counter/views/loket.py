@@ -55,6 +55,10 @@ class LoketView(View):
             ctl.call_number, num.text, then=lambda r: r and setattr(num, "text", "")))
         row.add_widget(b)
         left.add_widget(row)
+        again = self.reg("reprint_ticket", Ghost(text=self.t("btn_reprint_ticket")))
+        again.bind(on_release=lambda *_: num.text.strip() and self.act(
+            ctl.reprint_ticket, num.text, then=lambda r: r and setattr(num, "text", "")))
+        left.add_widget(again)
         row = Row()
         names = {s["name"]: s["code"] for s in ctl.services}
         first = next(iter(names), "")

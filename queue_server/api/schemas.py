@@ -34,6 +34,11 @@ class TicketIn(StrictSchema):
     office = String(load_default=None, allow_none=True, validate=Length(1, 64))
 
 
+class TicketReprintIn(StrictSchema):
+    number = String(required=True, validate=Length(1, 16), metadata={"description": "today's number, e.g. A003"})
+    office = String(load_default=None, allow_none=True, validate=Length(1, 64))
+
+
 class CounterActionIn(StrictSchema):
     ticket = Integer(load_default=None, allow_none=True, metadata={"description": "expected current ticket id"})
 

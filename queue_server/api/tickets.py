@@ -38,6 +38,19 @@ def issue(body):
     return data, 201 if res.created else 200
 
 
+@bp.post("/tickets/reprint")
+@bp.input(s.TicketReprintIn, arg_name="body")
+@bp.doc(tags=["tickets"], summary="Reprint today's ticket by its number (officer; audited)",
+        responses={200: "the ticket to print", 404: "no such number today"})
+def reprint(body):
+    t, checklist = tickets.reprint_ticket(ctx(), actor(), office_code=body["office"], number=body["number"])
+    office = ctx().office(t.office)
+    data = tickets.ticket_public(ctx(), office, t)
+    data["checklist"] = checklist
+    data["office_name"] = office.name
+    return data
+
+
 @bp.get("/tickets/<int:ticket_id>")
 @bp.doc(tags=["tickets"], summary="A ticket with its applications (staff)")
 def ticket_get(ticket_id):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 
+import requests
+
 from pypdf import PdfReader
 
 from counter.photo import ArrayCamera, PhotoPolicy
@@ -307,3 +309,27 @@ def test_calling_the_next_number_is_one_request_and_events_cost_none(live_server
     assert op.on_server_event("ticket.called", {"number": "A998", "service": "KIA", "counter": "3"})
     assert op.ticket is None and op.current_number == "A998"
     op.client.post("/counters/3/finish", {"ticket": None})
+
+
+def test_a_ticket_the_kiosk_could_not_print_is_reprinted_at_the_counter(live_server):
+    """Issue 18 item 9: the kiosk's printer failed; the citizen gives the number on the
+    screen and the officer prints the same ticket (recorded in the audit log first)."""
+    ticket = live_server.issue("KIA")
+    receipts = open_printer("dummy://")
+    op = station(live_server, "operator", counter="2", printer=receipts)
+    data = op.reprint_ticket(ticket["number"].lower())
+    assert data["number"] == ticket["number"] and data["code"] == ticket["code"]
+    assert len(receipts.jobs) == 1
+    job = receipts.jobs[0]
+    assert ticket["number"].encode() in job and ticket["code"].encode() in job
+    assert b"Fotokopi akta kelahiran" in job  # the checklist the kiosk recorded
+    assert op.notice.kind == "success" and ticket["number"] in op.notice.text
+    r = requests.post(f"{live_server.url}/api/v1/auth/login", json={"username": "admin", "password": "admin-pass-1"},
+                      timeout=10)
+    audit = requests.get(f"{live_server.url}/api/v1/audit?limit=20", timeout=10,
+                         headers={"Authorization": f"Bearer {r.json()['token']}"}).json()
+    entry = next(e for e in audit["entries"] if e["action"] == "ticket.reprint")
+    assert entry["target"] == ticket["number"] and entry["actor"] == live_server.username("operator")
+    # a number that is not in today's queue: told, nothing printed
+    assert op.reprint_ticket("Z999") is None
+    assert op.notice.kind == "error" and "Z999" in op.notice.text and len(receipts.jobs) == 1

@@ -70,6 +70,7 @@ def test_quota_used_up(make_app, offices_dir, tokens_factory=None):
     assert "habis" in r.json["error"]["message"]
     svc = [s for s in client.get("/api/v1/services").json["services"] if s["code"] == "KK"][0]
     assert svc["open"] is False and svc["reason"] == "quota_used_up" and svc["remaining"] == 0
+    assert svc["opens_at"] == "2026-11-24T08:00:00+08:00"  # come back tomorrow (Tuesday) at opening
     with db.connection_context():
         assert Ticket.select().where(Ticket.service == "KK").count() == 2
 
@@ -163,6 +164,41 @@ def test_every_issue_is_audited_with_who_and_when(client, tokens):
         row = AuditLog.get(AuditLog.action == "ticket.issue")
     assert row.actor == "kiosk-1" and row.role == "kiosk" and row.target == "A001"
     assert abs(row.at - MONDAY_0900) < 1
+
+
+def test_partial_requirements_judge_the_answers_given_so_far(client):
+    """The kiosk asks after the birth date: a 19-year-old is refused before the next question."""
+    r = client.get("/api/v1/services/KIA/requirements?birth_date=2007-03-01&partial=true")
+    assert r.status_code == 200 and r.json["eligible"] is False
+    assert r.json["ineligible"][0]["code"] == "kia_age_17_or_over" and "19" in r.json["ineligible"][0]["message"]
+    r = client.get("/api/v1/services/KIA/requirements?birth_date=2019-06-01&partial=true")
+    assert r.status_code == 200 and r.json["eligible"] is True
+    r = client.get("/api/v1/services/KIA/requirements?partial=true")
+    assert r.status_code == 200 and r.json["eligible"] is True
+    r = client.get("/api/v1/services/KIA/requirements?birth_date=2019-06-01")  # not partial: reason is required
+    assert r.status_code == 422 and r.json["error"]["details"]["question"] == "reason"
+
+
+def test_closed_on_a_public_holiday_says_why_and_when(make_app, tokens_factory=None):
+    from datetime import datetime
+
+    from queue_server.context import FixedClock
+    from server_kit import WITA
+
+    app = make_app(CLOCK=FixedClock(datetime(2026, 8, 17, 9, 0, tzinfo=WITA).timestamp()))  # Monday
+    client = app.test_client()
+    office = client.get("/api/v1/offices").json["offices"][0]
+    assert office["open_now"] is False and office["takes_tickets"] is False
+    assert office["closed_reason"] == "Hari Kemerdekaan Republik Indonesia"
+    assert office["next_opening"] == "2026-08-18T08:00:00+08:00"
+    kia = next(s for s in client.get("/api/v1/services").json["services"] if s["code"] == "KIA")
+    assert kia["reason"] == "closed" and kia["opens_at"] == "2026-08-18T08:00:00+08:00"
+    assert kia["closed_reason"] == "Hari Kemerdekaan Republik Indonesia"
+    from queue_server.auth import create_device_token
+    with db.connection_context():
+        kiosk = {"Authorization": "Bearer " + create_device_token("kiosk", "k", office="paser")}
+    r = client.post("/api/v1/tickets", json={"service": "KK", "answers": {"reason": "kelahiran"}}, headers=kiosk)
+    assert r.status_code == 409 and r.json["error"]["code"] == "layanan_tutup"
 
 
 def test_requirements_endpoint_and_nik_validate(client):
