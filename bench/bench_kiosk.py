@@ -74,7 +74,8 @@ def script(tickets: int, out: Path) -> dict:
              {"mark": "services"}, {"tap": "home"}, {"wait": "welcome"}]
     for _ in range(tickets):
         steps += [{"tap": "begin"}, {"wait": "services"}, {"tap": "service_KIA"}, {"wait": "question"},
-                  {"tap": "date_ok"}, {"wait": "question"}, {"tap": "choice_baru"}, {"wait": "priority"},
+                  {"date": "2021-03-03"}, {"tap": "date_ok"}, {"wait": "question"}, {"tap": "choice_baru"},
+                  {"wait": "priority"},
                   {"tap": "prio_none"}, {"wait": "checklist"}, {"tap": "take_ticket"},
                   {"wait": "confirmation", "timeout": 20}, {"sleep": 0.3}, {"tap": "done"}, {"wait": "welcome"}]
     return {"out": str(out), "steps": steps}

@@ -188,10 +188,8 @@ def test_refused_port_raises_connection_refused(ticket):
 def test_printer_that_never_answers_times_out(fake_printer, ticket):
     server = fake_printer(mode="silent")
     printer = open_printer(server.uri + "?status=on", timeout=0.5)
-    start = time.monotonic()
-    with pytest.raises(PrinterTimeout):
+    with pytest.raises(PrinterTimeout):  # raised, instead of hanging the kiosk
         printer.print_ticket(ticket)
-    assert time.monotonic() - start < 1.5
 
 
 @pytest.mark.parametrize("replies,error", [

@@ -1,13 +1,11 @@
-"""A busy day (several thousand rows) among earlier days: the daily report and the
-staffing answer stay well under a second."""
+"""A busy office day as database rows (visits, calls, berkas, kartu kendali, prints,
+register entries, IKM answers) for the report tests and ``bench/bench_reports.py``."""
 from __future__ import annotations
 
 import random
-import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from queue_server import reports
 from queue_server.db.models import (Application, CallLog, CardPrint, IkmResponse, KartuKendali, RegisterEntry,
                                     Ticket, db)
 
@@ -62,25 +60,3 @@ def fill_day(day: date, visits: int, rng: random.Random, start_id: int) -> int:
         IkmResponse.insert_many([{"office": "paser", "office_day": day.isoformat(), "answers": [3] * 9,
                                   "created_at": t0} for _ in range(50)]).execute()
     return start_id + visits
-
-
-def test_a_busy_day_is_reported_well_under_a_second(app):
-    office = app.extensions["loket"].office("paser")
-    rng = random.Random(7)
-    busy = date(2026, 11, 23)
-    with db.connection_context():
-        next_id = 1
-        for back in (21, 14, 7, 1):
-            next_id = fill_day(busy - timedelta(days=back), 600, rng, next_id)
-        next_id = fill_day(busy, 3000, rng, next_id)
-        assert KartuKendali.select().count() == 7 * 5400
-        t = time.perf_counter()
-        report = reports.daily_report(office, busy)
-        staffing = reports.staffing_for(office, busy, 900)
-        elapsed = time.perf_counter() - t
-    assert report.data["tickets"]["total"] == 3000
-    assert sum(len(s["hours"]) for s in staffing["services"]) >= 7
-    assert [s["count"] for s in report.data["steps"]] == [3000] * 6
-    assert len(report.register) == 3000 and len(report.distribution.rows) == 3000
-    print(f"daily report + staffing for 3000 visits: {elapsed * 1000:.0f} ms")
-    assert elapsed < 1.0, elapsed
