@@ -152,6 +152,14 @@ def _footer(office: str, lang: str, printed: str):
     return draw
 
 
+def _printed(printed_at: datetime | None) -> str:
+    """When a report was printed, with its zone: "23-11-2026 16:05 WITA". ``printed_at``
+    should be the office's local time (aware); None means now in this PC's zone."""
+    moment = printed_at if printed_at is not None and printed_at.tzinfo else \
+        (printed_at or datetime.now()).astimezone()
+    return f"{moment.strftime('%d-%m-%Y %H:%M')} {moment.tzname() or ''}".strip()
+
+
 def _d(day: date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
@@ -191,9 +199,8 @@ def render_register(rows: Sequence[RegisterRow], *, office_name: str, date_from:
              f"{format_day(date_to, lang, weekday=False)}"
     story = [Paragraph(_l("register_title", lang), st["title"]),
              Paragraph(_esc(office_name), st["subtitle"]), Paragraph(period, st["subtitle"]),
-             Spacer(1, 4 * mm), table]
-    printed = (printed_at or datetime.now()).strftime("%d-%m-%Y %H:%M")
-    footer = _footer(office_name, lang, printed)
+             Spacer(1, 4 * mm), table if rows else Paragraph(_l("none", lang), st["body"])]
+    footer = _footer(office_name, lang, _printed(printed_at))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
@@ -274,8 +281,9 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f}"
 
 
-def render_daily_recap(recap: DailyRecap, *, lang: str = "id") -> bytes:
-    """Daily recap on A4 portrait (tables and reportlab.graphics bar charts)."""
+def render_daily_recap(recap: DailyRecap, *, lang: str = "id", printed_at: datetime | None = None) -> bytes:
+    """Daily recap on A4 portrait (tables and reportlab.graphics bar charts);
+    ``printed_at`` (the office's local time) goes into the footer with its zone."""
     font, bold = register_fonts()
     st = _styles()
     buffer = io.BytesIO()
@@ -297,9 +305,12 @@ def render_daily_recap(recap: DailyRecap, *, lang: str = "id") -> bytes:
                                  ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
     story.append(summary)
     story.append(Spacer(1, 3 * mm))
-    hours = [f"{h:02d}" for h in per_hour]
-    story.append(_bar_chart(hours, [list(per_hour.values())], [_l("count", lang)], [_P50],
-                            _l("tickets_hour", lang)))
+    if any(per_hour.values()):
+        hours = [f"{h:02d}" for h in per_hour]
+        story.append(_bar_chart(hours, [list(per_hour.values())], [_l("count", lang)], [_P50],
+                                _l("tickets_hour", lang)))
+    else:  # an empty day: the heading with "tidak ada data", no empty chart
+        story += [Paragraph(_l("tickets_hour", lang), st["h2"]), Paragraph(_l("none", lang), st["body"])]
     if per_service:
         rows = [[_l("service", lang), _l("count", lang)]] + [[s, str(n)] for s, n in per_service.items()]
         t = Table(rows, colWidths=[80 * mm, 25 * mm], hAlign="LEFT")
@@ -353,13 +364,13 @@ def render_daily_recap(recap: DailyRecap, *, lang: str = "id") -> bytes:
         story.append(t)
     else:
         story.append(Paragraph(_l("none", lang), st["body"]))
-    footer = _footer(recap.office_name, lang, datetime.now().strftime("%d-%m-%Y %H:%M"))
+    footer = _footer(recap.office_name, lang, _printed(printed_at))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
 
 def render_distribution_recap(recap: DistributionRecap, *, lang: str = "id",
-                              handed_by: str = "") -> bytes:
+                              handed_by: str = "", printed_at: datetime | None = None) -> bytes:
     """Distribution recap by kecamatan (SOP 001): a summary table, then per
     kecamatan a table of its documents, a subtotal and signature lines for the
     officer handing over and the UPTD head receiving."""
@@ -376,11 +387,14 @@ def render_distribution_recap(recap: DistributionRecap, *, lang: str = "id",
     rows = [[_l("kecamatan", lang), _l("subtotal", lang), _l("collected", lang)]]
     rows += [[k, str(len(items)), str(sum(1 for r in items if r.collected))] for k, items in groups]
     rows.append([_l("subtotal", lang), str(len(recap.rows)), str(sum(1 for r in recap.rows if r.collected))])
-    summary = Table(rows, hAlign="LEFT", colWidths=[60 * mm, 25 * mm, 30 * mm])
-    style = _grid_style(font, bold, 8.5, rows=len(rows))
-    style.add("FONTNAME", (0, -1), (-1, -1), bold)
-    summary.setStyle(style)
-    story.append(summary)
+    if recap.rows:
+        summary = Table(rows, hAlign="LEFT", colWidths=[60 * mm, 25 * mm, 30 * mm])
+        style = _grid_style(font, bold, 8.5, rows=len(rows))
+        style.add("FONTNAME", (0, -1), (-1, -1), bold)
+        summary.setStyle(style)
+        story.append(summary)
+    else:  # nothing printed in the period: no empty table
+        story.append(Paragraph(_l("none", lang), st["body"]))
     header = _l("dist_cols", lang).split("|")
     for kecamatan, items in groups:
         story.append(Paragraph(f"{_l('kecamatan', lang)} {_esc(kecamatan)} ({len(items)})", st["h2"]))
@@ -399,6 +413,6 @@ def render_distribution_recap(recap: DistributionRecap, *, lang: str = "id",
         signs.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
                                    ("ALIGN", (0, 0), (-1, -1), "CENTER")]))
         story.append(KeepTogether([Spacer(1, 2 * mm), signs]))
-    footer = _footer(recap.office_name, lang, datetime.now().strftime("%d-%m-%Y %H:%M"))
+    footer = _footer(recap.office_name, lang, _printed(printed_at))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

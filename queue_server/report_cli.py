@@ -107,7 +107,7 @@ def report_cmd(day: str, office: str | None, out: Path, formats: str, target_wai
 
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes] = {}
-    context = FileContext(the_office.name, the_day, the_day, lang)
+    context = FileContext(the_office.name, the_day, the_day, lang, datetime.now(ZoneInfo(the_office.timezone)))
     for kind, data in (("daily", report.recap), ("distribution", report.distribution), ("register", report.register)):
         for fmt in ("pdf", "xlsx"):
             if fmt in wanted:

@@ -27,7 +27,8 @@ MIMETYPES = {"pdf": "application/pdf",
 class FileContext:
     """What a report file names besides its data: the office's name, the period
     (``start``..``end``, office days), the language and when it was printed (the
-    office's local time; None: now in the PC's zone)."""
+    office's local time, aware: the footer shows it with its zone, e.g. WITA; None:
+    now in the PC's zone)."""
 
     office_name: str
     start: date
@@ -46,9 +47,11 @@ def _register_pdf(rows, c: FileContext) -> bytes:
 
 #: Report kind → (file stem, {format: renderer}).
 REPORT_FILES: dict[str, tuple[str, dict[str, Renderer]]] = {
-    "daily": ("rekap-harian", {"pdf": lambda recap, c: render_daily_recap(recap, lang=c.lang),
+    "daily": ("rekap-harian", {"pdf": lambda recap, c: render_daily_recap(recap, lang=c.lang,
+                                                                          printed_at=c.printed_at),
                                "xlsx": lambda recap, c: daily_recap_xlsx(recap)}),
-    "distribution": ("rekap-distribusi", {"pdf": lambda recap, c: render_distribution_recap(recap, lang=c.lang),
+    "distribution": ("rekap-distribusi", {"pdf": lambda recap, c: render_distribution_recap(
+                                              recap, lang=c.lang, printed_at=c.printed_at),
                                           "xlsx": lambda recap, c: distribution_recap_xlsx(recap)}),
     "register": ("register-kia", {"pdf": _register_pdf, "xlsx": lambda rows, c: register_xlsx(rows)}),
 }

@@ -52,9 +52,11 @@ def _account_tickets(day: _Day, issued: list[Visit]) -> tuple[list[str], dict]:
     return problems, {"statuses": statuses, "waits": waits, "per_service": per_service, "apps": apps}
 
 
-def _account_application(day: _Day, full: dict, order: list[str], late: dict[str, int]) -> list[str]:
+def _account_application(day: _Day, full: dict, order: list[str], late: dict[str, int],
+                         rows_per_step: dict[str, int] | None = None) -> list[str]:
     """One berkas: closed, its kartu kendali complete and in SOP ``order``, a receipt for a
-    hand-over, a card PDF with the recorded serial for a KIA; counts late rows into ``late``."""
+    hand-over, a card PDF with the recorded serial for a KIA; counts late rows into
+    ``late`` and the step's rows with a mutu baku into ``rows_per_step``."""
     problems: list[str] = []
     if full["state"] not in ("handed_over", "returned"):
         problems.append(f"application {full['code']} ({full['service']}) left {full['state']} at {full['step']}")
@@ -75,10 +77,25 @@ def _account_application(day: _Day, full: dict, order: list[str], late: dict[str
         if card is None or not Path(card[1]).exists() or card[0] != full["card_serial"]:
             problems.append(f"KIA {full['code']}: no card PDF with serial {full['card_serial']}")
     for r in rows:
+        key = f"{full['service']}:{r['step']}"
+        if rows_per_step is not None and r.get("mutu_baku_seconds") is not None and r["ended_at"] is not None:
+            rows_per_step[key] = rows_per_step.get(key, 0) + 1
         if r["late"]:
-            key = f"{full['service']}:{r['step']}"
             late[key] = late.get(key, 0) + 1
     return problems
+
+
+def most_late_step(late: dict[str, int], rows_per_step: dict[str, int], exclude: set[str] = frozenset()) -> dict | None:
+    """The step where berkas waited most by the daily report's own rule (the highest share
+    of late rows, then the most late rows): ``{"step": "KK:tte", "late_rows", "rows",
+    "late_share"}``, None when no step was late. ``exclude``: steps left out (the pickup
+    rows, whose lateness is the citizen's)."""
+    shares = [(n / rows_per_step[k], n, k) for k, n in late.items()
+              if k not in exclude and rows_per_step.get(k)]
+    if not shares:
+        return None
+    share, n, key = max(shares)
+    return {"step": key, "late_rows": n, "rows": rows_per_step[key], "late_share": round(share, 4)}
 
 
 def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> tuple[list[str], dict]:
@@ -97,16 +114,16 @@ def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> 
     ticket_problems, t = _account_tickets(day, issued)
     problems += ticket_problems
     late: dict[str, int] = {}
+    rows_per_step: dict[str, int] = {}
     states: dict[str, int] = {}
     for a in t["apps"]:
         full = day.call("GET", f"/applications/{a['id']}", role="kepala")
         states[full["state"]] = states.get(full["state"], 0) + 1
-        problems += _account_application(day, full, services[full["service"]], late)
+        problems += _account_application(day, full, services[full["service"]], late, rows_per_step)
     # The pickup row runs from "ready" until the citizen comes back: its lateness is the
     # citizen's, not the office's, so the office's worst step is chosen without it.
     pickup_keys = {f"{s}:{step}" for s, step in day.handover_steps.items()}
-    office_late = {k: n for k, n in late.items() if k not in pickup_keys}
-    worst = max(office_late.items(), key=lambda kv: kv[1]) if office_late else None
+    worst = most_late_step(late, rows_per_step, pickup_keys)
     waits = t["waits"]
     summary = {
         "visits": len(visits), "tickets": len(issued), "refused_at_kiosk": len(refused),
@@ -116,7 +133,8 @@ def _account(day: _Day, visits: list[Visit], services: dict[str, list[str]]) -> 
         "wait_minutes": {s: {"mean": round(statistics.fmean(w) / 60, 1), "p90": round(_percentile(w, 0.9) / 60, 1),
                              "n": len(w)} for s, w in sorted(waits.items())},
         "late_rows_per_step": dict(sorted(late.items(), key=lambda kv: -kv[1])),
-        "most_late_step": None if worst is None else {"step": worst[0], "late_rows": worst[1]},
+        "rows_per_step": dict(sorted(rows_per_step.items())),
+        "most_late_step": worst,
     }
     return problems, summary
 

@@ -194,7 +194,19 @@ def _check_reports(reports: dict, summary: dict) -> list[str]:
                 daily["tickets"]["per_service"] != summary["tickets_per_service"]:
             problems.append(f"daily report counts {daily['tickets']} differ from the simulation's "
                             f"{summary['tickets_per_service']}")
-        summary["report_latest_step"] = daily.get("latest_step")
+        summary["report_latest_step"] = latest = daily.get("latest_step")
+        if latest is not None:
+            # one "most late" step: the report's pick, which the head of office reads;
+            # the simulation's own count of that step's late rows must agree with it
+            key = f"{latest['service']}:{latest['step']}"
+            counted = summary["late_rows_per_step"].get(key, 0)
+            if not next((r for r in daily.get("steps", []) if r["service"] == latest["service"]
+                         and r["step"] == latest["step"] and r.get("pickup_step")), None) \
+                    and counted != latest["late"]:
+                problems.append(f"daily report counts {latest['late']} late rows at {key}, the simulation {counted}")
+            summary["most_late_step"] = {"step": key, "step_name": latest["step_name"], "late_rows": latest["late"],
+                                         "rows": latest["count"], "late_share": latest["late_share"],
+                                         "source": "daily_report"}
     staffing = (reports.get("staffing") or {}).get("answer")
     if staffing is not None:
         summary["staffing_peak_counters"] = {x["service"]: x["peak_counters"] for x in staffing["services"]}
@@ -254,11 +266,12 @@ def format_summary(result: DayResult) -> str:
     for k, w in s["wait_minutes"].items():
         lines.append(f"  {k:<11} rata-rata {w['mean']:>5.1f}  p90 {w['p90']:>5.1f}  (n={w['n']})")
     worst = s["most_late_step"]
-    lines.append("Langkah SOP paling sering terlambat: " +
-                 (f"{worst['step']} ({worst['late_rows']} baris)" if worst else "-"))
-    if s.get("report_latest_step"):
-        r = s["report_latest_step"]
-        lines.append(f"Laporan harian, langkah paling terlambat: {r['service']}:{r['step']} ({r['step_name']})")
+    if worst:
+        name = f" ({worst['step_name']})" if worst.get("step_name") else ""
+        lines.append(f"Langkah SOP paling terlambat: {worst['step']}{name}: {worst['late_rows']} dari "
+                     f"{worst['rows']} baris melewati mutu baku ({worst['late_share']:.0%})")
+    else:
+        lines.append("Langkah SOP paling terlambat: -")
     if s.get("staffing_peak_counters"):
         lines.append("Loket yang dibutuhkan besok (Erlang C, tunggu ≤ 15 menit): " +
                      ", ".join(f"{k} {v}" for k, v in s["staffing_peak_counters"].items()))

@@ -202,6 +202,33 @@ def test_daily_recap_pdf(tmp_path):
     assert "tidak ada data" in page_text(PdfReader(io.BytesIO(render_daily_recap(empty))))
 
 
+def test_an_empty_day_has_no_empty_charts_or_tables_and_the_print_time_is_the_offices(tmp_path, monkeypatch):
+    """Issue 18 item 5: an empty day's recap says "tidak ada data" under each heading (no
+    empty bar chart, no header-only table) and "Dicetak" is the office's time with its
+    zone, whatever the PC's zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from printing.model import DistributionRecap
+
+    monkeypatch.setenv("TZ", "UTC")
+    recap = replace(sample_daily_recap(), times=(), lateness=(), officers=(), tickets={}, ikm_score=None)
+    at = datetime(2026, 11, 23, 16, 5, tzinfo=ZoneInfo("Asia/Makassar"))
+    pdf = render_daily_recap(recap, printed_at=at)
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    text = page.extract_text()
+    assert "Dicetak 23-11-2026 16:05 WITA" in text
+    assert text.count("tidak ada data") >= 5  # IKM, per hour, times, steps, officers
+    # the bar chart draws filled rectangles: the empty page has none beyond the table rules
+    assert "re f" not in page.get_contents().get_data().decode("latin-1").replace("\n", " ")
+    empty_dist = DistributionRecap("Disdukcapil Paser", recap.day, recap.day, ())
+    dist = page_text(PdfReader(io.BytesIO(render_distribution_recap(empty_dist, printed_at=at))))
+    assert "tidak ada data" in dist and "Dicetak 23-11-2026 16:05 WITA" in dist and "Jumlah" not in dist
+    reg = page_text(PdfReader(io.BytesIO(render_register((), office_name="Disdukcapil Paser", date_from=recap.day,
+                                                         date_to=recap.day, printed_at=at))))
+    assert "tidak ada data" in reg and "NIK" not in reg
+
+
 def test_distribution_recap_grouped_by_kecamatan():
     recap = sample_distribution(40)
     text = page_text(PdfReader(io.BytesIO(render_distribution_recap(recap, handed_by="Rudi Hartono"))))

@@ -9,8 +9,8 @@ from simulation.day import Application, DayResult, Visit, _account, format_summa
 STEPS = {"KIA": ["penerimaan", "foto", "verifikasi", "tte", "cetak", "register", "penyerahan"]}
 
 
-def _row(step, ended="2026-11-23T09:00:00+08:00", late=False):
-    return {"step": step, "ended_at": ended, "late": late}
+def _row(step, ended="2026-11-23T09:00:00+08:00", late=False, mutu=300.0):
+    return {"step": step, "ended_at": ended, "late": late, "mutu_baku_seconds": mutu}
 
 
 class FakeDay:
@@ -58,7 +58,40 @@ def test_a_clean_day_passes_and_reports_waits(tmp_path):
     problems, summary = _account(day, [_visit(0, "A001", 1)], STEPS)
     assert problems == []
     assert summary["wait_minutes"]["KIA"] == {"mean": 10.0, "p90": 10.0, "n": 1}
-    assert summary["most_late_step"] == {"step": "KIA:verifikasi", "late_rows": 1}
+    assert summary["most_late_step"] == {"step": "KIA:verifikasi", "late_rows": 1, "rows": 1, "late_share": 1.0}
+
+
+def test_one_most_late_step_by_the_reports_rule_and_its_counts_are_cross_checked(tmp_path):
+    """Issue 18 item 5: the summary names one step, chosen like the daily report (share
+    of late rows), and a report that counts that step's late rows differently fails."""
+    from simulation.accounting import most_late_step
+    from simulation.day import _check_reports
+
+    # 40 of 96 late beats 50 of 400 late: the share decides, as in the report
+    late = {"KK:tte": 40, "KIA:verifikasi": 50, "KIA:penyerahan": 90}
+    rows = {"KK:tte": 96, "KIA:verifikasi": 400, "KIA:penyerahan": 100}
+    worst = most_late_step(late, rows, exclude={"KIA:penyerahan"})
+    assert worst == {"step": "KK:tte", "late_rows": 40, "rows": 96, "late_share": 0.4167}
+    summary = {"tickets": 3, "tickets_per_service": {"KK": 3}, "late_rows_per_step": late, "most_late_step": worst}
+    saved = tmp_path / "daily.json"
+    saved.write_text("{}")
+    daily = {"tickets": {"total": 3, "per_service": {"KK": 3}}, "steps": [],
+             "latest_step": {"service": "KK", "step": "tte", "step_name": "TTE", "late": 40, "count": 96,
+                             "late_share": 0.4167}}
+    assert _check_reports({"daily_json": {"file": str(saved), "answer": daily}}, summary) == []
+    assert summary["most_late_step"]["step"] == "KK:tte" and summary["most_late_step"]["source"] == "daily_report"
+    text = format_summary(DayResult(True, [], {**BASE_SUMMARY, "most_late_step": summary["most_late_step"]}))
+    assert text.count("paling terlambat") == 1
+    assert "KK:tte (TTE): 40 dari 96 baris melewati mutu baku (42%)" in text
+    daily["latest_step"]["late"] = 39
+    problems = _check_reports({"daily_json": {"file": str(saved), "answer": daily}}, dict(summary))
+    assert problems == ["daily report counts 39 late rows at KK:tte, the simulation 40"]
+
+
+BASE_SUMMARY = {"visits": 3, "tickets": 3, "refused_at_kiosk": 0, "tickets_per_service": {"KK": 3},
+                "ticket_status": {"done": 3}, "applications": 3, "application_states": {}, "cards_printed": 0,
+                "receipts": 3, "wait_minutes": {}, "most_late_step": None, "reports": {}, "server_restarts": 0,
+                "simulated_end": "15:00", "wall_seconds": 1.0, "speed": 120.0}
 
 
 def test_the_accounting_catches_each_failure(tmp_path):

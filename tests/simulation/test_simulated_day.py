@@ -90,6 +90,8 @@ def test_shortened_day_with_a_crash_accounts_for_everything(tmp_path):
     assert s["reports"]["staffing"]["answer"]
     assert json.loads((out / "summary.json").read_text())["accounting_ok"] is True
     assert "Akuntansi: LULUS" in text and "p90" in text
+    # one "most late" step, the daily report's, whose late rows the simulation counted too
+    assert text.count("paling terlambat") == 1 and s["most_late_step"]["source"] == "daily_report"
 
 
 def test_against_an_existing_server_uses_its_office_day(tmp_path):
