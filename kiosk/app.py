@@ -128,7 +128,7 @@ class KioskApp(App):
         # 1 % of the short side; portrait screens have room for slightly larger type; the
         # citizen's "larger text" mode scales type and buttons by 1.25 (pages scroll)
         scale = 1.25 if self.ctrl.large_text else 1.0
-        self.u = max(5.0, min(width, height) / 100.0 * (1.0 if width > height else 1.12) * scale)
+        self.u = max(3.0, min(width, height) / 100.0 * (1.0 if width > height else 1.12) * scale)
         self.render()
 
     def _apply_modes(self) -> None:

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import socket
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -30,7 +33,7 @@ from loket.devserver import DevServer, LoketProcess, ServerDidNotStart, log_tail
 from queue_server.cli import data_dir_option
 
 __all__ = ["COMMANDS", "demo_cmd", "DEMO_PASSWORD", "DEMO_ACCOUNTS", "WINDOWS", "DemoWindow", "ensure_demo_data",
-           "has_display"]
+           "layout", "screen_size", "has_display"]
 
 #: Password of every demo account (8 characters: the server's minimum length).
 DEMO_PASSWORD = "demo1234"
@@ -53,14 +56,17 @@ DEMO_ACCOUNTS: list[tuple[str, str, tuple[str, str]]] = [
 
 DEMO_FILE = "demo.json"
 
+#: The sample pas foto the demo's counter station uses as its camera (assets/demo/README.md),
+#: copied into the data folder; relative to it (the windows run there).
+SAMPLE_PHOTO = Path(__file__).resolve().parents[1] / "assets" / "demo" / "contoh-foto.jpg"
+SAMPLE_PHOTO_IN_DATA = "demo/contoh-foto.jpg"
+
 
 @dataclass(frozen=True)
 class DemoWindow:
     """One window of the demo: a ``loket`` subcommand at a fixed place on the screen.
 
-    ``left``/``top``/``width``/``height`` are in pixels; the layout fills a 1920×1080
-    screen without overlap and no window is taller than 760 px (fits a 1366×768 laptop
-    screen one at a time)."""
+    ``left``/``top``/``width``/``height`` are in pixels (see :func:`layout`)."""
 
     name: str
     label: tuple[str, str]
@@ -70,12 +76,61 @@ class DemoWindow:
     height: int
 
 
-#: The three demo windows: kiosk (portrait), counter station, waiting-room display (16:9).
+#: The three demo windows on a 1920×1080 screen: kiosk (portrait), counter station,
+#: waiting-room display (16:9), side by side without overlap.
 WINDOWS = [
     DemoWindow("kiosk", ("Kios antrean", "Ticket kiosk"), 0, 0, 540, 760),
     DemoWindow("counter", ("Stasiun petugas (loket 1)", "Counter station (counter 1)"), 540, 0, 1366, 760),
     DemoWindow("display", ("Layar ruang tunggu", "Waiting-room display"), 540, 760, 560, 315),
 ]
+
+#: Pixels kept free at the bottom of a small screen (task bar, window title bars).
+SCREEN_MARGIN = 40
+
+#: The smallest waiting-room display window (``loket display`` refuses less than 240 px).
+DISPLAY_MIN = (427, 240)
+
+
+def layout(screen: tuple[int, int] = (1920, 1080)) -> list[DemoWindow]:
+    """The demo windows for a screen of ``screen`` = (width, height) pixels.
+
+    From 1920×1080 up: :data:`WINDOWS`. On a smaller screen (a 1366×768 laptop) the
+    counter station keeps the whole height at the right (its forms need it) and the
+    left column holds the kiosk above the waiting-room display (16:9, at least
+    427×240); a band of :data:`SCREEN_MARGIN` px stays free for the task bar. No two
+    windows overlap."""
+    width, height = screen
+    if width >= 1920 and height >= 1080:
+        return list(WINDOWS)
+    usable = height - SCREEN_MARGIN
+    left_w = max(DISPLAY_MIN[0], round(width * 0.3125))
+    display_h = max(DISPLAY_MIN[1], round(left_w * 9 / 16))
+    by_name = {w.name: w for w in WINDOWS}
+    return [DemoWindow("kiosk", by_name["kiosk"].label, 0, 0, left_w, usable - display_h),
+            DemoWindow("counter", by_name["counter"].label, left_w, 0, width - left_w, usable),
+            DemoWindow("display", by_name["display"].label, 0, usable - display_h, left_w, display_h)]
+
+
+def screen_size() -> tuple[int, int]:
+    """This PC's screen in pixels: ``xdpyinfo`` on X11, the system metrics on Windows;
+    1920×1080 when it cannot be told (then ``loket demo --screen WxH``)."""
+    if sys.platform.startswith("win"):
+        try:
+            import ctypes
+
+            metrics = ctypes.windll.user32  # type: ignore[attr-defined]
+            return int(metrics.GetSystemMetrics(0)), int(metrics.GetSystemMetrics(1))
+        except (AttributeError, OSError):
+            return 1920, 1080
+    if shutil.which("xdpyinfo") and os.environ.get("DISPLAY"):
+        try:
+            out = subprocess.run(["xdpyinfo"], capture_output=True, text=True, timeout=5).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        match = re.search(r"dimensions:\s+(\d+)x(\d+) pixels", out)
+        if match:
+            return int(match.group(1)), int(match.group(2))
+    return 1920, 1080
 
 
 def _t(lang: str, pair: tuple[str, str]) -> str:
@@ -176,7 +231,8 @@ def _window_args(win: DemoWindow, url: str, state: dict, lang: str) -> list[str]
                 "--size", size, "--lang", lang]
     if win.name == "counter":
         return ["counter", "--server", url, "--counter", "1", "--printer", "preview://previews/counter",
-                "--card-output", "spool://cards", "--size", size, "--lang", lang]
+                "--card-output", "spool://cards", "--camera", f"file://{SAMPLE_PHOTO_IN_DATA}", "--size", size,
+                "--lang", lang]
     return ["display", "--server", url, "--token", state["display_token"], "--windowed", "--size", size,
             "--language", lang]
 
@@ -216,9 +272,14 @@ def _printout(url: str, data_dir: Path, state: dict, lang: str, windows: bool, r
             lines.append("  " + reason)
         lines.append(e("  Hanya server yang berjalan. Buka jendela di PC lain (lihat docs/deployment.md):",
                        "  Only the server runs. Open the windows on another PC (see docs/deployment.md):"))
-        lines += [f"    loket kiosk --server {url} --token {state['kiosk_token']}",
-                  f"    loket counter --server {url} --counter 1",
-                  f"    loket display --server {url} --token {state['display_token']}"]
+        if not lan:  # 127.0.0.1 is this PC only: other PCs need the server on the LAN
+            lines.append(e("  (jalankan demo dengan --host 0.0.0.0 agar PC lain bisa tersambung)",
+                           "  (start the demo with --host 0.0.0.0 so that other PCs can connect)"))
+        there = f"http://{e('ALAMAT-IP-PC-INI', 'THIS-PC-IP-ADDRESS')}:{url.rsplit(':', 1)[1]}"
+        lines += [f"    loket kiosk --server {there} --token {state['kiosk_token']}",
+                  f"    loket counter --server {there} --counter 1",
+                  f"    loket display --server {there} --token {state['display_token']}",
+                  e(f"  Di PC ini sendiri: --server {url}", f"  On this PC itself: --server {url}")]
     lines += ["", e("  Hentikan semuanya dengan Ctrl-C.", "  Stop everything with Ctrl-C."), "=" * 72, ""]
     return "\n".join(lines)
 
@@ -235,16 +296,29 @@ class _Stop(Exception):
 @click.option("--no-windows", is_flag=True, help="Run the server only (no kiosk, counter or display windows).")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True,
               help="Language of the windows and of this printout.")
-def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
+@click.option("--screen", default=None, metavar="WxH",
+              help="Screen size the windows are laid out for (default: this PC's screen, e.g. 1366x768).")
+def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str, screen: str | None):
     """Kantor demo lengkap: server, kios, stasiun petugas dan layar ruang tunggu dengan printer pratinjau."""
     data_dir = data_dir.resolve()
+    if screen:
+        try:
+            size = tuple(int(x) for x in screen.lower().split("x"))
+            assert len(size) == 2 and min(size) >= 320
+        except (ValueError, AssertionError):
+            raise click.BadParameter("use WxH, e.g. 1366x768", param_hint="--screen") from None
+    else:
+        size = screen_size()
+    windows_layout = layout(size)  # type: ignore[arg-type]
     if not _port_free(host, port):
         raise click.ClickException(f"Port {port} is in use by another program; choose another with --port."
                                    if lang == "en" else
                                    f"Port {port} sudah dipakai program lain; pilih port lain dengan --port.")
     state = ensure_demo_data(data_dir)
-    for sub in ("previews/kiosk", "previews/counter", "cards", "logs"):
+    for sub in ("previews/kiosk", "previews/counter", "cards", "logs", "demo"):
         (data_dir / sub).mkdir(parents=True, exist_ok=True)
+    if SAMPLE_PHOTO.is_file() and not (data_dir / SAMPLE_PHOTO_IN_DATA).exists():
+        shutil.copyfile(SAMPLE_PHOTO, data_dir / SAMPLE_PHOTO_IN_DATA)
     url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{url_host}:{port}"
 
@@ -269,7 +343,7 @@ def demo_cmd(data_dir: Path, port: int, host: str, no_windows: bool, lang: str):
             reason = ("Tidak ada layar grafis (DISPLAY kosong)." if lang != "en"
                       else "No graphical display (DISPLAY is not set).")
         if windows:
-            for win in WINDOWS:
+            for win in windows_layout:
                 window = LoketProcess(_window_args(win, url, state, lang), data_dir / "logs" / f"{win.name}.log",
                                       env=_window_env(data_dir, win), cwd=data_dir)
                 children.append(_Child(_t(lang, win.label), window.start()))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a new Debian/Ubuntu machine, then run it.
-# Debian packages: xvfb and xdotool (real Kivy windows), poppler-utils (pdftoppm for
+# Debian packages: xvfb, xdotool and x11-utils (real Kivy windows, their places), poppler-utils (pdftoppm for
 # PDFs), espeak-ng and sox (voice pack), fonts. Python packages: the project with [test]
 # in its own virtual environment (./.venv, or the one already active).
 set -euo pipefail
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 need=()
-for pair in Xvfb:xvfb pdftoppm:poppler-utils espeak-ng:espeak-ng sox:sox xdotool:xdotool; do
+for pair in Xvfb:xvfb pdftoppm:poppler-utils espeak-ng:espeak-ng sox:sox xdotool:xdotool xwininfo:x11-utils; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair##*:}")
 done
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)

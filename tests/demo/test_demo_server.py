@@ -69,6 +69,8 @@ def test_demo_runs_server_prints_everything_and_stops_cleanly(tmp_path, no_displ
     try:
         out2 = demo.wait_for(READY)
         assert "DISPLAY" in out2 and "Hanya server yang berjalan" in out2
+        # 127.0.0.1 is this PC only: the lines for other PCs say how to let them in
+        assert "--host 0.0.0.0" in out2 and f"loket kiosk --server http://ALAMAT-IP-PC-INI:{port}" in out2
         assert "Akun admin sudah ada." in out2
         assert printed_tokens(out2) == tokens
         status, body = request(url + "/api/v1/auth/login", "POST", {"username": "operator1", "password": DEMO_PASSWORD})
@@ -133,3 +135,20 @@ def test_a_crashing_window_is_reported_and_the_server_keeps_running(tmp_path, no
         assert processes_mentioning(str(data)) == []
     finally:
         demo.kill()
+
+
+def test_the_windows_are_laid_out_for_the_screen():
+    """Issue 18 item 5: on a 1366×768 laptop the three windows fit side by side (with room
+    for the task bar); on 1920×1080 and larger they keep their full size."""
+    from loket.demo import SCREEN_MARGIN, WINDOWS, layout
+
+    assert layout((1920, 1080)) == WINDOWS == layout((2560, 1440))
+    for screen in ((1366, 768), (1280, 720), (1600, 900)):
+        wins = layout(screen)
+        assert [w.name for w in wins] == ["kiosk", "counter", "display"]
+        for w in wins:
+            assert w.left + w.width <= screen[0] and w.top + w.height <= screen[1] - SCREEN_MARGIN + 1, (screen, w)
+        boxes = [(w.left, w.top, w.left + w.width, w.top + w.height) for w in wins]
+        for i, a in enumerate(boxes):  # no two windows overlap
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (screen, a, b)

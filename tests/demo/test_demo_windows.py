@@ -21,15 +21,14 @@ from live_server import free_port
 from PIL import Image, ImageGrab
 from xvfb_kit import kivy_env
 
-from loket.demo import DEMO_PASSWORD, WINDOWS
-
-SCREEN = (1920, 1080)
+from loket.demo import DEMO_PASSWORD, layout
 
 
-@pytest.fixture
-def screen():
-    display, proc = start_screen(*SCREEN)
-    yield display
+@pytest.fixture(params=[(1920, 1080), (1366, 768)], ids=["1920x1080", "1366x768"])
+def screen(request):
+    """A private X screen of the size of the parameter: ``(display, (width, height))``."""
+    display, proc = start_screen(*request.param)
+    yield display, request.param
     stop_screen(proc)
 
 
@@ -69,6 +68,8 @@ def region(img: Image.Image, box) -> np.ndarray:
 
 
 def test_full_demo_opens_three_windows_and_shows_a_call(tmp_path, screen):
+    screen, size = screen
+    WINDOWS = layout(size)  # what the demo lays out for this screen (it reads the size itself)
     home = tmp_path / "home"
     home.mkdir()
     env = kivy_env(screen, str(home))
@@ -99,8 +100,8 @@ def test_full_demo_opens_three_windows_and_shows_a_call(tmp_path, screen):
             time.sleep(0.5)
         titles = top_windows(env)
         assert any("Kios" in t for t in titles) and any("Stasiun" in t for t in titles), titles
-        for (x, y, w, h) in expected:  # each window fits a 1366×768 laptop screen and the 1920×1080 screen
-            assert w <= 1366 and h <= 768 and x + w <= SCREEN[0] and y + h <= SCREEN[1]
+        for (x, y, w, h) in expected:  # every window is on the screen, whole
+            assert x + w <= size[0] and y + h <= size[1]
         time.sleep(4)  # first frames drawn, display connected to the event stream
         start = screenshot(env, tmp_path / "start.png")
         display_box = next((w.left, w.top, w.width, w.height) for w in WINDOWS if w.name == "display")
@@ -128,8 +129,9 @@ def test_full_demo_opens_three_windows_and_shows_a_call(tmp_path, screen):
         keep = os.environ.get("LOKET_DEMO_SCREENSHOTS")
         if keep:
             Path(keep).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(tmp_path / "before.png", Path(keep) / "demo-desktop-ticket.png")
-            shutil.copyfile(tmp_path / "demo-desktop.png", Path(keep) / "demo-desktop-called.png")
+            tag = "" if size == (1920, 1080) else f"-{size[0]}x{size[1]}"
+            shutil.copyfile(tmp_path / "before.png", Path(keep) / f"demo-desktop-ticket{tag}.png")
+            shutil.copyfile(tmp_path / "demo-desktop.png", Path(keep) / f"demo-desktop-called{tag}.png")
 
         assert demo.terminate() == 0
         assert top_windows(env) == {}
