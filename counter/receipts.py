@@ -7,7 +7,7 @@ zone) and the station's catalogue.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from .texts import tr
@@ -68,11 +68,11 @@ def print_rejection(s: "StationSession", app: dict, ticket_number: str | None) -
 
 def print_pickup(s: "StationSession", app: dict, place: str) -> object:
     """Print the slip pengambilan of ``app`` to collect it at ``place``; the ready date
-    is today + the service's ``completion_days`` (calendar days). Raises PrinterError."""
+    is the server's ``ready_by`` (the service's ``completion_days`` in working days from
+    the application date), today when the office file promises none. Raises PrinterError."""
     from printing.model import PickupSlip
-    sv = s.service(app["service"])
     name, short = office_names(s)
-    ready = s.today() + timedelta(days=int(sv.get("completion_days") or 0))
+    ready = date.fromisoformat(app["ready_by"]) if app.get("ready_by") else s.today()
     slip = PickupSlip(name, short, app["code"], app["applicant"]["name"] or "-", (app["service_name"],),
                       ready, "counter", place, s.now(), s.office.get("zone", ""),
                       (tr(s.lang, "slip_bring"), tr(s.lang, "slip_bring_kk")), lang=s.lang)

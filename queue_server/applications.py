@@ -21,7 +21,7 @@ from .auth import require
 from .context import Actor, Context, iso_local
 from .db.database import write_tx
 from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, RegisterEntry, Ticket
-from .domain import roles, workflow
+from .domain import opening, roles, workflow
 from .domain.errors import DomainError
 from .domain.nik import parse_nik
 from .domain.office import (EFFECT_CARD_PRINT, EFFECT_HANDOVER, EFFECT_IKD_ACTIVATION, EFFECT_PHOTO,
@@ -519,8 +519,20 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
         "siak_reference": app.siak_reference, "pickup_office": app.pickup_office, "card_serial": app.card_serial,
         "outcome_note": app.outcome_note, "has_photo": Photo.select().where(Photo.application == app).exists(),
         "created_at": iso_local(office, app.created_at), "finished_at": iso_local(office, app.finished_at),
+        "ready_by": ready_by(ctx, office, service, app.created_at),
         "kartu_kendali": kk, "version": app.version,
     }
+
+
+def ready_by(ctx: Context, office, service, created_at: float) -> str | None:
+    """The promised completion date (ISO) of a berkas filed at epoch ``created_at``: the
+    service's ``completion_days`` counted in the office's working days from the
+    application date (:func:`queue_server.domain.opening.add_working_days`); None when
+    the office file promises none."""
+    if not service.completion_days:
+        return None
+    filed = ctx.local(office, created_at).date()
+    return opening.add_working_days(office, filed, service.completion_days).isoformat()
 
 
 def work_queue(ctx: Context, actor: Actor, *, office_code: str | None, step: str, service_code: str | None = None) -> list[dict]:

@@ -16,7 +16,7 @@ import holidays
 
 from .office import Office
 
-__all__ = ["closed_reason", "is_open", "next_opening", "holiday_names"]
+__all__ = ["add_working_days", "closed_reason", "is_open", "next_opening", "holiday_names"]
 
 
 @lru_cache(maxsize=64)
@@ -65,3 +65,19 @@ def next_opening(office: Office, local: datetime, horizon_days: int = 60) -> dat
         if opens > local:
             return opens
     return None
+
+
+def add_working_days(office: Office, start: date, days: int) -> date:
+    """The date ``days`` working days after ``start`` (``start`` itself not counted): a
+    working day is one the office opens (its weekly hours, not a public holiday or a
+    closed date). "12 hari kerja" (SOP 004 butir 3) from Tuesday 1 December 2026 is
+    Thursday 17 December. ``days`` = 0 gives ``start``. ValueError for negative days.
+    """
+    if days < 0:
+        raise ValueError("days must be >= 0")
+    day, left = start, days
+    while left:
+        day += timedelta(days=1)
+        if closed_reason(office, day) is None:
+            left -= 1
+    return day

@@ -83,3 +83,19 @@ def test_bad_closed_days_are_named(write_office_file, line, message):
     with pytest.raises(OfficeConfigError) as err:
         write_office_file([('timezone = "Asia/Jakarta"', f'timezone = "Asia/Jakarta"\n{line}')])
     assert message in str(err.value) and "office." in str(err.value)
+
+
+def test_completion_dates_count_working_days(paser, write_office_file):
+    """Issue 11 item 12: "12 hari kerja" (SOP 004) from Tue 1 Dec 2026 is Thu 17 Dec,
+    not Sun 13 Dec; a public holiday and a closed date of the office push it on."""
+    from queue_server.domain.opening import add_working_days
+
+    assert add_working_days(paser, date(2026, 12, 1), 12) == date(2026, 12, 17)
+    assert add_working_days(paser, date(2026, 12, 1), 0) == date(2026, 12, 1)
+    assert add_working_days(paser, date(2026, 12, 24), 1) == date(2026, 12, 28)  # Natal, then the weekend
+    office = write_office_file([('timezone = "Asia/Jakarta"',
+                                 'timezone = "Asia/Jakarta"\nclosed_dates = ["2026-12-24 Cuti bersama Natal"]')])
+    assert add_working_days(office, date(2026, 12, 23), 1) == date(2026, 12, 28)
+    assert add_working_days(paser, date(2026, 8, 14), 1) == date(2026, 8, 18)  # Mon 17 Aug: Kemerdekaan
+    with pytest.raises(ValueError):
+        add_working_days(paser, date(2026, 12, 1), -1)

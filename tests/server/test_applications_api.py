@@ -224,3 +224,27 @@ def test_kk_is_archived_after_hand_over_exactly_once(client, tokens, clock):
     again = complete(client, tokens, "petugas_cetak", app, "arsip")
     assert again.status_code == 409
     assert [k["step"] for k in r.json["kartu_kendali"]].count("arsip") == 1
+
+
+def test_the_promised_date_counts_working_days_from_the_application_date(make_app, offices_dir, clock):
+    """Issue 11 item 12: 12 working days from Monday 23 Nov 2026 is Wednesday 9 Dec
+    (weekends skipped); the pickup slip prints this date (counter/receipts.py)."""
+    path = offices_dir / "default.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('rules = "kia"\n', 'rules = "kia"\ncompletion_days = 12\n', 1), encoding="utf-8")
+    app = make_app()
+    client = app.test_client()
+    from queue_server.auth import create_device_token, create_staff, login
+    from server_kit import MONDAY_0900, PASSWORD
+    with db.connection_context():
+        create_staff("op", "operator", PASSWORD, office="paser")
+        token, _ = login("op", PASSWORD, now=MONDAY_0900)
+        kiosk = create_device_token("kiosk", "k", office="paser")
+    tokens = {"operator": {"Authorization": f"Bearer {token}"}, "kiosk": {"Authorization": f"Bearer {kiosk}"}}
+    _, berkas = serve_kia(client, tokens, clock)
+    assert berkas["ready_by"] == "2026-12-09"
+    clock.advance(7 * 24 * 3600)  # a week later the promise is the same: it counts from the application date
+    with db.connection_context():
+        token, _ = login("op", PASSWORD, now=clock.now())
+    again = client.get(f"/api/v1/applications/{berkas['id']}", headers={"Authorization": f"Bearer {token}"}).json
+    assert again["ready_by"] == "2026-12-09"
