@@ -91,9 +91,14 @@ class StationClient(Client):
         return self.get(f"/tickets/{ticket_id}")
 
     # ------------------------------------------------------------------ applications
-    def create_application(self, ticket_id: int, service: str, answers: dict, applicant: dict) -> dict:
+    def create_application(self, ticket_id: int, service: str, answers: dict, applicant: dict,
+                           confirm_duplicate: bool = False) -> dict:
+        """POST /tickets/{id}/applications; ``confirm_duplicate``: the officer confirms a
+        second open berkas of this service for the same NIK (409 ``duplicate_application``
+        without it)."""
         return self.post(f"/tickets/{ticket_id}/applications",
-                         {"service": service, "answers": answers, "applicant": applicant})
+                         {"service": service, "answers": answers, "applicant": applicant,
+                          "confirm_duplicate": confirm_duplicate})
 
     def application(self, app_id: int) -> dict:
         return self.get(f"/applications/{app_id}")

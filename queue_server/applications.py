@@ -161,14 +161,18 @@ def _save(app: Application, expected_version: int | None) -> None:
 
 
 def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_code: str,
-                       answers: dict | None, applicant: dict | None, pickup_office: str | None = None) -> Application:
+                       answers: dict | None, applicant: dict | None, pickup_office: str | None = None,
+                       confirm_duplicate: bool = False) -> Application:
     """Open a berkas for a visit at its first step (started by this officer).
 
     ``pickup_office`` is where the document will be handed over: this office (default)
     or one of its ``pickup_offices`` (a UPTD/kecamatan, SOP 001 and 004).
 
     Raises ``NotFound`` (ticket/service), ``Unprocessable`` (answers, NIK, phone, ...),
-    ``Conflict`` when the ticket is not being served.
+    ``Conflict`` when the ticket is not being served, or ``duplicate_application`` when
+    the same NIK already has an open berkas of this service (details ``existing``: its
+    code) and the officer did not confirm (``confirm_duplicate``, e.g. a replacement);
+    a confirmed duplicate is audited with the berkas it repeats.
     """
     ticket = Ticket.get_or_none(Ticket.id == ticket_id)
     if ticket is None:
@@ -197,6 +201,18 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
     now = ctx.now()
     stored = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in merged.items()}
     with write_tx():
+        twin = None
+        if fields.get("nik"):
+            twin = (Application.select(Application.code, Application.step)
+                    .where((Application.service == service.code) & (Application.nik == fields["nik"]) &
+                           (Application.state.in_([workflow.AT_STEP, workflow.READY]))).first())
+        if twin is not None and not confirm_duplicate:
+            raise Conflict("duplicate_application",
+                           f"NIK ini sudah punya berkas {service.name.id} yang masih berjalan: {twin.code}. "
+                           f"Buat lagi hanya bila memang permohonan baru (mis. penggantian) dan konfirmasi.",
+                           f"This NIK already has an open {service.name.get('en')} application: {twin.code}. "
+                           f"Create another only for a new request (e.g. a replacement) and confirm it.",
+                           {"field": "applicant.nik", "existing": twin.code, "step": twin.step})
         code = new_application_code()
         while Application.select().where(Application.code == code).exists():  # a collision: draw again
             code = new_application_code()
@@ -208,8 +224,10 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
         app.save()
         record(office.code, "application.created", {"application": app.id, "service": service.code,
                                                      "step": first.code}, now)
-        audit(actor, "application.create", office=office.code, target=app.code,
-              details={"service": service.code, "ticket": ticket.number}, at=now)
+        details = {"service": service.code, "ticket": ticket.number}
+        if twin is not None:
+            details["duplicate_of"] = twin.code  # confirmed by the officer
+        audit(actor, "application.create", office=office.code, target=app.code, details=details, at=now)
     return app
 
 

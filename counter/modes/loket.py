@@ -13,6 +13,7 @@ from typing import Any, Callable
 from client import protocol as p
 
 from .. import receipts
+from ..api import ApiError
 from ..session import EFFECT_HANDOVER, EFFECT_PHOTO, LOKET, HANDOVER, StationSession
 
 
@@ -36,6 +37,10 @@ class LoketMode(StationSession):
         self.last_print: Any = None
         #: Set when the visit changed under the station (another station at this counter).
         self.stale_ticket = False
+        #: A refused duplicate berkas (service, answers, applicant) the officer may confirm.
+        self.pending_duplicate: tuple | None = None
+        #: Bumped when the *Buat permohonan* form must start again (a new berkas was made).
+        self.draft_version = 0
 
     def load_mode(self) -> None:
         super().load_mode()
@@ -198,19 +203,57 @@ class LoketMode(StationSession):
             self.nik_check = result
         return result
 
-    def add_application(self, service: str, answers: dict, applicant: dict) -> dict | None:
-        """Open a berkas for the current visit (several per visit: SOP 003) and select it."""
+    def add_application(self, service: str, answers: dict, applicant: dict, *,
+                        confirm_duplicate: bool = False) -> dict | None:
+        """Open a berkas for the current visit (several per visit: SOP 003) and select it.
+        When the server finds an open berkas of this service for the same NIK (409
+        ``duplicate_application``), nothing is made: ``pending_duplicate`` keeps the
+        request for :meth:`confirm_duplicate` (a replacement) and the notice names the
+        open berkas."""
         if not self.ticket:
             self._warn("select_ticket")
             return None
+        self.pending_duplicate = None
 
         def run():
-            app = self.client.create_application(self.ticket["id"], service, answers, applicant)
+            try:
+                app = self.client.create_application(self.ticket["id"], service, answers, applicant,
+                                                     confirm_duplicate=confirm_duplicate)
+            except ApiError as e:
+                if e.code == "duplicate_application":
+                    self.pending_duplicate = (service, dict(answers), dict(applicant))
+                    self._note("warning", e.text(self.lang), e.code, e.field or "")
+                    return None
+                raise
             self._note("success", self.t("app_added", service=app["service_name"], code=app["code"]))
             self._load_ticket(self.ticket["id"])
             self.select_application(app["id"], load=False)
+            self.draft_version += 1  # the form starts empty for the next family member
             return app
         return self._guard(run, reload=self._reload_loket)
+
+    def confirm_duplicate(self) -> dict | None:
+        """The officer confirms the refused duplicate is a new request (e.g. a
+        replacement): send it again with the confirmation."""
+        if not self.pending_duplicate:
+            return None
+        service, answers, applicant = self.pending_duplicate
+        return self.add_application(service, answers, applicant, confirm_duplicate=True)
+
+    def application_draft(self) -> dict:
+        """What the *Buat permohonan* form starts with for the visit being served:
+        ``{"service", "answers", "name", "nik", "birth_date", "phone"}``. The first berkas
+        of a visit takes the service and the answers the citizen gave at the kiosk (birth
+        date, reason, ...); a further berkas (SOP 003 family visit) starts empty. The
+        applicant fields are always empty: the previous citizen's data never carries
+        over. ``{}`` when no ticket is served."""
+        t = self.ticket
+        if not t:
+            return {}
+        first = not self.applications
+        answers = {k: v for k, v in (t.get("answers") or {}).items() if first and not k.startswith("_")}
+        return {"service": t.get("origin_service") or t.get("service"), "answers": answers, "name": "",
+                "nik": "", "birth_date": str(answers.get("birth_date") or ""), "phone": ""}
 
     def select_application(self, app_id: int, *, load: bool = True) -> dict | None:
         """Show one berkas (checklist ticks start from what was recorded)."""

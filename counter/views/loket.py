@@ -109,6 +109,11 @@ class LoketView(View):
         form.add_widget(row)
         add = self.reg("add_application", Btn(text=self.t("btn_add_application")))
         form.add_widget(add)
+        again = self.reg("confirm_duplicate", Ghost(text=self.t("btn_confirm_duplicate")))
+        again.bind(on_release=lambda *_: self.act(ctl.confirm_duplicate))
+        form.add_widget(again)
+        self._draft_key: tuple | None = None
+        self._services_by_code = {s["code"]: n for n, s in services.items()}
         self._question_fields(services.get(svc.text))
         svc.bind(text=lambda _w, v: self._question_fields(services.get(v)))
 
@@ -154,6 +159,22 @@ class LoketView(View):
                 chosen = self.app.w[f"new_{q['key']}"].text
                 answers[q["key"]] = self.choice_values[q["key"]].get(chosen, chosen)
         return answers
+
+    def _fill_form(self, draft: dict) -> None:
+        """Start the *Buat permohonan* form from ``draft`` (:meth:`application_draft`):
+        the visit's service and kiosk answers, empty applicant fields."""
+        w = self.app.w
+        name = self._services_by_code.get(draft.get("service") or "")
+        if name:
+            w["new_service"].text = name  # rebuilds the question choices (bound)
+        for field, key in (("new_name", "name"), ("new_nik", "nik"), ("new_birth_date", "birth_date"),
+                           ("new_phone", "phone")):
+            w[field].text = draft.get(key) or ""
+        for key, values in self.choice_values.items():
+            wanted = (draft.get("answers") or {}).get(key)
+            label = next((lbl for lbl, v in values.items() if v == wanted), None)
+            if label is not None:
+                w[f"new_{key}"].text = label
 
     # ------------------------------------------------------------------ update
     def update_nik(self) -> None:
@@ -203,6 +224,12 @@ class LoketView(View):
                 self.t("called_elsewhere")
         for name in ("recall", "skip", "finish", "transfer", "add_application"):
             self.app.w[name].disabled = t is None
+        key = (t["id"] if t else None, ctl.draft_version)
+        if key != self._draft_key:  # a new visit (or a berkas just made): the form starts again
+            self._draft_key = key
+            self._fill_form(ctl.application_draft() or {"service": None})
+        dup = self.app.w["confirm_duplicate"]
+        dup.opacity, dup.disabled = (1, False) if ctl.pending_duplicate else (0, True)
         self.apps_box.clear_widgets()
         for a in ctl.applications:
             sel = ctl.application and ctl.application["id"] == a["id"]

@@ -30,7 +30,7 @@ def _app_out(app, status=200):
 def application_create(ticket_id, body):
     app = apps.create_application(ctx(), actor(), ticket_id=ticket_id, service_code=body["service"],
                                   answers=body["answers"], applicant=body["applicant"],
-                                  pickup_office=body["pickup_office"])
+                                  pickup_office=body["pickup_office"], confirm_duplicate=body["confirm_duplicate"])
     notify()
     return _app_out(app, 201)
 

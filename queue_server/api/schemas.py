@@ -72,6 +72,9 @@ class ApplicationIn(StrictSchema):
     applicant = Nested(ApplicantIn, load_default=dict)
     pickup_office = String(load_default=None, allow_none=True, validate=Length(1, 64),
                            metadata={"description": "office code where the document is handed over (UPTD)"})
+    confirm_duplicate = Boolean(load_default=False, metadata={
+        "description": "the officer confirms a second open application of this service for the same NIK "
+                       "(e.g. a replacement); without it that is refused with 409 duplicate_application"})
 
 
 class ApplicationPatchIn(StrictSchema):

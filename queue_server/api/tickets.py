@@ -66,6 +66,7 @@ def _ticket_staff_view(office, t, **kw) -> dict:
     """A ticket as staff see it: the public fields, the kiosk's answers and checklist,
     and its applications (personal data: staff answers only)."""
     data = tickets.ticket_public(ctx(), office, t, **kw)
+    data["origin_service"] = t.origin_service  # the service the kiosk's answers belong to
     data["answers"] = {k: v for k, v in (t.answers or {}).items() if not k.startswith("_")}
     data["checklist"] = (t.answers or {}).get("_checklist")
     data["applications"] = [apps.application_dict(ctx(), a, lang=lang()) for a in t.applications]

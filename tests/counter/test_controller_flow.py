@@ -333,3 +333,29 @@ def test_a_ticket_the_kiosk_could_not_print_is_reprinted_at_the_counter(live_ser
     # a number that is not in today's queue: told, nothing printed
     assert op.reprint_ticket("Z999") is None
     assert op.notice.kind == "error" and "Z999" in op.notice.text and len(receipts.jobs) == 1
+
+
+def test_each_visit_starts_a_clean_form_from_the_kiosk_and_a_duplicate_needs_confirming(live_server):
+    """Issue 11 items 1 and 2: the form never carries the previous citizen's data, the
+    first berkas takes the kiosk's answers (a lost card stays "hilang"), and a second
+    open KIA for the same NIK is made only when the officer confirms it."""
+    child = {**CHILD, "nik": "6401040106190005"}
+    first = live_server.issue("KIA", {"birth_date": "2019-06-01", "reason": "hilang"})
+    op = station(live_server, "operator", counter="3")
+    assert op.call_number(first["number"])
+    draft = op.application_draft()
+    assert draft == {"service": "KIA", "answers": {"birth_date": "2019-06-01", "reason": "hilang"}, "name": "",
+                     "nik": "", "birth_date": "2019-06-01", "phone": ""}
+    app = op.add_application("KIA", draft["answers"], child)
+    assert app["answers"]["reason"] == "hilang"
+    assert op.application_draft()["answers"] == {}  # a second family member starts empty
+    op.finish()
+    second = live_server.issue("KIA", {"birth_date": "2019-06-01", "reason": "baru"})
+    op.call_number(second["number"])
+    assert op.application_draft()["name"] == "" and op.application_draft()["answers"]["reason"] == "baru"
+    assert op.add_application("KIA", {"birth_date": "2019-06-01", "reason": "baru"}, child) is None
+    assert op.notice.code == "duplicate_application" and app["code"] in op.notice.text
+    assert op.pending_duplicate and not op.applications
+    again = op.confirm_duplicate()
+    assert again and again["code"] != app["code"] and op.pending_duplicate is None
+    op.finish()

@@ -69,7 +69,7 @@ def test_officers_take_a_kia_through_every_mode_and_return_an_incomplete_file(di
         *login("operator", str(shots / "01-login.png")),
         {"type": ["call_number_input", complete["number"]]}, {"tap": "call_number"},
         {"until": f"ctl.ticket and ctl.ticket['number'] == '{complete['number']}'"},
-        {"type": ["new_name", "Rizky Pratama"]}, {"type": ["new_nik", "6401040106190001"]},
+        {"type": ["new_name", "Rizky Pratama"]}, {"type": ["new_nik", "6401040106190003"]},
         {"type": ["new_birth_date", "2019-06-01"]}, {"type": ["new_phone", "081234567890"]},
         {"until": "ctl.nik_check and ctl.nik_check['valid']"},
         s("02-loket-serving"),

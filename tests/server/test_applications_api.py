@@ -248,3 +248,28 @@ def test_the_promised_date_counts_working_days_from_the_application_date(make_ap
         token, _ = login("op", PASSWORD, now=clock.now())
     again = client.get(f"/api/v1/applications/{berkas['id']}", headers={"Authorization": f"Bearer {token}"}).json
     assert again["ready_by"] == "2026-12-09"
+
+
+def test_a_second_open_application_for_the_same_nik_needs_the_officers_confirmation(client, tokens, clock):
+    """Issue 11 item 1: the previous citizen's data left in the form made a second open KIA
+    for the same child under the next ticket; the server refuses that (409, naming the
+    open berkas) unless the officer confirms a new request, which is audited."""
+    _, first = serve_kia(client, tokens, clock)
+    client.post("/api/v1/counters/1/finish", json={}, headers=tokens["operator"])
+    t2 = issue(client, tokens, answers={"birth_date": CHILD["birth_date"], "reason": "baru"}).json
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    body = {"service": "KIA", "answers": {"reason": "baru"}, "applicant": CHILD}
+    r = client.post(f"/api/v1/tickets/{t2['id']}/applications", json=body, headers=tokens["operator"])
+    assert r.status_code == 409 and r.json["error"]["code"] == "duplicate_application"
+    assert r.json["error"]["details"] == {"field": "applicant.nik", "existing": first["code"], "step": "penerimaan"}
+    assert first["code"] in r.json["error"]["message"]
+    with db.connection_context():
+        from queue_server.db.models import Application
+        assert Application.select().count() == 1  # nothing half-written
+    # a confirmed new request (a replacement) is made, and audited with the berkas it repeats
+    ok = client.post(f"/api/v1/tickets/{t2['id']}/applications", json={**body, "confirm_duplicate": True},
+                     headers=tokens["operator"])
+    assert ok.status_code == 201 and ok.json["code"] != first["code"]
+    audit = client.get("/api/v1/audit?limit=5", headers=tokens["admin"]).json["entries"]
+    entry = next(e for e in audit if e["action"] == "application.create" and e["target"] == ok.json["code"])
+    assert entry["details"]["duplicate_of"] == first["code"]
