@@ -15,8 +15,9 @@ PHOTO_RATIOS = ("2x3", "3x4", "4x6")
 #: Question kinds (``Question.kind``).
 QUESTION_KINDS = ("date", "choice", "bool")
 
-#: Built-in rule sets a service may name in ``rules``.
-RULES = ("kia", "ikd")
+#: Built-in rule sets a service may name in ``rules``, and the refusal codes each gives
+#: (the keys of a service's ``refusals`` table: the office's own wording).
+from ..domain.requirements import REFUSAL_CODES, RULES  # noqa: E402  (one list, the domain's)
 
 #: Facts derived from the answers by the built-in rules (``domain/requirements.py``),
 #: usable as ``when`` keys besides the service's own question keys. With
@@ -53,7 +54,7 @@ _OFFICE_REQUIRED = ("code", "name", "regency", "timezone")
 _QUEUE_KEYS = ("normal_run", "priority_run", "skip_return_after", "max_skips", "number_digits")
 _SERVICE_KEYS = (
     "code", "name", "prefix", "icon", "description", "rules", "pickup",
-    "completion_days", "daily_quota", "questions", "requirements", "steps",
+    "completion_days", "daily_quota", "questions", "requirements", "steps", "refusals",
 )
 _SERVICE_REQUIRED = ("code", "name", "prefix", "steps")
 _QUESTION_KEYS = ("key", "kind", "label", "choices", "required", "eligible_if", "ineligible_message", "help")

@@ -38,6 +38,7 @@ from .schema import (
     IKD_QUESTION_KEYS,
     KIA_BIRTH_DATE_KEY,
     QUESTION_KINDS,
+    REFUSAL_CODES,
     RULES,
 )
 
@@ -114,14 +115,37 @@ class ServiceReader(BaseReader):
                              f"(rules 'ikd' needs these bool questions)")
         requirements = self.requirements(raw, path, context)
         steps = self.steps(raw, path, context)
+        refusals = self.refusals(raw, path, context.rules)
         if not self.clean_since(mark):
             return None
         return Service(
             code=code, name=name, prefix=prefix, questions=tuple(questions),
             requirements=tuple(requirements), steps=tuple(steps), daily_quota=daily_quota,
             rules=rules, icon=icon, description=description, pickup=pickup,
-            completion_days=completion_days,
+            completion_days=completion_days, refusals=refusals,
         )
+
+    def refusals(self, raw: Mapping[str, Any], path: str, rules: str | None) -> dict:
+        """``refusals = { kia_age_17_or_over = { id = "...", en = "..." } }``: the office's
+        wording of its rules' refusals (where to go in this office); keys are the codes
+        of the service's ``rules``."""
+        if "refusals" not in raw:
+            return {}
+        where = _join(path, "refusals")
+        table = self.table(raw["refusals"], where)
+        if table is None:
+            return {}
+        known = REFUSAL_CODES.get(rules or "", ())
+        out = {}
+        for key in table:
+            if key not in known:
+                self.problem(_join(where, key), f"'{key}' bukan penolakan dari aturan '{rules or '-'}' "
+                                                f"(not a refusal of these rules; known: {', '.join(known) or '-'})")
+                continue
+            text = self.text(table, key, where)
+            if text is not _MISSING:
+                out[key] = text
+        return out
 
     def questions(self, service_raw: Mapping[str, Any], service_path: str) -> tuple[list[Question], set[str]]:
         """Valid questions, and the keys of invalid ones (already reported)."""

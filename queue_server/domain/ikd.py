@@ -17,9 +17,9 @@ __all__ = ["Issue", "Eligibility", "ikd_eligibility", "REASON_KTP_EL_NOT_RECORDE
 
 REASON_KTP_EL_NOT_RECORDED = Issue(
     "ikd_ktp_el_not_recorded",
-    "Belum rekam KTP-el: silakan ke loket perekaman KTP-el terlebih dahulu, "
+    "Belum rekam KTP-el: lakukan perekaman KTP-el terlebih dahulu, "
     "IKD dapat diaktifkan setelah perekaman.",
-    "KTP-el not yet recorded: please go to the KTP-el recording counter first; "
+    "KTP-el not yet recorded: the KTP-el must be recorded first; "
     "IKD can be activated after recording.",
 )
 REASON_UNDER_17_UNMARRIED = Issue(

@@ -113,9 +113,9 @@ def kia_decision(birth_date: date, on_date: date) -> KiaDecision:
         raise NotEligible(
             "kia_age_17_or_over",
             f"Anak sudah berusia {age} tahun: KIA hanya untuk usia di bawah 17 tahun; "
-            "silakan ke loket perekaman KTP-el.",
+            "pada usia ini yang diurus adalah perekaman KTP-el.",
             f"The child is {age} years old: a KIA is only for children under 17; "
-            "please go to the KTP-el recording counter.",
+            "at this age the KTP-el is recorded instead.",
             {"age_years": age},
         )
     if age < KIA_PHOTO_AGE:

@@ -208,6 +208,9 @@ class Service:
     description: Text | None = None
     pickup: bool = True
     completion_days: int | None = None
+    #: the office's own wording of a rule's refusal, by its code (e.g.
+    #: ``kia_age_17_or_over``): where to go in this office; ``{age}`` is filled in
+    refusals: Mapping[str, Text] = field(default_factory=dict)
 
     def step(self, code: str) -> Step:
         """Return the step named ``code``; raises ``KeyError`` if the service has none."""

@@ -33,10 +33,14 @@ from .ikd import REASON_FOR_INPUT, ikd_eligibility
 from .kia import age_on, kia_decision
 from .office import Question, Service
 
-__all__ = ["Issue", "ChecklistItem", "Checklist", "compute_facts", "build_checklist", "RULES"]
+__all__ = ["Issue", "ChecklistItem", "Checklist", "compute_facts", "build_checklist", "RULES", "REFUSAL_CODES"]
 
 #: Built-in rule sets a ``Service.rules`` may name.
 RULES = ("kia", "ikd")
+#: The refusal codes each built-in rule set gives (an office file may word them itself:
+#: ``[services.refusals]``).
+REFUSAL_CODES = {"kia": ("kia_age_17_or_over",),
+                 "ikd": tuple(reason.code for reason in REASON_FOR_INPUT.values())}
 #: Answer keys the built-in rules read.
 KIA_BIRTH_DATE = "birth_date"
 IKD_INPUTS = tuple(REASON_FOR_INPUT)
@@ -210,7 +214,8 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date,
             decision = kia_decision(birth_date, on_date)
         except NotEligible as refusal:
             facts["kia_eligible"] = False
-            ineligible.append(Issue(refusal.code, refusal.message, refusal.message_en))
+            ineligible.append(_worded(service, Issue(refusal.code, refusal.message, refusal.message_en),
+                                      age=age))
         else:
             facts["kia_eligible"] = True
             facts["kia_variant"] = decision.variant
@@ -224,7 +229,7 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date,
         for key, reason in REASON_FOR_INPUT.items():
             # An eligibility question of the office already gave its own reason.
             if reason in result.reasons and key not in eligibility_keys:
-                ineligible.append(reason)
+                ineligible.append(_worded(service, reason))
         facts["ikd_eligible"] = not ineligible
     elif service.rules is not None:
         raise ValidationError(
@@ -234,6 +239,23 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date,
             {"rules": service.rules, "known": list(RULES)},
         )
     return facts, ineligible
+
+
+def _worded(service: Service, issue: Issue, **values: Any) -> Issue:
+    """``issue`` in the office's own words when its file gives them (``refusals``), with
+    ``{age}`` filled in; the rule's own (counter-free) text otherwise."""
+    text = service.refusals.get(issue.code)
+    if text is None:
+        return issue
+    fill = {k: v for k, v in values.items()}
+    return Issue(issue.code, text.id.format_map(_Defaults(fill)), text.get("en").format_map(_Defaults(fill)))
+
+
+class _Defaults(dict):
+    """``str.format_map`` mapping that leaves an unknown ``{name}`` as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 def compute_facts(service: Service, answers: Mapping[str, Any], on_date: date) -> dict[str, Any]:

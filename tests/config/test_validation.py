@@ -285,3 +285,28 @@ def test_timezone_warning_points_at_the_caller(write_office, base_text):
         load_office(write_office([('"Asia/Jakarta"', '"Europe/Amsterdam"')]))
         loads_office(base_text.replace('"Asia/Jakarta"', '"Europe/Amsterdam"'), "teks.toml")
     assert [w.filename for w in record] == [__file__, __file__]
+
+
+def test_refusals_are_worded_by_the_office_and_name_its_own_counter(write_office):
+    """Issue 11 item 16: the rule's own refusal names no counter; an office that has one
+    says so in its file (``{age}`` filled in), and a code the rules do not give is named."""
+    from datetime import date
+
+    from queue_server.config import load_office
+    from queue_server.domain.requirements import build_checklist
+
+    path = write_office([('rules = "kia"\n', 'rules = "kia"\n'
+                          'refusals = { kia_age_17_or_over = { id = "Usia {age} tahun: silakan ke Loket 4 '
+                          '(perekaman KTP-el).", en = "Aged {age}: please go to counter 4." } }\n')])
+    kia = load_office(path).service("KIA")
+    refused = build_checklist(kia, {"birth_date": "2007-03-01", "reason": "baru"}, date(2026, 11, 23))
+    assert refused.ineligible[0].code == "kia_age_17_or_over"
+    assert refused.ineligible[0].message == "Usia 19 tahun: silakan ke Loket 4 (perekaman KTP-el)."
+    assert refused.ineligible[0].message_en == "Aged 19: please go to counter 4."
+    plain = build_checklist(load_office(write_office(name="plain.toml")).service("KIA"),
+                            {"birth_date": "2007-03-01", "reason": "baru"}, date(2026, 11, 23))
+    assert "loket" not in plain.ineligible[0].message.lower()
+    with pytest.raises(OfficeConfigError) as err:
+        load_office(write_office([('rules = "kia"\n', 'rules = "kia"\nrefusals = { tidak_ada = "x" }\n')],
+                                 name="bad.toml"))
+    assert "tidak_ada" in str(err.value) and "kia_age_17_or_over" in str(err.value)
