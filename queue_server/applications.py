@@ -81,6 +81,15 @@ def _facts(service: Service, app: Application, on: date) -> dict:
     return compute_facts(service, _answers(service, app), on)
 
 
+def filed_on(ctx: Context, office: Office, app: Application) -> date:
+    """The application date (the office's local date the berkas was opened): the date
+    its facts are taken on for as long as it runs, so a child filed at 4 who turns 5
+    while the berkas is in process keeps variant 1 (no photo was asked), and a child
+    filed at 16 gets a card valid until the day before the 17th birthday
+    (Permendagri 2/2016: age on the application date)."""
+    return ctx.local(office, app.created_at).date()
+
+
 def _answers(service: Service, app: Application) -> dict:
     answers = {k: v for k, v in (app.answers or {}).items() if not k.startswith("_")}
     if app.birth_date and any(q.key == "birth_date" for q in service.questions):
@@ -249,7 +258,8 @@ def update_applicant(ctx: Context, actor: Actor, app_id: int, *, applicant: dict
             setattr(app, k, v)
     if answers:
         merged = {**(app.answers or {}), **answers}
-        build_checklist(service, {k: v for k, v in merged.items() if not k.startswith("_")}, ctx.today(office))
+        build_checklist(service, {k: v for k, v in merged.items() if not k.startswith("_")},
+                        filed_on(ctx, office, app))
         app.answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in merged.items()}
     if siak_reference is not None:
         ref = siak_reference.strip()
@@ -273,8 +283,7 @@ def verify_documents(ctx: Context, actor: Actor, app_id: int, *, present: list[s
     service = _service(office, app.service)
     if app.state != workflow.AT_STEP:
         raise Conflict("application_closed", "Berkas sudah selesai atau dikembalikan.", "The application is closed.")
-    today = ctx.today(office)
-    checklist = build_checklist(service, _answers(service, app), today)
+    checklist = build_checklist(service, _answers(service, app), filed_on(ctx, office, app))
     required = [i.code for i in checklist.items]
     unknown = sorted(set(present) - set(required))
     if unknown:
@@ -306,7 +315,7 @@ def verify_documents(ctx: Context, actor: Actor, app_id: int, *, present: list[s
 
 def _advance(ctx: Context, office: Office, service: Service, app: Application, actor: Actor, outcome: str,
              note: str, now: float) -> None:
-    facts = _facts(service, app, ctx.today(office))
+    facts = _facts(service, app, filed_on(ctx, office, app))
     tr = workflow.advance(service, facts, app.step, outcome)
     _close_step(app, actor.name, outcome, note, now)
     previous = app.step
@@ -512,7 +521,8 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
     office = ctx.office(app.office)
     service = _service(office, app.service)
     try:
-        checklist = build_checklist(service, _answers(service, app), ctx.today(office), lang=lang).as_dict()
+        checklist = build_checklist(service, _answers(service, app), filed_on(ctx, office, app),
+                                    lang=lang).as_dict()
     except DomainError as e:
         checklist = {"error": e.as_dict()}
     kk = [{"step": k.step, "role": k.role, "officer": k.officer, "arrived_at": iso_local(office, k.arrived_at),

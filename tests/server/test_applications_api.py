@@ -273,3 +273,39 @@ def test_a_second_open_application_for_the_same_nik_needs_the_officers_confirmat
     audit = client.get("/api/v1/audit?limit=5", headers=tokens["admin"]).json["entries"]
     entry = next(e for e in audit if e["action"] == "application.create" and e["target"] == ok.json["code"])
     assert entry["details"]["duplicate_of"] == first["code"]
+
+
+def test_kia_facts_are_taken_on_the_application_date(client, tokens, clock):
+    """Issue 11 item 8 (Permendagri 2/2016, age on the application date): filed at 4, a
+    child who turns 5 while the berkas runs keeps variant 1 and no photo step; filed at
+    16, the card is valid until the day before the 17th birthday even when it is
+    printed after it."""
+    four = {**CHILD, "nik": "6401012511210001", "birth_date": "2021-11-25"}  # 5 on Wednesday
+    _, young = serve_kia(client, tokens, clock, applicant=four)
+    assert young["checklist"]["facts"]["kia_variant"] == 1
+    codes = [i["code"] for i in young["checklist"]["items"]]
+    clock.advance(3 * 24 * 3600)  # Thursday: the child is 5 now
+    from queue_server.auth import login
+    from server_kit import PASSWORD
+    with db.connection_context():
+        token, _ = login("u_operator", PASSWORD, now=clock.now())
+    op = {"Authorization": f"Bearer {token}"}
+    again = client.get(f"/api/v1/applications/{young['id']}", headers=op).json
+    assert again["checklist"]["facts"]["kia_variant"] == 1 and again["checklist"]["facts"]["photo_required"] is False
+    assert [i["code"] for i in again["checklist"]["items"]] == codes  # no pas foto asked afterwards
+    r = client.post(f"/api/v1/applications/{young['id']}/verify", json={"present": codes}, headers=op)
+    assert r.status_code == 200 and r.json["step"] == "verifikasi"  # the photo step stays skipped
+
+
+def test_a_card_filed_at_16_is_valid_until_the_day_before_17(make_app, clock):
+    from datetime import date
+
+    from queue_server.config import load_office
+    from queue_server.domain.requirements import compute_facts
+    from server_kit import OFFICES
+
+    kia = load_office(OFFICES / "default.toml").service("KIA")
+    answers = {"birth_date": "2010-01-10", "reason": "baru"}
+    filed = compute_facts(kia, answers, date(2026, 11, 23))
+    assert filed["kia_variant"] == 2 and filed["valid_until"] == date(2027, 1, 9)
+    assert compute_facts(kia, answers, date(2026, 11, 23))["valid_until"] < date(2027, 1, 10)
