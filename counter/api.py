@@ -58,6 +58,11 @@ class StationClient(Client):
         """GET /services → list of services with their questions."""
         return self.get("/services")["services"]
 
+    def services_and_priorities(self) -> tuple[list[dict], list[dict]]:
+        """GET /services once → (services, priority categories ``[{"code", "label", "source"}]``)."""
+        data = self.get("/services")
+        return data["services"], data.get("priority_categories", [])
+
     def validate_nik(self, nik: str) -> dict:
         """POST /nik/validate → ``{"valid", "errors": [...], "warnings": [...], ...}``."""
         return self.post("/nik/validate", {"nik": nik})

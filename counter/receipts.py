@@ -51,8 +51,16 @@ def print_ticket(s: "StationSession", ticket: dict) -> object:
                    people_ahead=int(ticket.get("people_ahead") or 0),
                    estimated_wait_seconds=ticket.get("estimated_wait_seconds"),
                    checklist=tuple(i["label"] for i in (ticket.get("checklist") or {}).get("items") or []),
-                   status_code=ticket.get("code") or "", lang=s.lang)
+                   status_code=ticket.get("code") or "", lang=s.lang,
+                   priority=_priority_label(s, ticket.get("priority")))
     return s._require_printer().print_ticket(model)
+
+
+def _priority_label(s: "StationSession", code: str | None) -> str:
+    """The priority category's label (``GET /services`` lists them) or ""."""
+    if not code:
+        return ""
+    return next((c["label"] for c in s.priority_categories if c["code"] == code), code)
 
 
 def print_rejection(s: "StationSession", app: dict, ticket_number: str | None) -> object:

@@ -117,6 +117,8 @@ class StationSession:
         self.mode: str | None = None
         self.office: dict = {}
         self.services: list[dict] = []
+        #: Priority categories (UU 25/2009 Pasal 29) as ``GET /services`` lists them.
+        self.priority_categories: list[dict] = []
         self.counters: list[dict] = []
         self.notice: Notice | None = None
         self.reset_mode_state()
@@ -185,7 +187,7 @@ class StationSession:
                 offices = self.client.offices()
                 office_code = data.get("office") or offices.get("default")
                 self.office = next((o for o in offices["offices"] if o["code"] == office_code), {})
-                self.services = self.client.services()
+                self.services, self.priority_categories = self.client.services_and_priorities()
                 self.counters = self.client.counters()
             except ApiError as e:
                 self.login_message = e.text(self.lang)

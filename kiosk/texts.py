@@ -68,13 +68,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_eligible_sub": ("Anda tidak mendapat nomor antrean untuk layanan ini.",
                          "No queue number is issued for this service."),
     "priority_title": ("Layanan prioritas", "Priority service"),
-    "priority_question": ("Apakah Anda lansia (60+), penyandang disabilitas, ibu hamil, atau membawa bayi/anak kecil?",
-                          "Are you elderly (60+), a person with a disability, pregnant, or with a baby/small child?"),
+    "priority_question": ("Apakah Anda lansia (60+), penyandang disabilitas, ibu hamil, membawa bayi/anak kecil, "
+                          "atau korban bencana?",
+                          "Are you elderly (60+), a person with a disability, pregnant, with a baby/small child, "
+                          "or a victim of a disaster?"),
     "priority_note": ("Petugas akan memastikannya di loket.", "The officer will confirm this at the counter."),
     "prio_lansia": ("Lansia (60+)", "Elderly (60+)"),
     "prio_disabilitas": ("Penyandang disabilitas", "Person with a disability"),
     "prio_ibu_hamil": ("Ibu hamil", "Pregnant"),
     "prio_ibu_anak": ("Membawa bayi / anak kecil", "With a baby / small child"),
+    "prio_korban_bencana": ("Korban bencana", "Victim of a disaster"),
     "prio_none": ("Tidak, antrean biasa", "No, regular queue"),
     "checklist_title": ("Siapkan persyaratan berikut", "Please have these documents ready"),
     "photo_needed": ("Anak berumur {n} tahun: PERLU pas foto.", "Child aged {n}: a photo IS needed."),

@@ -227,6 +227,8 @@ def ticket_layout(ticket: Ticket, paper: int | Paper = 80, *, codepage: str = "c
     lay.line(ticket.service_name, align="center", bold=True)
     lay.line(t("queue_number", lang), align="center")
     lay.big(ticket.number)
+    if ticket.priority:
+        lay.line(t("priority_ticket", lang, category=ticket.priority), align="center", bold=True)
     lay.line(format_moment(ticket.issued_at, ticket.zone, lang), align="center")
     lay.rule()
     lay.line(t("people_ahead", lang, n=ticket.people_ahead))

@@ -36,7 +36,9 @@ class Ticket:
     one; ``estimated_wait_seconds`` seconds or None when unknown; ``checklist`` the
     requirement texts (already in ``lang``) printed with tick boxes; ``status_code`` a
     short code the citizen can type to follow the queue; ``status_url`` the URL put in
-    the QR (when empty, the QR holds ``status_code``).
+    the QR (when empty, the QR holds ``status_code``); ``priority`` the priority
+    category's label in ``lang`` (e.g. "Lansia (60+)", UU 25/2009 Pasal 29), printed
+    under the number, or "" for the regular queue.
 
     Raises ValueError for a naive ``issued_at``, negative counts or unknown ``lang``.
     """
@@ -53,6 +55,7 @@ class Ticket:
     status_code: str = ""
     status_url: str = ""
     lang: str = "id"
+    priority: str = ""
 
     def __post_init__(self) -> None:
         _check_lang(self.lang)

@@ -18,6 +18,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "queue_number": {"id": "NOMOR ANTREAN", "en": "QUEUE NUMBER"},
     "service": {"id": "Layanan", "en": "Service"},
     "people_ahead": {"id": "Antrean sebelum Anda: {n}", "en": "People ahead of you: {n}"},
+    "priority_ticket": {"id": "** PRIORITAS: {category} **", "en": "** PRIORITY: {category} **"},
     "estimated_wait": {"id": "Perkiraan waktu tunggu: {t}", "en": "Estimated wait: {t}"},
     "wait_unknown": {"id": "belum dapat diperkirakan", "en": "not yet known"},
     "checklist_title": {"id": "Siapkan persyaratan berikut:", "en": "Please have these ready:"},

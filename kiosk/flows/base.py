@@ -58,8 +58,9 @@ SCREENS = (WELCOME, SERVICES, QUESTION, INELIGIBLE, PRIORITY, CHECKLIST, ISSUING
            IKM, IKM_DONE)
 
 #: Priority categories offered on the priority screen (server's PRIORITY_CATEGORIES;
-#: UU 25/2009 Pasal 29). "korban_bencana" is left to the officer.
-PRIORITIES = ("lansia", "disabilitas", "ibu_hamil", "ibu_anak")
+#: UU 25/2009 Pasal 29: the elderly, persons with disabilities, pregnant women,
+#: people with small children and victims of a disaster).
+PRIORITIES = ("lansia", "disabilitas", "ibu_hamil", "ibu_anak", "korban_bencana")
 
 Runner = Callable[[Callable[[], Any], Callable[[Any, BaseException | None], None]], None]
 Scheduler = Callable[[float, Callable[[], None]], Callable[[], None]]

@@ -350,12 +350,16 @@ class VisitFlow(KioskCore):
             service_name=name or tk.get("service", ""), number=tk["number"],
             issued_at=datetime.fromisoformat(tk["issued_at"]), zone=tk.get("zone", ""),
             people_ahead=int(tk.get("people_ahead") or 0), estimated_wait_seconds=tk.get("estimated_wait_seconds"),
-            checklist=tuple(self.ticket_checklist_labels()), status_code=tk.get("code") or "", lang=self.lang)
+            checklist=tuple(self.ticket_checklist_labels()), status_code=tk.get("code") or "", lang=self.lang,
+            priority=self.t(f"prio_{tk['priority']}") if tk.get("priority") in PRIORITIES else "")
 
     def confirmation_lines(self) -> list[str]:
-        """People ahead and estimated wait for the confirmation screen."""
+        """The priority (when chosen), people ahead and estimated wait for the confirmation screen."""
         tk = self.ticket or {}
-        lines = [self.t("people_ahead", n=tk.get("people_ahead", 0))]
+        lines = []
+        if tk.get("priority") in PRIORITIES:
+            lines.append(f"{self.t('priority_badge')}: {self.t('prio_' + tk['priority'])}")
+        lines.append(self.t("people_ahead", n=tk.get("people_ahead", 0)))
         if tk.get("estimated_wait_seconds") is not None:
             lines.append(self.t("estimated_wait", t=duration(tk["estimated_wait_seconds"], self.lang)))
         return lines

@@ -323,6 +323,7 @@ def test_a_ticket_the_kiosk_could_not_print_is_reprinted_at_the_counter(live_ser
     job = receipts.jobs[0]
     assert ticket["number"].encode() in job and ticket["code"].encode() in job
     assert b"Fotokopi akta kelahiran" in job  # the checklist the kiosk recorded
+    assert b"PRIORITAS" not in job  # a regular ticket
     assert op.notice.kind == "success" and ticket["number"] in op.notice.text
     r = requests.post(f"{live_server.url}/api/v1/auth/login", json={"username": "admin", "password": "admin-pass-1"},
                       timeout=10)

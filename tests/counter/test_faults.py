@@ -65,6 +65,7 @@ ANSWERS = {
                                        "presence": "counter", "effect": None},
                                       {"code": "verifikasi", "name": "Verifikasi", "role": "verifikator",
                                        "presence": "back_office", "effect": None}]}],
+    "services_and_priorities": lambda c: (ANSWERS["services"](c), [{"code": "lansia", "label": "Lansia (60+)"}]),
     "counters": lambda c: COUNTERS,
     "queue": lambda c: {**QUEUE, "counters": [{"code": "1", "number": 1, "current": c.current}]},
     "call_next": lambda c, counter, ticket: (setattr(c, "current", {"number": "A001"}) or

@@ -82,7 +82,20 @@ def test_kia_seven_year_old_photo_and_english(kiosk, runner, printer):
     assert kiosk.ticket["priority"] == "ibu_anak"
     assert kiosk.ticket_checklist_labels()[-1] == "One colour passport photo, 4x6 cm"
     assert b"One colour passport photo" in printer.output
-    assert kiosk.confirmation_lines() == ["People ahead of you: 0", "Estimated wait: about 0 min"]
+    # the priority is marked on the screen and on paper (issue 11 item 17)
+    assert kiosk.confirmation_lines() == ["Priority: With a baby / small child", "People ahead of you: 0",
+                                          "Estimated wait: about 0 min"]
+    assert b"PRIORITY: With a baby" in printer.output  # 58 mm paper wraps the rest
+
+
+def test_a_disaster_victim_can_ask_for_priority_at_the_kiosk(kiosk, runner, printer):
+    """UU 25/2009 Pasal 29 names victims of a disaster among those served first."""
+    kia_to_checklist(kiosk, runner, date(2021, 3, 3), priority="korban_bencana")
+    kiosk.take_ticket()
+    runner.run()
+    assert kiosk.ticket["priority"] == "korban_bencana"
+    assert kiosk.confirmation_lines()[0] == "Prioritas: Korban bencana"
+    assert b"PRIORITAS: Korban bencana" in printer.output
 
 
 def test_kia_nineteen_is_refused_on_the_date_screen_and_can_correct(kiosk, runner, api):
