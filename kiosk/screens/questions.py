@@ -37,10 +37,19 @@ def question(app) -> Widget:
     if q["kind"] == "date":
         _date_keypad(app, right, left)
     elif q["kind"] == "choice":
-        for ch in q.get("choices", []):
+        choices = q.get("choices", [])
+        many = len(choices) > 4  # e.g. the seven KK reasons: two columns, so all fit one screen
+        box = app.grid(2) if many else right
+        buttons = []
+        for ch in choices:
             value = ch["value"]
-            right.add_widget(app.button(ch["label"], f"choice_{value}", lambda v=value: ctrl.answer(v),
-                                         style=OUTLINE, size=4.4, height=12))
+            buttons.append(app.button(ch["label"], f"choice_{value}", lambda v=value: ctrl.answer(v),
+                                      style=OUTLINE, size=(3.3 if app.landscape else 3.8) if many else 4.4,
+                                      height=11 if many else 12))
+            box.add_widget(buttons[-1])
+        if many:
+            _same_height(app, buttons)
+            right.add_widget(box)
     else:
         grid = app.grid(2)
         grid.add_widget(app.button(app.t("yes"), "answer_yes", lambda: ctrl.answer(True), size=6, height=20))
@@ -48,6 +57,17 @@ def question(app) -> Widget:
                                     size=6, height=20))
         right.add_widget(grid)
     return outer
+
+
+def _same_height(app, buttons: list) -> None:
+    """Make ``buttons`` (one grid) as tall as the tallest, so the rows line up."""
+    def fit(*_args) -> None:
+        tallest = max(b.texture_size[1] for b in buttons) + app.u * 4  # as KButton sizes itself
+        for b in buttons:
+            b.min_h = max(app.u * 11, tallest)
+    for b in buttons:
+        b.bind(texture_size=fit)
+    fit()
 
 
 def _date_keypad(app, box: BoxLayout, texts: BoxLayout) -> None:

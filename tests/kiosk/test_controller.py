@@ -188,11 +188,14 @@ def test_date_keypad_takes_eight_taps_where_steppers_took_up_to_thirty():
     ("keluarga_baru", ["formulir_f102", "buku_nikah", "kk_lama"]),
     ("kelahiran", ["formulir_f102", "kk_lama", "surat_keterangan_lahir"]),
     ("hilang_rusak", ["formulir_f102", "surat_kehilangan_atau_kk_rusak"]),
+    # Perpres 96/2018: a death and a return from abroad (issue 11 item 17)
+    ("kematian", ["formulir_f102", "kk_lama", "akta_kematian"]),
+    ("datang_luar_negeri", ["formulir_f102", "dokumen_datang_luar_negeri"]),
 ])
 def test_kk_reason_shapes_checklist(kiosk, runner, reason, expected):
     kiosk.begin()
     kiosk.choose_service("KK")
-    assert kiosk.question["kind"] == "choice" and len(kiosk.question["choices"]) == 5
+    assert kiosk.question["kind"] == "choice" and len(kiosk.question["choices"]) == 7
     assert not kiosk.answer("tidak_ada")  # not one of the choices
     kiosk.answer(reason)
     runner.run()

@@ -199,6 +199,7 @@ REPRESENTATIVE = {
     "id_1920x1080_welcome_hc_large", "id_1080x1920_services_hc_large", "id_1920x1080_services_hc_large",
     "id_1080x1920_server_down_kept", "id_1920x1080_server_down_kept", "id_1080x1920_welcome_closed",
     "id_1920x1080_welcome_closed", "id_1920x1080_services_closed",
+    "id_1080x1920_kk_reason", "id_1920x1080_kk_reason",
 }
 
 
@@ -472,3 +473,16 @@ def test_keypad_refusal_display_modes_and_a_server_that_is_down(server, display,
     assert "ineligible" not in result["screens"]
     tag = f"id_{size[0]}x{size[1]}"
     keep_screenshots(out, tag, ("date_refused", "server_down_kept", "welcome_hc_large", "services_hc_large"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(1080, 1920), (1920, 1080)])
+def test_seven_kk_reasons_fit_one_screen(server, display, tmp_path, size):
+    """Issue 11 item 17: KK reasons include a death and a return from abroad (Perpres
+    96/2018); all seven are on one screen and the chosen one shapes the checklist."""
+    steps = [{"wait": "welcome"}, {"tap": "begin"}, {"wait": "services"}, {"tap": "service_KK"},
+             {"wait": "question"}, {"see": "choice_datang_luar_negeri"}, {"sleep": 0.3}, {"shot": "kk_reason"},
+             {"tap": "choice_kematian"}, {"wait": "priority"}, {"tap": "prio_none"}, {"wait": "checklist"}]
+    result, out = run_kiosk(server, display, tmp_path, steps, printer_uri="dummy://", size=size)
+    assert result["screens"][-1] == "checklist"
+    keep_screenshots(out, f"id_{size[0]}x{size[1]}", ("kk_reason",))
