@@ -271,11 +271,20 @@ def rejection_layout(slip: RejectionSlip, paper: int | Paper = 80, *, codepage: 
         lay.feed()
         lay.pairs(t("notes", lang), slip.notes)
     lay.rule()
-    officer = slip.officer + (f" ({t('counter', lang)} {slip.counter})" if slip.counter else "")
+    officer = slip.officer + (f" ({_named(t('counter', lang), slip.counter, ': ')})" if slip.counter else "")
     lay.pairs(t("officer", lang), officer)
     lay.feed()
     lay.line(t("rejection_footer", lang), align="center")
     return lay.cut().ops
+
+
+def _named(word: str, name: str, sep: str) -> str:
+    """``name`` of a place of kind ``word`` without doubling it: "Loket 5" stays "Loket 5"
+    (not "Loket: Loket 5"), "5" becomes "Loket 5", "Aula B" becomes "Loket: Aula B"."""
+    name = name.strip()
+    if name.casefold().startswith(word.casefold()):
+        return name
+    return f"{word} {name}" if name.isdigit() else f"{word}{sep}{name}"
 
 
 def pickup_layout(slip: PickupSlip, paper: int | Paper = 80, *, codepage: str = "cp437",
@@ -292,7 +301,7 @@ def pickup_layout(slip: PickupSlip, paper: int | Paper = 80, *, codepage: str = 
     lay.line(f"{t('documents', lang)}:")
     lay.items(slip.items, bullet="- ")
     lay.pairs(t("ready_from", lang), format_day(slip.ready_date, lang), bold_value=True)
-    place = f"{t('place_' + slip.place_kind, lang)}: {slip.place_name}"
+    place = _named(t("place_" + slip.place_kind, lang), slip.place_name, ": ")
     lay.pairs(t("place", lang), place, bold_value=True)
     if slip.bring:
         lay.line(t("bring_title", lang))

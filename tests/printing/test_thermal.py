@@ -98,6 +98,25 @@ def test_english_texts(ticket):
     assert "± 15 menit" in text_id
 
 
+def test_no_doubled_counter_words_on_slips():
+    """Issue 11 item 6: "Loket: Loket 5" and "(Loket Loket 2 - Pelayanan)" were printed."""
+    from dataclasses import replace
+
+    from printing.samples import sample_pickup, sample_rejection
+
+    def text(ops):
+        return " ".join(" ".join(op.text for op in text_lines(ops)).split())
+
+    pickup = replace(sample_pickup(), place_kind="counter", place_name="Loket 5")
+    assert "Loket: Loket" not in text(layouts.pickup_layout(pickup, 80)) and "Loket 5" in text(
+        layouts.pickup_layout(pickup, 80))
+    assert "Loket 7" in text(layouts.pickup_layout(replace(pickup, place_name="7"), 80))
+    rejection = replace(sample_rejection(), counter="Loket 2 - Pelayanan")
+    printed = text(layouts.rejection_layout(rejection, 80))
+    assert "Loket Loket" not in printed and "(Loket 2 - Pelayanan)" in printed
+    assert "(Loket 2)" in text(layouts.rejection_layout(replace(rejection, counter="2"), 80))
+
+
 def test_wrap_names_at_word_boundaries():
     lines = wrap(f"Nama: {LONG_NAME}", 32)
     assert lines == ["Nama: Muhammad Al-Fatih Ramadhan", "Syahputra Nasution"]
