@@ -286,6 +286,27 @@ class StationSession:
         rows = [self.counter_info(counter)] if counter else self.counters
         return {(s["service"], s["step"]) for c in rows if c for s in c["serves"]}
 
+    def answer_labels(self, app: dict) -> list[tuple[str, str]]:
+        """The berkas's answers as the officer reads them: ``[(question label, answer
+        label)]`` in the office file's order — a choice by its label ("Hilang", never
+        ``hilang``), a yes/no as Ya/Tidak, a date as DD-MM-YYYY."""
+        answers = app.get("answers") or {}
+        out = []
+        for q in self.service(app.get("service", "")).get("questions", ()):
+            if q["key"] not in answers or answers[q["key"]] in (None, ""):
+                continue
+            value = answers[q["key"]]
+            if q.get("kind") == "choice":
+                text = next((c["label"] for c in q.get("choices", ()) if c["value"] == value), str(value))
+            elif q.get("kind") == "bool" or isinstance(value, bool):
+                text = self.t("yes") if value in (True, "true") else self.t("no")
+            elif q.get("kind") == "date" and isinstance(value, str) and len(value) == 10:
+                text = f"{value[8:10]}-{value[5:7]}-{value[:4]}"
+            else:
+                text = str(value)
+            out.append((q.get("label") or q["key"], text))
+        return out
+
     def counter_label(self, code: str | None = None) -> str:
         """The counter's name as the office file gives it ("Loket 3"), never doubled."""
         info = self.counter_info(code)

@@ -83,6 +83,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_recall": ("Panggil ulang", "Call again"),
     "btn_skip": ("Lewati", "Skip"),
     "hint_number": ("Nomor, mis. A012", "Number, e.g. A012"),
+    "yes": ("Ya", "Yes"),
+    "no": ("Tidak", "No"),
     "btn_confirm_duplicate": ("Ya, permohonan baru (mis. penggantian) — buat berkas",
                               "Yes, a new request (e.g. a replacement) — create it"),
     "btn_reprint_ticket": ("Cetak ulang tiket nomor ini", "Reprint this number's ticket"),

@@ -263,6 +263,10 @@ class LoketView(View):
                                         birth_date=ap["birth_date"] or "-")))
         d.add_widget(Muted(text=self.t("berkas_line", code=app["code"], step=app.get("step_name") or "-",
                                        state=self.state(app["state"]))))
+        answers = ctl.answer_labels(app)
+        if answers:
+            line = self.reg("answers_line", Muted(text="  ·  ".join(f"{q}: [b]{a}[/b]" for q, a in answers)))
+            d.add_widget(line)
         at_step = app["state"] == "at_step"
         if at_step and self._at_first_step(app):
             self._verify_panel(d)

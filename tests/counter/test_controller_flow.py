@@ -349,6 +349,8 @@ def test_each_visit_starts_a_clean_form_from_the_kiosk_and_a_duplicate_needs_con
                      "nik": "", "birth_date": "2019-06-01", "phone": ""}
     app = op.add_application("KIA", draft["answers"], child)
     assert app["answers"]["reason"] == "hilang"
+    # the officer reads labels, never internal codes (issue 11 item 6)
+    assert op.answer_labels(app) == [("Tanggal lahir anak", "01-06-2019"), ("Jenis permohonan", "Hilang")]
     assert op.application_draft()["answers"] == {}  # a second family member starts empty
     op.finish()
     second = live_server.issue("KIA", {"birth_date": "2019-06-01", "reason": "baru"})
