@@ -276,13 +276,24 @@ def verify_documents(ctx: Context, actor: Actor, app_id: int, *, present: list[s
                      expected_version: int | None) -> Application:
     """The first counter step: record which required documents were present. A complete
     berkas goes to the next SOP step; an incomplete one is returned to the citizen with
-    the list of what is missing (``app.missing``) for the rejection slip."""
+    the list of what is missing (``app.missing``) for the rejection slip.
+
+    Only from the berkas's first step (issue 11 item 13: ``verify`` advanced from any
+    step, so one operator could walk a file through verifikasi, TTE, cetak and
+    register): ``Conflict`` ``not_at_first_step`` otherwise."""
     app = get_application(app_id)
     office = ctx.office(app.office)
     require(actor, roles.OPERATOR, office=office.code)
     service = _service(office, app.service)
     if app.state != workflow.AT_STEP:
         raise Conflict("application_closed", "Berkas sudah selesai atau dikembalikan.", "The application is closed.")
+    first = workflow.first_step(service, _facts(service, app, filed_on(ctx, office, app)))
+    if app.step != first.code:
+        raise Conflict("not_at_first_step",
+                       f"Berkas {app.code} sudah melewati pemeriksaan berkas; sekarang di langkah "
+                       f"{service.step(app.step).name.id}.",
+                       f"Application {app.code} is past the document check; it is now at "
+                       f"{service.step(app.step).name.get('en')}.", {"step": app.step, "first_step": first.code})
     checklist = build_checklist(service, _answers(service, app), filed_on(ctx, office, app))
     required = [i.code for i in checklist.items]
     unknown = sorted(set(present) - set(required))

@@ -297,7 +297,7 @@ def test_kia_facts_are_taken_on_the_application_date(client, tokens, clock):
     assert r.status_code == 200 and r.json["step"] == "verifikasi"  # the photo step stays skipped
 
 
-def test_a_card_filed_at_16_is_valid_until_the_day_before_17(make_app, clock):
+def test_a_card_filed_at_16_is_valid_until_the_day_before_17():
     from datetime import date
 
     from queue_server.config import load_office
@@ -309,3 +309,19 @@ def test_a_card_filed_at_16_is_valid_until_the_day_before_17(make_app, clock):
     filed = compute_facts(kia, answers, date(2026, 11, 23))
     assert filed["kia_variant"] == 2 and filed["valid_until"] == date(2027, 1, 9)
     assert compute_facts(kia, answers, date(2026, 11, 23))["valid_until"] < date(2027, 1, 10)
+
+
+def test_verification_moves_a_berkas_only_from_its_first_step(client, tokens, clock):
+    """Issue 11 item 13: `verify` advanced from any step, so one operator could walk a
+    file through verifikasi, TTE, cetak and register by repeating it."""
+    _, app = serve_kia(client, tokens, clock)
+    codes = [i["code"] for i in app["checklist"]["items"]]
+    first = client.post(f"/api/v1/applications/{app['id']}/verify", json={"present": codes},
+                        headers=tokens["operator"])
+    assert first.status_code == 200 and first.json["step"] == "foto"
+    again = client.post(f"/api/v1/applications/{app['id']}/verify", json={"present": codes},
+                        headers=tokens["operator"])
+    assert again.status_code == 409 and again.json["error"]["code"] == "not_at_first_step"
+    assert again.json["error"]["details"] == {"step": "foto", "first_step": "penerimaan"}
+    now = client.get(f"/api/v1/applications/{app['id']}", headers=tokens["operator"]).json
+    assert now["step"] == "foto" and [k["step"] for k in now["kartu_kendali"]] == ["penerimaan", "foto"]
