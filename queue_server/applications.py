@@ -188,6 +188,11 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
         raise NotFound("unknown_ticket", "Nomor antrean tidak ditemukan.", "Ticket not found.", {"id": ticket_id})
     office = ctx.office(ticket.office)
     require(actor, roles.OPERATOR, office=office.code)
+    if ticket.status != "called":
+        raise Conflict("ticket_not_served",
+                       f"Nomor {ticket.number} tidak sedang dilayani; panggil nomornya dulu.",
+                       f"Number {ticket.number} is not being served; call it first.",
+                       {"field": "ticket", "status": ticket.status})
     service = _service(office, service_code)
     today = ctx.today(office)
     fields = _validate_applicant(office, applicant or {}, today)

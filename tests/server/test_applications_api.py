@@ -325,3 +325,22 @@ def test_verification_moves_a_berkas_only_from_its_first_step(client, tokens, cl
     assert again.json["error"]["details"] == {"step": "foto", "first_step": "penerimaan"}
     now = client.get(f"/api/v1/applications/{app['id']}", headers=tokens["operator"]).json
     assert now["step"] == "foto" and [k["step"] for k in now["kartu_kendali"]] == ["penerimaan", "foto"]
+
+
+def test_a_berkas_is_opened_only_on_a_ticket_being_served(client, tokens, clock):
+    """Issue 11 item 13: an application can only be opened on the visit being served."""
+    t = issue(client, tokens, answers={"birth_date": CHILD["birth_date"], "reason": "baru"}).json
+    body = {"service": "KIA", "answers": {"reason": "baru"}, "applicant": CHILD}
+    waiting = client.post(f"/api/v1/tickets/{t['id']}/applications", json=body, headers=tokens["operator"])
+    assert waiting.status_code == 409 and waiting.json["error"]["code"] == "ticket_not_served"
+    assert waiting.json["error"]["details"] == {"field": "ticket", "status": "waiting"}
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    assert client.post(f"/api/v1/tickets/{t['id']}/applications", json=body,
+                       headers=tokens["operator"]).status_code == 201
+    client.post("/api/v1/counters/1/finish", json={}, headers=tokens["operator"])
+    done = client.post(f"/api/v1/tickets/{t['id']}/applications", json={**body, "confirm_duplicate": True},
+                       headers=tokens["operator"])
+    assert done.status_code == 409 and done.json["error"]["details"]["status"] == "done"
+    with db.connection_context():
+        from queue_server.db.models import Application
+        assert Application.select().count() == 1
