@@ -57,6 +57,24 @@ _HTTP_MESSAGES = {
 }
 
 
+def _first_field(fields, prefix: str = "") -> tuple[str, str] | None:
+    """The first ``("applicant.nik", "Longer than maximum length 16.")`` of marshmallow's
+    nested error messages, or None."""
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            found = _first_field(value, f"{prefix}.{key}" if prefix else str(key))
+            if found:
+                return found
+        return None
+    if isinstance(fields, list) and fields:
+        if all(isinstance(x, str) for x in fields):
+            return prefix, " ".join(fields)
+        return _first_field(fields[0], prefix)
+    if isinstance(fields, str):
+        return prefix, fields
+    return None
+
+
 class DatabaseId(IntegerConverter):
     """``<int:...>`` in routes: a non-negative integer that fits a database id (signed
     64 bit); a longer one does not match the route (404, in the API's error shape)."""
@@ -137,7 +155,12 @@ def _register_handlers(app: APIFlask) -> None:
         code, msg, msg_en = _HTTP_MESSAGES.get(error.status_code, ("error", error.message, error.message))
         details = error.detail or {}
         if error.status_code == 422 and isinstance(details, dict):
-            details = {"fields": details.get("json") or details.get("query") or details}
+            fields = details.get("json") or details.get("query") or details
+            details = {"fields": fields}
+            first = _first_field(fields)
+            if first is not None:  # name the field, so the officer knows what to fix
+                details["field"], problem = first
+                msg, msg_en = f"Data tidak sah: {first[0]} ({problem}).", f"Invalid data: {first[0]} ({problem})."
         return error_body(code, msg, msg_en, details), error.status_code, error.headers
 
     @app.errorhandler(HTTPException)

@@ -102,30 +102,35 @@ def _validate_applicant(office: Office, applicant: dict, on: date) -> dict:
     out: dict[str, Any] = {}
     name = (applicant.get("name") or "").strip()
     if len(name) > 200:
-        raise Unprocessable("invalid_name", "Nama terlalu panjang (maks. 200 karakter).", "Name too long (max 200).")
+        raise Unprocessable("invalid_name", "Nama: terlalu panjang (maks. 200 karakter).", "Name: too long (max 200).",
+                            {"field": "applicant.name"})
     out["applicant_name"] = name
     nik_info = None
     nik = (applicant.get("nik") or "").strip()
     if nik:
         nik_info = parse_nik(nik, today=on)
         if not nik_info.valid:
-            raise Unprocessable("invalid_nik", "NIK tidak sah.", "Invalid NIK.", nik_info.as_dict())
+            first = nik_info.errors[0]
+            raise Unprocessable("invalid_nik", f"NIK: {first.message}", f"NIK: {first.message_en or first.message}",
+                                {**nik_info.as_dict(), "field": "applicant.nik"})
         out["nik"] = nik_info.nik
     bd = applicant.get("birth_date")
     if bd:
         try:
             out["birth_date"] = date.fromisoformat(str(bd)).isoformat()
         except ValueError:
-            raise Unprocessable("invalid_birth_date", "Tanggal lahir harus berformat YYYY-MM-DD.",
-                                "Birth date must be YYYY-MM-DD.") from None
+            raise Unprocessable("invalid_birth_date", "Tanggal lahir: harus berformat YYYY-MM-DD.",
+                                "Birth date: must be YYYY-MM-DD.", {"field": "applicant.birth_date"}) from None
     phone = (applicant.get("phone") or "").strip()
     if phone and not PHONE_RE.match(phone):
-        raise Unprocessable("invalid_phone", "Nomor telepon tidak sah.", "Invalid phone number.")
+        raise Unprocessable("invalid_phone", "No. HP: bukan nomor telepon Indonesia (mis. 081234567890).",
+                            "Phone: not an Indonesian phone number (e.g. 081234567890).", {"field": "applicant.phone"})
     out["phone"] = phone
     kec = (applicant.get("kecamatan_code") or "").strip()
     if kec and office.kecamatan and kec not in {k.code for k in office.kecamatan}:
-        raise Unprocessable("unknown_kecamatan", "Kecamatan tidak termasuk wilayah kantor ini.",
-                            "Kecamatan not served by this office.", {"kecamatan_code": kec})
+        raise Unprocessable("unknown_kecamatan", "Kecamatan: tidak termasuk wilayah kantor ini.",
+                            "Kecamatan: not served by this office.", {"kecamatan_code": kec,
+                                                                       "field": "applicant.kecamatan_code"})
     out["kecamatan_code"] = kec
     return out
 

@@ -154,10 +154,22 @@ def test_invalid_nik_and_phone_are_refused(client, tokens, clock):
                           "applicant": {**CHILD, "nik": "3201013202150001"}}, headers=tokens["operator"])
     assert r.status_code == 422 and r.json["error"]["code"] == "invalid_nik"
     assert r.json["error"]["details"]["errors"]
+    # issue 11 item 5: the error names the field and what is wrong, not "Data tidak sah."
+    assert r.json["error"]["details"]["field"] == "applicant.nik"
+    assert r.json["error"]["message"].startswith("NIK: ") and r.json["error"]["message"] != "NIK tidak sah."
+    assert r.json["error"]["message"][5:] == r.json["error"]["details"]["errors"][0]["message"]
     r = client.post(f"/api/v1/tickets/{t['id']}/applications",
                     json={"service": "KIA", "answers": {"reason": "baru"}, "applicant": {**CHILD, "phone": "call me"}},
                     headers=tokens["operator"])
     assert r.status_code == 422 and r.json["error"]["code"] == "invalid_phone"
+    assert r.json["error"]["details"]["field"] == "applicant.phone" and r.json["error"]["message"].startswith("No. HP")
+    r = client.post(f"/api/v1/tickets/{t['id']}/applications",
+                    json={"service": "KIA", "applicant": {**CHILD, "nik": "1" * 40}}, headers=tokens["operator"])
+    assert r.status_code == 422 and r.json["error"]["message"] == "NIK: NIK harus 16 angka (tertulis 40 angka)."
+    r = client.post(f"/api/v1/tickets/{t['id']}/applications", json={"service": "K" * 40},
+                    headers=tokens["operator"])  # refused by the request schema: named all the same
+    assert r.status_code == 422 and r.json["error"]["details"]["field"] == "service"
+    assert r.json["error"]["message"].startswith("Data tidak sah: service (")
 
 
 def test_handover_at_the_uptd_office(client, tokens, clock):
