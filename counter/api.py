@@ -63,9 +63,10 @@ class StationClient(Client):
         data = self.get("/services")
         return data["services"], data.get("priority_categories", [])
 
-    def validate_nik(self, nik: str) -> dict:
-        """POST /nik/validate → ``{"valid", "errors": [...], "warnings": [...], ...}``."""
-        return self.post("/nik/validate", {"nik": nik})
+    def validate_nik(self, nik: str, birth_date: str | None = None) -> dict:
+        """POST /nik/validate → ``{"valid", "errors": [...], "warnings": [...], ...}``;
+        with ``birth_date`` (the documents') a mismatch is among the warnings."""
+        return self.post("/nik/validate", {"nik": nik, "birth_date": birth_date or None})
 
     # ------------------------------------------------------------------ counter actions
     def call_next(self, counter: str, ticket: int | None = None) -> dict | None:

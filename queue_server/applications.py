@@ -23,7 +23,7 @@ from .db.database import write_tx
 from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, RegisterEntry, Ticket
 from .domain import opening, roles, workflow
 from .domain.errors import DomainError
-from .domain.nik import parse_nik
+from .domain.nik import compare_with_documents, parse_nik
 from .domain.office import (EFFECT_CARD_PRINT, EFFECT_HANDOVER, EFFECT_IKD_ACTIVATION, EFFECT_PHOTO,
                             EFFECT_REGISTER, Office, Service, Step)
 from .domain.requirements import build_checklist, compute_facts
@@ -95,6 +95,25 @@ def _answers(service: Service, app: Application) -> dict:
     if app.birth_date and any(q.key == "birth_date" for q in service.questions):
         answers.setdefault("birth_date", app.birth_date)
     return answers
+
+
+def nik_check(office: Office, nik: str, *, birth_date: str | None = None, sex: str | None = None,
+              today: date) -> dict:
+    """The NIK as the officer needs it (issue 11 item 7): ``parse_nik`` with the office's
+    kecamatan as the known regions (``nik_region_unknown``), plus the comparison with the
+    documents' birth date and sex (``nik_birth_date_mismatch``, ``nik_sex_mismatch``) as
+    **warnings**, never a rejection (Permendagri 108/2019 Pasal 15(3): a NIK is not
+    changed when data are corrected). A malformed document date is left out."""
+    regions = {k.code for k in office.kecamatan} or None
+    info = parse_nik(nik, today=today, known_regions=regions)
+    out = info.as_dict()
+    if info.valid:
+        try:
+            extra = compare_with_documents(info, sex=sex or None, birth_date=birth_date or None)
+        except DomainError:
+            extra = ()
+        out["warnings"] = list(out.get("warnings") or []) + [w.as_dict() for w in extra]
+    return out
 
 
 def _validate_applicant(office: Office, applicant: dict, on: date) -> dict:
@@ -553,7 +572,7 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
            "late": (k.ended_at is not None and k.mutu_baku_seconds is not None and
                     k.ended_at - k.arrived_at > k.mutu_baku_seconds)}
           for k in app.kartu_kendali.order_by(KartuKendali.id)]
-    nik_info = parse_nik(app.nik, today=ctx.today(office)).as_dict() if app.nik else None
+    nik_info = nik_check(office, app.nik, birth_date=app.birth_date, today=ctx.today(office)) if app.nik else None
     current = next((st for st in service.steps if st.code == app.step), None)
     return {
         "id": app.id, "code": app.code, "office": app.office, "service": app.service,

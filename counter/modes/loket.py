@@ -190,15 +190,17 @@ class LoketMode(StationSession):
         return self._counter_action("finish", lambda: self.client.finish(self.counter, self._expected()), "finished")
 
     # ------------------------------------------------------------------ applications
-    def check_nik(self, nik: str) -> dict | None:
+    def check_nik(self, nik: str, birth_date: str | None = None) -> dict | None:
         """Live NIK validation (POST /nik/validate): ``{"valid", "sex", "birth_date",
         "errors": [{"code","message",...}], "warnings": [...]}``; errors block, warnings
-        only inform (NIK data are hints, Permendagri 108/2019 Pasal 15(3))."""
+        only inform (NIK data are hints, Permendagri 108/2019 Pasal 15(3)): a NIK of
+        another region, or one whose birth date differs from ``birth_date`` (the
+        documents'), is a warning."""
         digits = "".join(ch for ch in nik if ch.isdigit())
         if not digits:
             self.nik_check = None
             return None
-        result = self._guard(lambda: self.client.validate_nik(nik))
+        result = self._guard(lambda: self.client.validate_nik(nik, birth_date))
         if result is not None:
             self.nik_check = result
         return result

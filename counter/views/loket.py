@@ -117,14 +117,15 @@ class LoketView(View):
         self._question_fields(services.get(svc.text))
         svc.bind(text=lambda _w, v: self._question_fields(services.get(v)))
 
-        def nik_changed(_w, text):
-            digits = "".join(c for c in text if c.isdigit())
+        def nik_changed(*_args):
+            digits = "".join(c for c in nik.text if c.isdigit())
             if len(digits) == 16:
-                self.act(ctl.check_nik, digits)
+                self.act(ctl.check_nik, digits, bd.text.strip() if len(bd.text.strip()) == 10 else None)
             elif not digits:
                 ctl.nik_check = None
                 self.update_nik()
         nik.bind(text=nik_changed)
+        bd.bind(text=lambda _w, v: len(v.strip()) in (0, 10) and nik_changed())  # compare with the documents
 
         def add_app(*_):
             sv = services.get(svc.text) or {}

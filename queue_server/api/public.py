@@ -23,6 +23,7 @@ from ..domain.requirements import build_checklist
 from ..errors import NotFound
 from ..events import record
 from . import schemas as s
+from ..applications import nik_check
 from ..domain import opening
 from .common import _office, actor, ctx, lang, notify
 
@@ -108,8 +109,8 @@ def requirements(code):
 @bp.input(s.NikIn, arg_name="body")
 @bp.doc(tags=["public"], summary="Parse and validate a NIK (sex, birth date, region; errors and warnings)")
 def nik_validate(body):
-    office = _office(None)
-    return parse_nik(body["nik"], today=ctx().today(office)).as_dict()
+    office = _office(body["office"])
+    return nik_check(office, body["nik"], birth_date=body["birth_date"], sex=body["sex"], today=ctx().today(office))
 
 
 @bp.get("/counters")

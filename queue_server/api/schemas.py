@@ -24,6 +24,11 @@ class LoginIn(StrictSchema):
 
 class NikIn(StrictSchema):
     nik = String(required=True, validate=Length(1, 40))
+    birth_date = String(load_default=None, allow_none=True, validate=Length(0, 10),
+                        metadata={"description": "birth date on the documents (YYYY-MM-DD): a mismatch is a warning"})
+    sex = String(load_default=None, allow_none=True, validate=OneOf(["L", "P"]),
+                 metadata={"description": "sex on the documents: a mismatch is a warning"})
+    office = String(load_default=None, allow_none=True, validate=Length(1, 64))
 
 
 class TicketIn(StrictSchema):

@@ -356,3 +356,18 @@ def test_a_berkas_is_opened_only_on_a_ticket_being_served(client, tokens, clock)
     with db.connection_context():
         from queue_server.db.models import Application
         assert Application.select().count() == 1
+
+
+def test_nik_warnings_reach_the_officer_and_never_reject(client, tokens, clock):
+    """Issue 11 item 7: a NIK from outside the office's kecamatan and a birth date that
+    differs from the documents are warnings (Permendagri 108/2019 Pasal 15(3)), shown
+    at the live check and on the berkas; the NIK is still accepted."""
+    r = client.post("/api/v1/nik/validate", json={"nik": "3201014512150001", "birth_date": "2015-12-06"})
+    assert r.status_code == 200 and r.json["valid"] is True
+    codes = [w["code"] for w in r.json["warnings"]]
+    assert "nik_region_unknown" in codes and "nik_birth_date_mismatch" in codes
+    same = client.post("/api/v1/nik/validate", json={"nik": CHILD["nik"], "birth_date": CHILD["birth_date"]}).json
+    assert same["valid"] and same["warnings"] == []
+    _, app = serve_kia(client, tokens, clock, applicant={**CHILD, "birth_date": "2019-06-16"})
+    assert app["state"] == "at_step"  # accepted
+    assert [w["code"] for w in app["nik_check"]["warnings"]] == ["nik_birth_date_mismatch"]
