@@ -208,27 +208,34 @@ def stream(
     Sends a ``retry`` hint and an immediate ``ping`` comment, then (after replaying
     events with id > ``last_id`` from the table) live events and a ``heartbeat`` event
     every ``heartbeat`` seconds so proxies do not buffer and clients notice a dead
-    server. ``last_id`` None means "from now on". The subscription is registered before
-    the replay so no event can fall between the two; duplicates are dropped by id.
+    server. ``last_id`` None means "from now on": the last event id is read before the
+    subscription and what falls between the two is replayed. The subscription is
+    registered before the replay so no event can fall between them; duplicates are
+    dropped by id.
     ``now`` is the server's clock (epoch s; accelerated in a simulation): the ping and
     the heartbeats carry it, so clients compare event times with the same clock.
     """
+    if last_id is None:
+        # "from now on" is fixed before the subscription: an event committed between
+        # the two is replayed from the table, not lost (it is in no queue yet) nor
+        # dropped as a duplicate
+        with db.connection_context():
+            last_id = last_event_id()
     sub = broker.subscribe(office, public_only)
     started = time.monotonic()
     try:
         yield f"retry: 2000\n: ping {now():.3f}\n\n"
         with db.connection_context():
-            sent = last_event_id() if last_id is None else last_id
-            if last_id is not None:
-                while True:
-                    backlog = events_after(sent, office=office, public_only=public_only, limit=1000)
-                    for ev in backlog:
-                        yield ev.sse()
-                    if len(backlog) < 1000:
-                        break
-                    sent = backlog[-1].id
-                if backlog:
-                    sent = backlog[-1].id
+            sent = last_id
+            while True:
+                backlog = events_after(sent, office=office, public_only=public_only, limit=1000)
+                for ev in backlog:
+                    yield ev.sse()
+                if len(backlog) < 1000:
+                    break
+                sent = backlog[-1].id
+            if backlog:
+                sent = backlog[-1].id
         next_beat = time.monotonic()  # an immediate heartbeat, then one every ``heartbeat`` s
         while True:
             if max_seconds is not None and time.monotonic() - started > max_seconds:

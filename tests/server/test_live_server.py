@@ -148,3 +148,22 @@ def test_two_server_processes_stream_every_event_to_every_subscriber(tmp_path):
             assert ids == sorted(ids) and len(set(ids)) == 30
     finally:
         server.stop()
+
+
+def test_a_stream_from_now_misses_no_event_committed_while_it_starts(app):
+    """The SSE reconnect test failed now and then on a loaded machine: an event committed
+    right after the stream's first chunk (the client saw the headers and acted) was taken
+    as already sent and dropped. "From now on" is now fixed before the subscription."""
+    from queue_server.db.models import db
+    from queue_server.events import record, stream
+
+    broker = app.extensions["loket_broker"]
+    with db.connection_context():
+        gen = stream(broker, office="paser", public_only=True, last_id=None, heartbeat=30, max_seconds=5)
+        assert next(gen).startswith("retry:")  # the client has its headers and the ping ...
+        with db.atomic():                        # ... and issues a ticket before the server reads on
+            new_id = record("paser", "ticket.issued", {"number": "A001"}, 0.0)
+        broker.notify()
+        chunk = next(gen)
+    assert f"id: {new_id}\n" in chunk and "ticket.issued" in chunk
+    gen.close()
