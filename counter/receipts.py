@@ -83,7 +83,8 @@ def print_pickup(s: "StationSession", app: dict, place: str) -> object:
     ready = date.fromisoformat(app["ready_by"]) if app.get("ready_by") else s.today()
     slip = PickupSlip(name, short, app["code"], app["applicant"]["name"] or "-", (app["service_name"],),
                       ready, "counter", place, s.now(), s.office.get("zone", ""),
-                      (tr(s.lang, "slip_bring"), tr(s.lang, "slip_bring_kk")), lang=s.lang)
+                      (tr(s.lang, "slip_bring"), tr(s.lang, "slip_bring_kk")), lang=s.lang,
+                      complaints=tuple(s.office.get("complaints") or ()))
     return s._require_printer().print_pickup(slip)
 
 

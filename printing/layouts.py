@@ -310,6 +310,10 @@ def pickup_layout(slip: PickupSlip, paper: int | Paper = 80, *, codepage: str = 
     lay.qr(slip.qr_payload)
     lay.line(format_moment(slip.issued_at, slip.zone, lang), align="center")
     lay.line(t("show_slip", lang), align="center")
+    if slip.complaints:  # SOP 004: where to complain or give feedback
+        lay.rule()
+        lay.line(t("complaints_title", lang), bold=True)
+        lay.items(slip.complaints, bullet="- ")
     return lay.cut().ops
 
 

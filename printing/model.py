@@ -113,7 +113,9 @@ class PickupSlip:
     ``application_code`` is printed as text and as QR; ``items`` the documents to
     collect; ``ready_date`` the first day they can be collected; ``place_kind`` one of
     :data:`PICKUP_PLACES` and ``place_name`` e.g. "Loket 5" or "UPTD Kec. Tempeh";
-    ``bring`` what to bring on pickup (texts in ``lang``).
+    ``bring`` what to bring on pickup (texts in ``lang``); ``complaints`` where to
+    complain or give feedback (SOP 004: kotak saran, website, telepon, email), printed
+    at the foot when given.
     """
 
     office_name: str
@@ -129,6 +131,7 @@ class PickupSlip:
     bring: tuple[str, ...] = ()
     status_url: str = ""
     lang: str = "id"
+    complaints: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_lang(self.lang)
@@ -137,6 +140,7 @@ class PickupSlip:
             raise ValueError(f"place_kind must be one of {PICKUP_PLACES}")
         object.__setattr__(self, "items", tuple(self.items))
         object.__setattr__(self, "bring", tuple(self.bring))
+        object.__setattr__(self, "complaints", tuple(self.complaints))
 
     @property
     def qr_payload(self) -> str:

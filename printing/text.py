@@ -47,6 +47,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "place_office": {"id": "Kantor", "en": "Office"},
     "place_kecamatan": {"id": "Kecamatan/UPTD", "en": "District office (UPTD)"},
     "bring_title": {"id": "Bawa saat mengambil:", "en": "Bring on pickup:"},
+    "complaints_title": {"id": "Saran dan pengaduan:", "en": "Suggestions and complaints:"},
     "show_slip": {"id": "Tunjukkan slip ini saat mengambil dokumen.",
                   "en": "Show this slip when collecting the documents."},
     "handover_title": {"id": "TANDA TERIMA", "en": "HAND-OVER RECEIPT"},

@@ -38,6 +38,7 @@ def offices():
                          "running_text": o.running_text, "address": o.address, "phone": o.phone,
                          "photo_ratio": o.photo_ratio, "head_name": o.head_name, "head_nip": o.head_nip,
                          "head_title": o.head_title, "pickup_offices": list(o.pickup_offices),
+                         "complaints": list(o.complaints),
                          "kecamatan": [{"code": k.code, "name": k.name} for k in o.kecamatan],
                          "opening_hours": [{"opens": h.opens.strftime("%H:%M"), "closes": h.closes.strftime("%H:%M")}
                                            if h.is_open_day else None for h in o.opening_hours],

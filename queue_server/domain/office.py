@@ -317,6 +317,9 @@ class Office:
     running_text: str = ""
     photo_ratio: str = "3x4"
     source_file: str = ""
+    #: where citizens complain or give feedback (SOP 004 butir 5: kotak saran, website,
+    #: telepon, email), printed on the pickup slip
+    complaints: tuple[str, ...] = ()
     #: ISO 3166 country whose public holidays close the office ("" = none); see domain.opening
     public_holidays: str = "ID"
     #: the office's own closed days (cuti bersama, local holidays): ``((date, name), ...)``

@@ -283,3 +283,20 @@ def test_preview_renderer_is_the_same_layout(ticket, tmp_path):
     assert isinstance(ops[-1], layouts.Cut)
     assert all(isinstance(op, (TextLine, QrCode, layouts.Picture, layouts.Rule,
                                layouts.Feed, layouts.Cut)) for op in ops)
+
+
+def test_the_pickup_slip_names_the_offices_complaint_channels():
+    """Issue 11 item 17: SOP 004's complaint channels (kotak saran, website, telepon,
+    email) come from the office file and print on the pickup slip."""
+    from dataclasses import replace
+
+    from printing.samples import sample_pickup
+    from queue_server.config import load_office
+
+    office = load_office(Path(__file__).resolve().parents[2] / "assets" / "offices" / "default.toml")
+    assert office.complaints and office.complaints[0] == "Kotak saran di ruang tunggu"
+    ops = layouts.pickup_layout(replace(sample_pickup(), complaints=office.complaints), 80)
+    text = "\n".join(op.text for op in text_lines(ops))
+    assert "Saran dan pengaduan:" in text and "Kotak saran di ruang tunggu" in text
+    assert "Saran dan pengaduan" not in "\n".join(op.text for op in text_lines(layouts.pickup_layout(
+        sample_pickup(), 80)))
