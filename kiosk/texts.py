@@ -59,7 +59,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "date_bad_day": ("Tanggal hanya 01 sampai 31.", "The day is 01 to 31."),
     "date_bad_month": ("Bulan hanya 01 sampai 12.", "The month is 01 to 12."),
     "date_bad_no_such_day": ("Tanggal itu tidak ada pada bulan tersebut.", "That month has no such day."),
-    "date_bad_year": ("Tahun tidak valid.", "Invalid year."),
     "date_bad_future": ("Tanggal lahir tidak boleh di masa depan.", "The date of birth cannot be in the future."),
     "date_bad_too_old": ("Tahun terlalu lama. Periksa kembali tahunnya.", "That year is too long ago. Check the year."),
     "date_bad_full": ("Tanggal sudah lengkap. Tekan Lanjut, atau ⌫ untuk mengubah.",

@@ -77,7 +77,7 @@ def sync_runner(job: Callable[[], Any], done: Callable[[Any, BaseException | Non
 
 
 #: Why a keypad digit was refused (:meth:`DateEntry.press`); each has a kiosk text ``date_bad_<reason>``.
-DATE_REFUSALS = ("day", "month", "year", "no_such_day", "future", "too_old", "full")
+DATE_REFUSALS = ("day", "month", "no_such_day", "future", "too_old", "full")
 
 
 @dataclass

@@ -128,18 +128,16 @@ class VisitFlow(KioskCore):
 
     def date_backspace(self) -> bool:
         """The keypad's ⌫: remove the last digit."""
-        if not self._date_tap():
-            return False
-        self.date_entry.backspace()
-        self.message = ""
-        self._changed()
-        return True
+        return self._date_edit(lambda entry: entry.backspace())
 
     def date_clear(self) -> bool:
         """The keypad's "Hapus": start the date again."""
+        return self._date_edit(lambda entry: entry.clear())
+
+    def _date_edit(self, change) -> bool:
         if not self._date_tap():
             return False
-        self.date_entry.clear()
+        change(self.date_entry)
         self.message = ""
         self._changed()
         return True

@@ -25,10 +25,9 @@ def holiday_names(country: str, year: int) -> dict[date, str]:
     "ID"); ``{}`` when ``country`` is empty. ValueError for an unknown country code."""
     if not country:
         return {}
-    try:
-        table = holidays.country_holidays(country, years=year, language="id" if country == "ID" else None)
-    except NotImplementedError as exc:
-        raise ValueError(f"unknown holiday country {country!r}") from exc
+    if country not in holidays.list_supported_countries():
+        raise ValueError(f"unknown holiday country {country!r}")
+    table = holidays.country_holidays(country, years=year, language="id" if country == "ID" else None)
     return dict(table.items())
 
 

@@ -247,8 +247,7 @@ def _worded(service: Service, issue: Issue, **values: Any) -> Issue:
     text = service.refusals.get(issue.code)
     if text is None:
         return issue
-    fill = {k: v for k, v in values.items()}
-    return Issue(issue.code, text.id.format_map(_Defaults(fill)), text.get("en").format_map(_Defaults(fill)))
+    return Issue(issue.code, text.id.format_map(_Defaults(values)), text.get("en").format_map(_Defaults(values)))
 
 
 class _Defaults(dict):
