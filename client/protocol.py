@@ -48,8 +48,12 @@ EFFECT_CARD_PRINT = "card_print"
 EFFECT_REGISTER = "register"
 EFFECT_IKD_ACTIVATION = "ikd_activation"
 EFFECT_HANDOVER = "handover"
+#: The electronic signature (TTE): after it the applicant's data and photo are frozen;
+#: a correction sends the berkas back with a reason (issue 11 item 13).
+EFFECT_SIGNATURE = "tte"
 #: Every effect, and those only a counter step (the citizen present) can have.
-EFFECTS = (EFFECT_PHOTO, EFFECT_CARD_PRINT, EFFECT_REGISTER, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
+EFFECTS = (EFFECT_PHOTO, EFFECT_CARD_PRINT, EFFECT_REGISTER, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER,
+           EFFECT_SIGNATURE)
 COUNTER_EFFECTS = (EFFECT_PHOTO, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
 
 #: HTTP statuses after which repeating a request that is safe to repeat may succeed.

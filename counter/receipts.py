@@ -97,34 +97,59 @@ def print_handover(s: "StationSession", app: dict, received_by: str, relation: s
     return s._require_printer().print_handover(receipt)
 
 
-def build_card(s: "StationSession", app: dict, card_data: dict, photo: bytes | None):
-    """A ``printing.model.KiaCard`` from the berkas, its photo and the card data keyed at
-    the printing station (:data:`CARD_FIELDS`). Raises ValueError when a field is
-    missing (the message lists them in the station's language)."""
+def card_issuer_gaps(office: dict) -> list[str]:
+    """Office-file keys a real KIA cannot be printed without: ``office.head_name`` while
+    empty or still the shipped "CONTOH - ..." example, ``office.province`` while empty
+    (the card's first line). [] when the office file is complete."""
+    gaps = []
+    head = (office.get("head_name") or "").strip()
+    if not head or head.upper().startswith("CONTOH"):
+        gaps.append("office.head_name")
+    if not (office.get("province") or "").strip():
+        gaps.append("office.province")
+    return gaps
+
+
+def build_card(s: "StationSession", app: dict, card_data: dict | None, photo: bytes | None):
+    """A ``printing.model.KiaCard`` from the berkas (name, NIK, sex, birth date, the
+    card data recorded at its print), its photo and the card data keyed at the printing
+    station (:data:`CARD_FIELDS`; for a reprint the berkas's own). The head of office and
+    the province come from the office file only. Raises ValueError (message in the
+    station's language) when a card field or the sex is missing, or when the office
+    file lacks what a real card needs (:func:`card_issuer_gaps`) and the output is a
+    real printer; a preview (spool) output gets a "CONTOH - TIDAK SAH" specimen instead."""
+    from printing.card import CardOutput
     from printing.model import KiaCard
-    missing = [tr(s.lang, key) for k, key in CARD_FIELDS.items() if not str(card_data.get(k) or "").strip()]
+    data = {**(app.get("card_data") or {}), **{k: v for k, v in (card_data or {}).items() if str(v or "").strip()}}
+    missing = [tr(s.lang, key) for k, key in CARD_FIELDS.items() if not str(data.get(k) or "").strip()]
     if missing:
         raise ValueError(tr(s.lang, "card_data_missing", fields=", ".join(missing)))
+    sex = app["applicant"].get("sex") or ""
+    if sex not in ("L", "P"):
+        raise ValueError(tr(s.lang, "card_sex_missing"))
+    gaps = card_issuer_gaps(s.office)
+    if gaps and CardOutput(s.card_output).kind == "cups":
+        raise ValueError(tr(s.lang, "card_office_file_incomplete", keys=", ".join(gaps)))
     facts = (app.get("checklist") or {}).get("facts") or {}
     nik = app["applicant"]["nik"]
-    sex = ((app.get("nik_check") or {}).get("sex")) or card_data.get("sex") or "L"
     variant = int(facts.get("kia_variant") or (2 if photo else 1))
     issued = s.today()
-    head = s.office.get("head_name") or card_data.get("head_name") or ""
     regency = s.office.get("regency") or ""
+    province = (s.office.get("province") or "").strip()
     return KiaCard(
         nik=nik, name=app["applicant"]["name"].upper(), sex=sex,
-        birth_place=card_data["birth_place"].upper(), birth_date=date.fromisoformat(app["applicant"]["birth_date"]),
-        kk_number=card_data["kk_number"].strip(), head_of_family=card_data["head_of_family"].upper(),
-        birth_certificate_number=card_data["birth_certificate_number"].strip(),
-        religion=card_data["religion"].upper(), nationality=card_data.get("nationality") or "WNI",
-        address=card_data["address"].upper(), variant=variant,
+        birth_place=data["birth_place"].upper(), birth_date=date.fromisoformat(app["applicant"]["birth_date"]),
+        kk_number=data["kk_number"].strip(), head_of_family=data["head_of_family"].upper(),
+        birth_certificate_number=data["birth_certificate_number"].strip(),
+        religion=data["religion"].upper(), nationality=data.get("nationality") or "WNI",
+        address=data["address"].upper(), variant=variant,
         valid_until=date.fromisoformat(facts["valid_until"]) if facts.get("valid_until") else issued,
         issuing_office=(s.office.get("short_name") or "").upper(),
         issue_place=regency.replace("Kabupaten ", "").replace("Kota ", "").upper(),
-        issue_date=issued, head_name=card_data.get("head_name") or head, head_nip=card_data.get("head_nip", ""),
+        issue_date=issued, head_name=(s.office.get("head_name") or "").upper(), head_nip=s.office.get("head_nip") or "",
         qr_payload=f"KIA:{nik}:{issued.isoformat()}", photo_jpeg=photo if variant == 2 else None,
-        region_header=regency.upper())
+        region_header="\n".join(x for x in (f"PROVINSI {province}".upper() if province else "", regency.upper()) if x),
+        specimen=bool(gaps))
 
 
 def deliver_card(s: "StationSession", card, name: str) -> str:

@@ -45,6 +45,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "step_done": ("Langkah '{step}' selesai.", "Step '{step}' done."),
     "ikd_done": ("Hasil aktivasi IKD dicatat.", "IKD activation outcome recorded."),
     "card_data_missing": ("Lengkapi data kartu: {fields}.", "Complete the card data: {fields}."),
+    "card_sex_missing": ("Jenis kelamin anak belum diisi pada berkas: perbaiki di loket sebelum mencetak.",
+                         "The child's sex is not set on the berkas: correct it at the counter before printing."),
+    "card_office_file_incomplete": (
+        "Kartu tidak dicetak: berkas kantor belum lengkap ({keys}); nama Kepala Dinas masih contoh atau provinsi "
+        "kosong. Minta admin mengisinya di berkas kantor (.toml), lalu mulai ulang server.",
+        "Card not printed: the office file is incomplete ({keys}); the head of office is still the example or the "
+        "province is empty. Ask the admin to fill it in the office file (.toml) and restart the server."),
     "logged_out": ("Anda sudah keluar.", "You are logged out."),
     "role_not_station": ("Peran {role} tidak memakai stasiun loket.", "Role {role} has no counter station."),
     "no_counter": ("Pilih loket yang sesuai untuk peran ini.", "Choose a counter for this role."),

@@ -145,6 +145,20 @@ class _CardDrawer:
             c.setStrokeColor(_BAND)
             c.setLineWidth(0.4)
             c.rect(px, py, photo_w, photo_h, stroke=1, fill=0)
+        self._specimen(card)
+        c.restoreState()
+
+    def _specimen(self, card: KiaCard) -> None:
+        """"CONTOH - TIDAK SAH" across the side of a specimen card (translucent red)."""
+        if not card.specimen:
+            return
+        c = self.c
+        c.saveState()
+        c.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.45))
+        c.translate(CARD_WIDTH / 2, CARD_HEIGHT / 2)
+        c.rotate(24)
+        c.setFont(self.bold, 13)
+        c.drawCentredString(0, -2 * mm, "CONTOH - TIDAK SAH")
         c.restoreState()
 
     def back(self, card: KiaCard, x: float, y: float) -> None:
@@ -188,6 +202,7 @@ class _CardDrawer:
         c.drawCentredString(cx, sign_y - 2.4 * mm, name_lines[0])
         c.setFont(self.font, 4.6)
         c.drawCentredString(cx, sign_y - 4.6 * mm, f"NIP. {card.head_nip}")
+        self._specimen(card)
         c.restoreState()
 
 

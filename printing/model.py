@@ -205,6 +205,8 @@ class KiaCard:
     ``issue_date`` as printed ("PASER, 05-12-2020"). ``head_name``/``head_nip`` of the
     head of office who signs. ``qr_payload`` what the back-side QR holds.
     ``region_header`` e.g. "PROVINSI KALIMANTAN TIMUR\\nKABUPATEN PASER".
+    ``specimen`` True prints "CONTOH - TIDAK SAH" across both sides (a preview, or an
+    office file whose head of office is still the shipped example).
 
     Raises ValueError on a bad variant, photo presence not matching the variant, or
     NIK/KK not 16 digits.
@@ -232,6 +234,7 @@ class KiaCard:
     photo_jpeg: bytes | None = None
     region_header: str = ""
     head_title: str = "KEPALA DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
+    specimen: bool = False
 
     def __post_init__(self) -> None:
         if self.variant not in (1, 2):

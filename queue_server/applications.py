@@ -24,8 +24,9 @@ from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, Re
 from .domain import opening, roles, workflow
 from .domain.errors import DomainError
 from .domain.nik import compare_with_documents, parse_nik
+from .domain.kia import CARD_FIELDS, CardDataError, check_card_data
 from .domain.office import (EFFECT_CARD_PRINT, EFFECT_HANDOVER, EFFECT_IKD_ACTIVATION, EFFECT_PHOTO,
-                            EFFECT_REGISTER, Office, Service, Step)
+                            EFFECT_REGISTER, EFFECT_SIGNATURE, Office, Service, Step)
 from .domain.requirements import build_checklist, compute_facts
 from .errors import Conflict, NotFound, Unprocessable
 from .events import record
@@ -133,6 +134,13 @@ def _validate_applicant(office: Office, applicant: dict, on: date) -> dict:
             raise Unprocessable("invalid_nik", f"NIK: {first.message}", f"NIK: {first.message_en or first.message}",
                                 {**nik_info.as_dict(), "field": "applicant.nik"})
         out["nik"] = nik_info.nik
+    sex = str(applicant.get("sex") or "").strip().upper()
+    if sex and sex not in ("L", "P"):
+        raise Unprocessable("invalid_sex", "Jenis kelamin: pilih L (laki-laki) atau P (perempuan).",
+                            "Sex: choose L (male) or P (female).", {"field": "applicant.sex"})
+    # prefilled from the NIK (day of birth + 40 for women) when the officer did not set it;
+    # a typed value that differs stays, and is a warning (nik_check), never a rejection
+    out["sex"] = sex or (nik_info.sex if nik_info is not None and nik_info.sex else "")
     bd = applicant.get("birth_date")
     if bd:
         try:
@@ -279,9 +287,12 @@ def update_applicant(ctx: Context, actor: Actor, app_id: int, *, applicant: dict
         raise Conflict("application_closed", "Berkas sudah selesai atau dikembalikan.", "The application is closed.")
     service = _service(office, app.service)
     now = ctx.now()
+    before = _audited_fields(app)
+    if applicant or answers:
+        _refuse_if_signed(ctx, office, service, app)
     if applicant:
         current = {"name": app.applicant_name, "nik": app.nik, "birth_date": app.birth_date, "phone": app.phone,
-                   "kecamatan_code": app.kecamatan_code}
+                   "kecamatan_code": app.kecamatan_code, "sex": app.sex}
         current.update({k: v for k, v in applicant.items() if v is not None})
         for k, v in _validate_applicant(office, current, ctx.today(office)).items():
             setattr(app, k, v)
@@ -295,10 +306,59 @@ def update_applicant(ctx: Context, actor: Actor, app_id: int, *, applicant: dict
         if len(ref) > 64:
             raise Unprocessable("invalid_siak_reference", "Nomor referensi SIAK terlalu panjang.", "SIAK reference too long.")
         app.siak_reference = ref
+    changes = _changes(before, _audited_fields(app))
     with write_tx():
         _save(app, expected_version)
-        audit(actor, "application.update", office=office.code, target=app.code, at=now)
+        audit(actor, "application.update", office=office.code, target=app.code, details={"changes": changes}, at=now)
     return app
+
+
+def mask_nik(nik: str) -> str:
+    """A NIK for logs: region (4 digits) and the last 4 kept, the birth date hidden
+    (``"6401********0002"``); "" stays "" (UU 27/2022: no more personal data than needed)."""
+    nik = nik or ""
+    return nik if len(nik) < 9 else nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
+
+
+def _audited_fields(app: Application) -> dict:
+    return {"name": app.applicant_name, "nik": app.nik, "sex": app.sex, "birth_date": app.birth_date,
+            "phone": app.phone, "kecamatan_code": app.kecamatan_code, "pickup_office": app.pickup_office,
+            "siak_reference": app.siak_reference,
+            **{f"answers.{k}": v for k, v in (app.answers or {}).items() if not k.startswith("_")}}
+
+
+def _changes(before: dict, after: dict) -> dict:
+    """``{field: [old, new]}`` of what changed, the NIK masked (:func:`mask_nik`)."""
+    out = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            out[key] = [mask_nik(old), mask_nik(new)] if key == "nik" else [old, new]
+    return out
+
+
+def signed(ctx: Context, office: Office, service: Service, app: Application) -> bool:
+    """True once the berkas has passed its TTE step (the step whose effect is ``tte``):
+    from then on the applicant's data, answers and photo are frozen, since the signed
+    document carries them (issue 11 item 13). A berkas sent back to the TTE step or
+    before it is not signed any more."""
+    facts = _facts(service, app, filed_on(ctx, office, app))
+    steps = [st.code for st in workflow.applicable_steps(service, facts)]
+    tte = [i for i, st in enumerate(workflow.applicable_steps(service, facts)) if st.effect == EFFECT_SIGNATURE]
+    if not tte:
+        return False
+    if app.step in steps:
+        return steps.index(app.step) > tte[0]
+    return app.state in (workflow.READY, workflow.HANDED_OVER)
+
+
+def _refuse_if_signed(ctx: Context, office: Office, service: Service, app: Application) -> None:
+    if signed(ctx, office, service, app):
+        raise Conflict("signed_frozen",
+                       "Data berkas sudah ditandatangani (TTE) dan tidak bisa diubah. Untuk koreksi, kembalikan "
+                       "berkas ke langkah TTE dengan alasannya.",
+                       "The berkas is signed (TTE): its data cannot change. To correct it, send it back to the "
+                       "TTE step with the reason.", {"step": app.step})
 
 
 def verify_documents(ctx: Context, actor: Actor, app_id: int, *, present: list[str], siak_reference: str | None,
@@ -426,14 +486,27 @@ def _apply_effect(ctx: Context, office: Office, st: Step, app: Application, acto
         if not serial:
             raise Unprocessable("card_serial_required", "Nomor seri blangko wajib diisi.", "Card serial required.",
                                 {"field": "card_serial"})
+        service = office.service(app.service)
+        if service.rules == "kia":
+            # what the card prints beyond the berkas, kept for the Register KIA and reprints
+            try:
+                app.card_data = check_card_data(data.get("card") or {})
+            except CardDataError as e:
+                raise Unprocessable("invalid_card_data", e.message, e.message_en, {"field": f"card.{e.field}"}) from None
+            if not app.sex:
+                raise Unprocessable("sex_required", "Jenis kelamin anak belum diisi pada berkas.",
+                                    "The child's sex is not set on the berkas.", {"field": "applicant.sex"})
         CardPrint.create(application=app, serial=serial[:64], officer=actor.name, printed_at=now)
         app.card_serial = serial[:64]
     elif st.effect == EFFECT_REGISTER:
+        # one register per document kind (Register KIA, register akta, ...): its "No"
+        # counts 1, 2, 3 with no gap left by another service's entries (issue 11 item 10)
         year = ctx.local(office, now).year
         last = (RegisterEntry.select(RegisterEntry.number).where(
-            (RegisterEntry.office == office.code) & (RegisterEntry.year == year))
+            (RegisterEntry.office == office.code) & (RegisterEntry.service == app.service) &
+            (RegisterEntry.year == year))
             .order_by(RegisterEntry.number.desc()).scalar()) or 0
-        RegisterEntry.create(office=office.code, year=year, number=last + 1, application=app,
+        RegisterEntry.create(office=office.code, service=app.service, year=year, number=last + 1, application=app,
                              officer=actor.name, registered_at=now)
     elif st.effect == EFFECT_IKD_ACTIVATION:
         if "ikd_activated" not in data:
@@ -485,12 +558,26 @@ def start_step(ctx: Context, actor: Actor, app_id: int, *, step: str) -> Applica
     return app
 
 
+def handover_roles(ctx: Context, office: Office) -> tuple[str, ...]:
+    """The roles that hand documents over at ``office``: the ``role`` of every step with
+    the ``handover`` effect in its services and in those of the offices that name it a
+    pickup office. The office file decides (SOP 000, 002, 004: the petugas pelayanan, an
+    ``operator``; SOP 003: the loket distribusi, ``petugas_distribusi``)."""
+    homes = [office] + [o for o in ctx.offices.values() if office.code in o.pickup_offices]
+    found = {st.role for o in homes for sv in o.services for st in sv.steps if st.effect == EFFECT_HANDOVER}
+    return tuple(sorted(found)) or (roles.PETUGAS_DISTRIBUSI,)
+
+
 def handover(ctx: Context, actor: Actor, app_id: int, *, received_by: str, relation: str, identity_checked: bool,
              expected_version: int | None = None) -> Application:
-    """Hand the finished document over (tanda terima) and close the berkas."""
+    """Hand the finished document over (tanda terima) and close the berkas. The actor
+    needs the role of the berkas's hand-over step, as its office file names it, at the
+    pickup office. Raises ``Forbidden``, ``Conflict`` (``not_ready``), ``Unprocessable``."""
     app = get_application(app_id)
     office = ctx.office(app.pickup_office or app.office)
-    require(actor, roles.PETUGAS_DISTRIBUSI, roles.OPERATOR, office=office.code)
+    home_service = _service(ctx.office(app.office), app.service)
+    step = next((st for st in home_service.steps if st.code == app.step), None)
+    require(actor, step.role if step is not None else roles.PETUGAS_DISTRIBUSI, office=office.code)
     if app.state != workflow.READY:
         raise Conflict("not_ready", "Dokumen belum siap diambil atau sudah diserahkan.",
                        "The document is not ready or was already handed over.", {"state": app.state})
@@ -518,6 +605,7 @@ def store_photo(ctx: Context, actor: Actor, app_id: int, jpeg: bytes) -> Photo:
     app = get_application(app_id)
     office = ctx.office(app.office)
     require(actor, roles.OPERATOR, office=office.code)
+    _refuse_if_signed(ctx, office, _service(office, app.service), app)
     if not jpeg or len(jpeg) > MAX_PHOTO_BYTES:
         raise Unprocessable("invalid_photo", "Foto kosong atau terlalu besar (maks. 2 MB).", "Photo empty or too large.")
     try:
@@ -572,7 +660,8 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
            "late": (k.ended_at is not None and k.mutu_baku_seconds is not None and
                     k.ended_at - k.arrived_at > k.mutu_baku_seconds)}
           for k in app.kartu_kendali.order_by(KartuKendali.id)]
-    nik_info = nik_check(office, app.nik, birth_date=app.birth_date, today=ctx.today(office)) if app.nik else None
+    nik_info = nik_check(office, app.nik, birth_date=app.birth_date, sex=app.sex or None,
+                         today=ctx.today(office)) if app.nik else None
     current = next((st for st in service.steps if st.code == app.step), None)
     return {
         "id": app.id, "code": app.code, "office": app.office, "service": app.service,
@@ -581,7 +670,8 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
         "service_rules": service.rules,
         "ticket": app.ticket.number if app.ticket else None, "ticket_id": app.ticket_id,
         "applicant": {"name": app.applicant_name, "nik": app.nik, "birth_date": app.birth_date, "phone": app.phone,
-                      "kecamatan_code": app.kecamatan_code},
+                      "kecamatan_code": app.kecamatan_code, "sex": app.sex},
+        "card_data": dict(app.card_data or {}), "signed": signed(ctx, office, service, app),
         "nik_check": nik_info, "answers": {k: v for k, v in (app.answers or {}).items() if not k.startswith("_")},
         "checklist": checklist, "documents_present": app.documents_present, "missing": app.missing,
         "siak_reference": app.siak_reference, "pickup_office": app.pickup_office, "card_serial": app.card_serial,

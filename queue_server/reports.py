@@ -275,10 +275,11 @@ def distribution_recap(office: Office, date_from: date, date_to: date) -> Distri
 
 def register_rows(office: Office, date_from: date, date_to: date) -> list[RegisterRow]:
     """Register KIA rows (SOP 000 records) registered ``date_from``..``date_to`` (local
-    days, inclusive), by register number. Sex from the NIK (``domain.nik``), variant
-    from the age on the issue date (``domain.kia``, Permendagri 2/2016); birth place
-    and KK number from the application's answers when recorded. Raises ValueError
-    when ``date_to < date_from``."""
+    days, inclusive), by register number (numbered per service: no gaps). Sex as on
+    the berkas (from the NIK when never set), variant from the age on the application
+    date (``domain.kia``, Permendagri 2/2016); birth place and No. KK as the card
+    printed them (the card data typed at the print step). Raises ValueError when
+    ``date_to < date_from``."""
     if date_to < date_from:
         raise ValueError("date_to must not be before date_from")
     start, _ = day_bounds(office, date_from)
@@ -290,7 +291,8 @@ def register_rows(office: Office, date_from: date, date_to: date) -> list[Regist
     entries = list(RegisterEntry.select(RegisterEntry.number, RegisterEntry.registered_at, Application.id,
                                         Application.code, Application.nik, Application.applicant_name,
                                         Application.birth_date, Application.answers, Application.kecamatan_code,
-                                        Application.outcome_note)
+                                        Application.outcome_note, Application.sex, Application.card_data,
+                                        Application.created_at)
                    .join(Application).where(in_range & Application.service.in_(kia))
                    .order_by(RegisterEntry.year, RegisterEntry.number).tuples())
     printed: dict[int, float] = {}
@@ -305,23 +307,25 @@ def register_rows(office: Office, date_from: date, date_to: date) -> list[Regist
         handovers[app_id] = (at, who)  # the first hand-over wins (descending order)
     names = _kecamatan_names(office)
     rows = []
-    for number, registered_at, app_id, code, nik_text, name, birth_text, answers, kec, note in entries:
-        answers = answers or {}
+    for (number, registered_at, app_id, code, nik_text, name, birth_text, answers, kec, note, sex, card,
+         created_at) in entries:
+        answers, card = answers or {}, card or {}
         issued = _local(office, printed.get(app_id, registered_at)).date()
+        filed = _local(office, created_at).date()
         nik = parse_nik(nik_text, today=issued) if nik_text else None
         raw_birth = birth_text or answers.get("birth_date")
         birth = date.fromisoformat(raw_birth) if raw_birth else (nik.birth_date if nik else None)
         if birth is None:
-            birth = issued
+            birth = filed
         try:
-            variant = kia_decision(birth, issued).variant
+            variant = kia_decision(birth, filed).variant
         except DomainError:  # a birth date after the issue date or age 17+: still one register line
             variant = 2
         h = handovers.get(app_id)
         rows.append(RegisterRow(no=number, issued_on=issued, application_code=code, nik=nik_text, name=name,
-                                sex=(nik.sex if nik and nik.sex else str(answers.get("sex", ""))),
-                                birth_place=str(answers.get("birth_place", "")), birth_date=birth,
-                                kk_number=str(answers.get("kk_number", "")), variant=variant,
+                                sex=sex or (nik.sex if nik and nik.sex else ""),
+                                birth_place=str(card.get("birth_place", "")), birth_date=birth,
+                                kk_number=str(card.get("kk_number", "")), variant=variant,
                                 kecamatan=names.get(kec, kec),
                                 handed_over_on=_local(office, h[0]).date() if h else None,
                                 received_by=h[1] if h else "", note=note))

@@ -300,7 +300,17 @@ BACK_OFFICE_ROLES = {"verifikator1": "verifikator", "verifikator2": "verifikator
                      "cetak3": "petugas_cetak"}
 
 
-def _render_card(day: _Day, user: str, app: dict, serial: str) -> str:
+def _card_data(app: dict) -> dict:
+    """The card fields a printing officer keys from SIAK (``domain.kia.CARD_FIELDS``),
+    made up per berkas: recorded on the berkas and printed on the card."""
+    nik = app["applicant"]["nik"]
+    head = app["applicant"]["name"].split()[-1]
+    return {"birth_place": "Tanah Grogot", "kk_number": "6401" + nik[4:6] + f"{app['id']:010d}",
+            "head_of_family": f"Bapak {head}", "birth_certificate_number": f"6401-LT-{app['id']:06d}",
+            "religion": "Islam", "address": "Jl. Kusuma Bangsa, Tanah Grogot"}
+
+
+def _render_card(day: _Day, user: str, app: dict, serial: str, data: dict) -> str:
     from printing.card import CardOutput, render_card
     from printing.model import KiaCard
 
@@ -310,16 +320,15 @@ def _render_card(day: _Day, user: str, app: dict, serial: str) -> str:
         if app["has_photo"] and variant == 2 else None
     issued = datetime.fromtimestamp(day.now(), day.tz).date()
     nik = app["applicant"]["nik"]
-    head = app["applicant"]["name"].split()[-1].upper()
     card = KiaCard(
-        nik=nik, name=app["applicant"]["name"].upper(), sex=(app.get("nik_check") or {}).get("sex") or "L",
-        birth_place="TANAH GROGOT", birth_date=date.fromisoformat(app["applicant"]["birth_date"]),
-        kk_number="6401" + nik[4:6] + f"{app['id']:010d}", head_of_family=f"BAPAK {head}",
-        birth_certificate_number=f"6401-LT-{app['id']:06d}", religion="ISLAM", nationality="WNI",
-        address="JL. KUSUMA BANGSA, TANAH GROGOT", variant=variant,
+        nik=nik, name=app["applicant"]["name"].upper(), sex=app["applicant"]["sex"],
+        birth_place=data["birth_place"].upper(), birth_date=date.fromisoformat(app["applicant"]["birth_date"]),
+        kk_number=data["kk_number"], head_of_family=data["head_of_family"].upper(),
+        birth_certificate_number=data["birth_certificate_number"], religion=data["religion"].upper(),
+        nationality="WNI", address=data["address"].upper(), variant=variant,
         valid_until=date.fromisoformat(facts["valid_until"]) if facts.get("valid_until") else issued,
         issuing_office="DISDUKCAPIL PASER", issue_place="PASER", issue_date=issued,
-        head_name="CONTOH - NAMA KEPALA DINAS", head_nip="", qr_payload=f"KIA:{nik}:{issued.isoformat()}",
+        head_name="CONTOH - NAMA KEPALA DINAS", head_nip="", specimen=True, qr_payload=f"KIA:{nik}:{issued.isoformat()}",
         photo_jpeg=photo if variant == 2 else None, region_header="PROVINSI KALIMANTAN TIMUR\nKABUPATEN PASER")
     out = CardOutput(f"spool://{(day.cfg.out / 'cards').resolve()}")
     return out.deliver(render_card(card), f"KIA-{app['code']}-{serial}")
@@ -361,7 +370,8 @@ def _back_office(day: _Day, user: str, steps: list[str]) -> None:
                         app = day.call("GET", f"/applications/{item['id']}", role=user)
                         serial = f"BLK{item['id']:07d}"
                         if item["service"] == "KIA":
-                            path = _render_card(day, user, app, serial)
+                            body["card"] = _card_data(app)
+                            path = _render_card(day, user, app, serial, body["card"])
                             with day.lock:
                                 day.cards[item["id"]] = (serial, path)
                         body["card_serial"] = serial

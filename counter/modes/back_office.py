@@ -136,7 +136,10 @@ class BackOfficeMode(StationSession):
                 except ValueError as e:
                     self._note("warning", str(e))
                     return None
-            self.client.complete_step(app["id"], self.work_step, "done", version=full["version"], card_serial=serial)
+            # the card data are recorded with the print (the Register KIA and reprints read them)
+            self.client.complete_step(app["id"], self.work_step, "done", version=full["version"], card_serial=serial,
+                                      card={k: str(card_data.get(k) or "").strip() for k in receipts.CARD_FIELDS}
+                                      if kia else None)
             self.application = None
             self.work_items = self.client.work(self.work_step)
             if card is None:
@@ -174,9 +177,10 @@ class BackOfficeMode(StationSession):
             return self._deliver_recorded(full["code"], app_id, card, card_data, serial)
         return self._guard(run)
 
-    def reprint_card(self, app_id: int, card_data: dict, card_serial: str, reason: str) -> str | None:
+    def reprint_card(self, app_id: int, card_data: dict | None, card_serial: str, reason: str) -> str | None:
         """Reprint a spoiled card: record the new serial with the reason (POST
-        /applications/{id}/reprint) first, then render and deliver the card again."""
+        /applications/{id}/reprint) first, then render and deliver the card again with
+        the card data recorded at the first print (fields typed in ``card_data`` win)."""
         if not reason.strip():
             self._warn("reason_needed")
             return None

@@ -76,7 +76,7 @@ def application_start(app_id, step):
 @bp.input(s.StepCompleteIn, arg_name="body")
 @bp.doc(tags=["applications"], summary="Finish the current SOP step (done or returned with a reason)")
 def application_complete(app_id, step, body):
-    data = {k: body[k] for k in ("card_serial", "ikd_activated", "reason") if body.get(k) is not None}
+    data = {k: body[k] for k in ("card_serial", "ikd_activated", "reason", "card") if body.get(k) is not None}
     app = apps.complete_step(ctx(), actor(), app_id, step=step, outcome=body["outcome"], note=body["note"],
                              data=data, expected_version=body["version"])
     notify()
@@ -135,7 +135,8 @@ def pickup(code):
     app = apps.Application.get_or_none(apps.Application.code == code.strip().upper())
     if app is None:
         raise NotFound("unknown_code", "Kode pengambilan tidak ditemukan.", "Pickup code not found.")
-    require(actor(), roles.PETUGAS_DISTRIBUSI, roles.OPERATOR, office=app.pickup_office or app.office)
+    office = ctx().office(app.pickup_office or app.office)
+    require(actor(), *apps.handover_roles(ctx(), office), office=office.code)
     return _app_out(app)
 
 
@@ -144,7 +145,7 @@ def pickup(code):
 @bp.doc(tags=["applications"], summary="Documents ready but not collected, with phone numbers, by kecamatan")
 def uncollected(query):
     office = _office(query["office"])
-    require(actor(), roles.PETUGAS_DISTRIBUSI, roles.KEPALA, office=office.code)
+    require(actor(), *apps.handover_roles(ctx(), office), roles.KEPALA, office=office.code)
     rows = (apps.Application.select().where(
         ((apps.Application.pickup_office == office.code) | (apps.Application.office == office.code)) &
         (apps.Application.state == apps.workflow.READY)).order_by(apps.Application.step_arrived_at))

@@ -37,7 +37,7 @@ def offices():
                          "timezone": o.timezone, "zone": o.zone_abbreviation, "parent": o.parent,
                          "running_text": o.running_text, "address": o.address, "phone": o.phone,
                          "photo_ratio": o.photo_ratio, "head_name": o.head_name, "head_nip": o.head_nip,
-                         "head_title": o.head_title, "pickup_offices": list(o.pickup_offices),
+                         "head_title": o.head_title, "province": o.province, "pickup_offices": list(o.pickup_offices),
                          "complaints": list(o.complaints),
                          "kecamatan": [{"code": k.code, "name": k.name} for k in o.kecamatan],
                          "opening_hours": [{"opens": h.opens.strftime("%H:%M"), "closes": h.closes.strftime("%H:%M")}

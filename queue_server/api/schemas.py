@@ -69,6 +69,8 @@ class ApplicantIn(StrictSchema):
     birth_date = String(load_default=None, allow_none=True, validate=Length(0, 10))
     phone = String(load_default="", validate=Length(0, 32))
     kecamatan_code = String(load_default="", validate=Length(0, 16))
+    sex = String(load_default="", validate=Length(0, 1), metadata={
+        "description": "L or P; from the NIK when empty (a different value is a warning)"})
 
 
 class ApplicationIn(StrictSchema):
@@ -101,6 +103,10 @@ class StepCompleteIn(StrictSchema):
     card_serial = String(load_default=None, allow_none=True, validate=Length(1, 64))
     ikd_activated = Boolean(load_default=None, allow_none=True)
     reason = String(load_default=None, allow_none=True, validate=Length(0, 500))
+    card = Dict(keys=String(validate=Length(1, 32)), values=String(validate=Length(0, 200)), load_default=None,
+                allow_none=True, metadata={"description": "KIA card fields typed at the print step (birth_place, "
+                                                          "kk_number, head_of_family, birth_certificate_number, "
+                                                          "religion, address): kept on the berkas and the Register"})
     version = Integer(load_default=None, allow_none=True)
 
 

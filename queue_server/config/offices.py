@@ -63,7 +63,7 @@ class OfficeReader(BaseReader):
                                    "(lowercase letters, digits and '-')")
         for key in ("name", "regency"):
             fields[key] = self.string(raw, key, path)
-        for key in ("short_name", "address", "phone", "head_name", "head_nip", "running_text"):
+        for key in ("short_name", "address", "phone", "head_name", "head_nip", "running_text", "province"):
             fields[key] = self.string(raw, key, path, default="", nonempty=False)
         fields["head_title"] = self.string(raw, "head_title", path, default="Kepala Dinas")
         fields["timezone"] = self.timezone(raw, path)

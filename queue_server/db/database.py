@@ -24,10 +24,38 @@ from playhouse.db_url import connect as url_connect
 from .models import ALL_MODELS, SchemaVersion, db
 
 #: Current schema version. Add a function to ``MIGRATIONS`` for every change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v1_to_v2(database: Database) -> None:
+    """Issue 11 items 9, 10: the berkas keeps its sex and the card data typed at the
+    print step; the Register numbers per service (one register per document kind)."""
+    from playhouse.migrate import SchemaMigrator, migrate as run
+
+    from .models import Application, RegisterEntry
+    migrator = SchemaMigrator.from_database(database)
+    table = RegisterEntry._meta.table_name
+    columns = {c.name for c in database.get_columns("application")}
+    ops = []
+    if "sex" not in columns:
+        ops.append(migrator.add_column("application", "sex", Application.sex))
+    if "card_data" not in columns:
+        ops.append(migrator.add_column("application", "card_data", Application.card_data))
+    if "service" not in {c.name for c in database.get_columns(table)}:
+        ops.append(migrator.add_column(table, "service", RegisterEntry.service))
+    run(*ops)
+    for index in database.get_indexes(table):
+        if index.unique and index.columns == ["office", "year", "number"]:
+            run(migrator.drop_index(table, index.name))
+    database.execute_sql(f'UPDATE "{table}" SET "service" = (SELECT "service" FROM "application" '
+                         f'WHERE "application"."id" = "{table}"."application_id") WHERE "service" = \'\'')
+    names = {i.name for i in database.get_indexes(table)}
+    if f"{table}_office_service_year_number" not in names:
+        run(migrator.add_index(table, ("office", "service", "year", "number"), True))
+
 
 #: ``MIGRATIONS[n]`` upgrades a database from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, callable] = {}
+MIGRATIONS: dict[int, callable] = {1: _v1_to_v2}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -129,15 +157,15 @@ def migrate(database: Database) -> int:
     transaction). Existing data is kept.
     """
     with database.atomic():
+        row = SchemaVersion.select().first() if database.table_exists(SchemaVersion._meta.table_name) else None
+        version = row.version if row is not None else SCHEMA_VERSION
+        while version < SCHEMA_VERSION:  # before create_tables: its indexes name the new columns
+            MIGRATIONS[version](database)
+            version += 1
         database.create_tables(ALL_MODELS, safe=True)
-        row = SchemaVersion.select().first()
         if row is None:
             SchemaVersion.create(version=SCHEMA_VERSION)
             return SCHEMA_VERSION
-        version = row.version
-        while version < SCHEMA_VERSION:
-            MIGRATIONS[version](database)
-            version += 1
         if version != row.version:
             SchemaVersion.update(version=version).execute()
         if version > SCHEMA_VERSION:

@@ -161,7 +161,13 @@ class Application(BaseModel):
     birth_date = CharField(max_length=10, null=True)
     phone = CharField(max_length=32, default="")
     kecamatan_code = CharField(max_length=16, default="")
+    #: "L" or "P" (Jenis kelamin), prefilled from the NIK and editable; "" while unknown
+    sex = CharField(max_length=1, default="")
     answers = JSONField(default=dict)
+    #: what the card prints that the berkas did not hold yet (tempat lahir, No. KK, nama
+    #: kepala keluarga, No. akta, agama, alamat), typed at the print step and kept for
+    #: the Register KIA and reprints (``applications.CARD_FIELDS``)
+    card_data = JSONField(default=dict)
     documents_present = JSONField(default=list)
     missing = JSONField(default=list)
     siak_reference = CharField(max_length=64, default="")
@@ -219,9 +225,11 @@ class CardPrint(BaseModel):
 
 
 class RegisterEntry(BaseModel):
-    """Register KIA (and other documents): a running number per office and year."""
+    """Register KIA (and other documents): a running number per office, service and year,
+    so each register (Register KIA, register akta, ...) counts 1, 2, 3 without gaps."""
 
     office = CharField(max_length=64)
+    service = CharField(max_length=32, default="")
     year = IntegerField()
     number = IntegerField()
     application = ForeignKeyField(Application, backref="register", on_delete="CASCADE")
@@ -229,7 +237,7 @@ class RegisterEntry(BaseModel):
     registered_at = FloatField()
 
     class Meta:
-        indexes = ((("office", "year", "number"), True),)
+        indexes = ((("office", "service", "year", "number"), True),)
 
 
 class Handover(BaseModel):

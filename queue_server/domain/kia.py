@@ -20,7 +20,8 @@ from typing import Any
 
 from .errors import NotEligible, ValidationError
 
-__all__ = ["KiaDecision", "kia_decision", "age_on", "birthday_in", "KIA_PHOTO_AGE", "KIA_MAX_AGE"]
+__all__ = ["KiaDecision", "kia_decision", "age_on", "birthday_in", "KIA_PHOTO_AGE", "KIA_MAX_AGE",
+           "CARD_FIELDS", "CardDataError", "check_card_data"]
 
 #: Age (years) from which the KIA has a photo (variant 2). Permendagri 2/2016.
 KIA_PHOTO_AGE = 5
@@ -131,3 +132,45 @@ def kia_decision(birth_date: date, on_date: date) -> KiaDecision:
         photo_required=True,
         valid_until=birthday_in(birth_date, birth_date.year + KIA_MAX_AGE) - timedelta(days=1),
     )
+
+
+#: What the KIA prints beyond the berkas's name, NIK, sex and birth date (Permendagri
+#: 2/2016 Pasal 15: tempat lahir, agama, kewarganegaraan, No. KK, nama kepala keluarga,
+#: nomor akta kelahiran, alamat), typed at the print step from the SIAK record:
+#: field → (Indonesian label, English label, longest length in characters).
+CARD_FIELDS: dict[str, tuple[str, str, int]] = {
+    "birth_place": ("Tempat lahir", "Place of birth", 60),
+    "kk_number": ("No. KK", "Family card no.", 16),
+    "head_of_family": ("Nama kepala keluarga", "Head of family", 120),
+    "birth_certificate_number": ("No. akta kelahiran", "Birth certificate no.", 64),
+    "religion": ("Agama", "Religion", 60),
+    "address": ("Alamat", "Address", 200),
+}
+
+
+class CardDataError(ValueError):
+    """A card field is missing or malformed: ``field`` (a :data:`CARD_FIELDS` key),
+    ``message`` (Bahasa Indonesia) and ``message_en``."""
+
+    def __init__(self, field: str, message: str, message_en: str) -> None:
+        super().__init__(message)
+        self.field, self.message, self.message_en = field, message, message_en
+
+
+def check_card_data(data: dict) -> dict:
+    """The card fields of ``data`` stripped (plus ``nationality``, default "WNI"), each of
+    :data:`CARD_FIELDS` required and within its length; the No. KK is 16 digits.
+    Raises :class:`CardDataError` naming the first bad field."""
+    out: dict[str, str] = {}
+    for key, (label, label_en, longest) in CARD_FIELDS.items():
+        value = " ".join(str(data.get(key) or "").split())
+        if not value:
+            raise CardDataError(key, f"{label}: wajib diisi (dari data SIAK).", f"{label_en}: required (from SIAK).")
+        if len(value) > longest:
+            raise CardDataError(key, f"{label}: terlalu panjang (maks. {longest} karakter).",
+                                f"{label_en}: too long (max {longest} characters).")
+        out[key] = value
+    if not (out["kk_number"].isdigit() and len(out["kk_number"]) == 16):
+        raise CardDataError("kk_number", "No. KK: harus 16 angka.", "Family card no.: must be 16 digits.")
+    out["nationality"] = " ".join(str(data.get("nationality") or "WNI").split())[:20] or "WNI"
+    return out

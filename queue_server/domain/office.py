@@ -22,6 +22,7 @@ from client.protocol import (  # noqa: F401  (step effects, re-exported for the 
     EFFECT_IKD_ACTIVATION,
     EFFECT_PHOTO,
     EFFECT_REGISTER,
+    EFFECT_SIGNATURE,
     EFFECTS,
 )
 
@@ -311,6 +312,9 @@ class Office:
     head_name: str = ""
     head_nip: str = ""
     head_title: str = "Kepala Dinas"
+    #: the province the regency belongs to ("Kalimantan Timur"): the card's first line
+    #: ("PROVINSI KALIMANTAN TIMUR", Permendagri 2/2016 card layout)
+    province: str = ""
     parent: str | None = None
     pickup_offices: tuple[str, ...] = ()
     queue: QueuePolicy = field(default_factory=QueuePolicy)

@@ -67,12 +67,18 @@ def test_kia_follows_sop_000(paser):
     assert steps(kia) == [
         ("penerimaan", "operator", PRESENCE_COUNTER, 3.0),
         ("foto", "operator", PRESENCE_COUNTER, 5.0),
+        ("unggah_foto", "operator", PRESENCE_COUNTER, 5.0),
         ("verifikasi", "verifikator", PRESENCE_BACK_OFFICE, 5.0),
         ("tte", "pejabat_tte", PRESENCE_BACK_OFFICE, 3.0),
         ("cetak", "petugas_cetak", PRESENCE_BACK_OFFICE, 5.0),
         ("register", "petugas_cetak", PRESENCE_BACK_OFFICE, 1.0),
-        ("penyerahan", "petugas_distribusi", PRESENCE_COUNTER, 1.0),
+        # SOP 000 has no distribution officer: the operator (petugas pelayanan) hands over
+        ("penyerahan", "operator", PRESENCE_COUNTER, 1.0),
     ]
+    assert kia.step("tte").effect == "tte"  # the data freeze after it
+    assert kia.step("unggah_foto").when.as_dict() == {"kia_variant": [2]}
+    # SOP 000 row 2 has no time: the borrowed one says where it comes from
+    assert kia.step("penerimaan").source == "SOP 000 baris 2; waktu dari SOP 003 baris 2"
     assert [kia.step(c).source for c in ("verifikasi", "tte", "cetak", "register", "penyerahan")] == [
         f"SOP 000 baris {n}" for n in range(3, 8)
     ]
@@ -123,7 +129,9 @@ def test_ikd_eligibility_and_counter_only(paser):
 
 def test_akta_lahir_boxes_add_to_23_minutes(paser):
     akta = paser.service("AKTA_LAHIR")
-    assert [s.code for s in akta.steps] == ["penerimaan", "scan", "verifikasi", "cetak", "register", "penyerahan"]
+    # in the order of SOP 002's numbered boxes: 2, scan, 3 (print, approval), 4 (verify, initial), 5, 6
+    assert [s.code for s in akta.steps] == ["penerimaan", "scan", "cetak", "verifikasi", "register", "penyerahan"]
+    assert [s.source.split("kotak ")[1].split(" ")[0] for s in akta.steps] == ["2", "tanpa", "3", "4", "5", "6"]
     assert sum(s.mutu_baku_minutes or 0 for s in akta.steps) == 23.0
 
 
@@ -132,7 +140,7 @@ def test_ktpel_from_sop_002(paser):
     assert steps(ktpel) == [
         ("penerimaan", "operator", PRESENCE_COUNTER, 2.0),
         ("cetak", "petugas_cetak", PRESENCE_BACK_OFFICE, 3.0),
-        ("penyerahan", "petugas_distribusi", PRESENCE_COUNTER, None),
+        ("penyerahan", "operator", PRESENCE_COUNTER, None),  # SOP 002 box 5: petugas pelayanan
     ]
     needs = [r.code for r in ktpel.requirements if r.when.matches({"reason": "perubahan"})]
     assert needs == ["fotokopi_kk", "dokumen_dasar_perubahan"]
@@ -143,7 +151,7 @@ def test_paser_counters(paser):
     assert sorted(by_number) == [1, 2, 3, 4, 5]
     for n in (1, 2, 3):
         assert set(by_number[n].serves) == {
-            ("KIA", "penerimaan"), ("KIA", "foto"), ("KK", "pemeriksaan"), ("KK", "entri_siak"),
+            ("KIA", "penerimaan"), ("KIA", "foto"), ("KIA", "unggah_foto"), ("KK", "pemeriksaan"), ("KK", "entri_siak"),
             ("KTPEL", "penerimaan"), ("AKTA_LAHIR", "penerimaan"),
         }
     assert by_number[4].serves == (("IKD", "pemeriksaan_kelayakan"), ("IKD", "aktivasi"))
@@ -159,7 +167,7 @@ def test_uptd_kia_tuntas_di_kecamatan(offices):
         ("penerimaan", "operator", PRESENCE_COUNTER),
         ("validasi", "verifikator", PRESENCE_BACK_OFFICE),
         ("cetak", "petugas_cetak", PRESENCE_BACK_OFFICE),
-        ("penyerahan", "petugas_distribusi", PRESENCE_COUNTER),
+        ("penyerahan", "operator", PRESENCE_COUNTER),  # SOP 004 procedure 7: petugas pelayanan
     ]
     assert all(s.source.startswith("SOP 004") for s in kia.steps)
     assert [(k.code, k.name) for k in uptd.kecamatan] == [("64.01.04", "Tanah Grogot")]
@@ -171,3 +179,61 @@ def test_every_shipped_step_names_its_source(offices):
         for service in office.services:
             for step in service.steps:
                 assert step.source.startswith("SOP 00"), (office.code, service.code, step.code)
+
+
+def test_sop_003_rows_total_41_minutes(paser):
+    # SOP 003's table: rows 2-12 once each, 41 minutes in all, spread over KK, KIA and IKD
+    rows: dict[int, float] = {}
+    for service in paser.services:
+        for step in service.steps:
+            if step.source.startswith("SOP 003 baris "):
+                row = int(step.source.split()[3])
+                assert row not in rows, (service.code, step.code)
+                rows[row] = step.mutu_baku_minutes or 0
+    assert sorted(rows) == list(range(2, 13))
+    assert sum(rows.values()) == 41.0
+
+
+def test_kk_is_handed_over_by_the_distribution_counter_the_others_by_the_petugas_pelayanan(paser):
+    roles = {s.code: next(st.role for st in s.steps if st.effect == "handover")
+             for s in paser.services if s.pickup}
+    assert roles == {"KIA": "operator", "KK": "petugas_distribusi", "KTPEL": "operator", "AKTA_LAHIR": "operator"}
+
+
+def test_the_card_has_its_province_line(offices):
+    assert {o.province for o in offices.values()} == {"Kalimantan Timur"}
+
+
+EXAMPLES = default_office_dir() / "examples"
+
+
+def test_sop_002_flowcharts_ship_as_an_example_folder():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (office,) = load_offices(EXAMPLES / "sop002")
+    kia, lost = office.service("KIA"), office.service("HILANG_RUSAK")
+    # SOP 002 KIA: box 3 (3 min) + box 4 (2 min) = 5 min
+    assert [(s.code, s.role, s.mutu_baku_minutes) for s in kia.steps] == [
+        ("penerimaan", "operator", 3.0), ("foto", "operator", None), ("cetak", "petugas_cetak", 2.0),
+        ("penyerahan", "operator", None)]
+    assert sum(s.mutu_baku_minutes or 0 for s in kia.steps) == 5.0
+    # lost/damaged documents: petugas pelayanan 3, petugas scan 5, operator 2 = 10 min, scan before print
+    assert [(s.code, s.mutu_baku_minutes) for s in lost.steps] == [
+        ("penerimaan", 3.0), ("scan", 5.0), ("cetak", 2.0), ("penyerahan", None)]
+    assert [r.code for r in lost.requirements if r.when.matches({"reason": "hilang", "document": "kk"})] == [
+        "surat_kehilangan", "foto_dokumen"]
+
+
+def test_pekanbaru_sop_001_ships_as_an_example_folder():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (office,) = load_offices(EXAMPLES / "pekanbaru_sop001")
+    assert office.timezone == "Asia/Jakarta" and office.province == "Riau"
+    assert len(office.kecamatan) == 15 and office.kecamatan[0].code == "14.71.01"
+    kia = office.service("KIA")
+    # SOP 001 rows 1-5: registration 5 min, verification 1 h, print 1 h, grouping 1 h, hand-over 1 day
+    assert [(s.code, s.mutu_baku_minutes, s.source) for s in kia.steps] == [
+        ("registrasi", 5.0, "SOP 001 baris 1"), ("verifikasi", 60.0, "SOP 001 baris 2"),
+        ("cetak", 60.0, "SOP 001 baris 3"), ("pengelompokan", 60.0, "SOP 001 baris 4"),
+        ("penyerahan", 1440.0, "SOP 001 baris 5")]
+    assert kia.steps[-1].effect == "handover" and kia.steps[2].effect == "card_print"

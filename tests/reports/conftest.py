@@ -14,7 +14,7 @@ from queue_server.context import FixedClock
 from queue_server.db.models import db
 from queue_server.domain import roles
 
-from server_kit import MONDAY_0900, OFFICES, PASSWORD
+from server_kit import KIA_CARD, MONDAY_0900, OFFICES, PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -154,6 +154,9 @@ def day(client, tokens, clock):
                   headers={**op1, "Content-Type": "image/jpeg"}), 201)
     step = ok(client.post(f"/api/v1/applications/{app1['id']}/steps/foto/complete", json={"outcome": "done"},
                           headers=op1))["step"]
+    assert step == "unggah_foto"  # SOP 003 row 5, done at once here
+    step = ok(client.post(f"/api/v1/applications/{app1['id']}/steps/unggah_foto/complete", json={"outcome": "done"},
+                          headers=op1))["step"]
     assert step == "verifikasi"
     ok(client.post("/api/v1/counters/1/finish", json={}, headers=op1))
     for minute in (16, 18):
@@ -164,7 +167,7 @@ def day(client, tokens, clock):
     assert last["status"] == "no_show"
     for step, role, start, end, extra in (("verifikasi", "verifikator", 21, 23, {}),
                                           ("tte", "pejabat_tte", 24, 25, {}),
-                                          ("cetak", "petugas_cetak", 26, 28, {"card_serial": "KIA-000123"}),
+                                          ("cetak", "petugas_cetak", 26, 28, {"card_serial": "KIA-000123", "card": KIA_CARD}),
                                           ("register", "petugas_cetak", None, 29, {})):
         if start is not None:
             at(clock, start)

@@ -36,7 +36,7 @@ def test_counter_figures_are_exact(client, tokens, day):
 def test_lateness_per_step_and_the_step_where_files_wait(client, tokens, day):
     data = client.get(f"/api/v1/reports/daily?date={DAY}", headers=tokens["kepala"]).get_json()
     steps = {s["step"]: s for s in data["steps"]}
-    assert list(steps) == ["penerimaan", "foto", "verifikasi", "tte", "cetak", "register"]  # not the pickup step
+    assert list(steps) == ["penerimaan", "foto", "unggah_foto", "verifikasi", "tte", "cetak", "register"]  # not the pickup step
     assert steps["penerimaan"] == {"service": "KIA", "step": "penerimaan",
                                    "step_name": "Penerimaan dan penelitian berkas", "mutu_baku_seconds": 180.0, "count": 2,
                                    "mean_seconds": 210.0, "p50_seconds": 210.0, "p90_seconds": 234.0,
@@ -59,8 +59,8 @@ def test_officers_uncollected_ikm_register_distribution(client, tokens, day):
     officers = {o["officer"]: o for o in data["officers"]}
     assert set(officers) == {"u_operator", "u_operator2", "u_verifikator", "u_pejabat_tte", "u_petugas_cetak"}
     op1 = officers["u_operator"]
-    assert (op1["counters"], op1["actions"], op1["mean_seconds"]) == ("1", 2, 300.0)
-    assert (op1["late"], op1["late_share"]) == (1, 0.5)
+    assert (op1["counters"], op1["actions"], op1["mean_seconds"]) == ("1", 3, 200.0)  # penerimaan, foto, unggah_foto (SOP 003 row 5, instant)
+    assert (op1["late"], op1["late_share"]) == (1, 0.3333)
     assert (op1["counter_services"], op1["counter_mean_seconds"]) == (1, 600.0)
     op2 = officers["u_operator2"]
     assert (op2["counters"], op2["actions"], op2["mean_seconds"], op2["late_share"]) == ("2", 1, 240.0, 1.0)
@@ -89,8 +89,8 @@ def test_printing_objects(app, day):
     worst = recap.worst_step()
     assert (worst.step, worst.median_seconds, worst.mutu_baku_seconds) == ("verifikasi", 480.0, 300.0)
     by_name = {o.officer: o for o in recap.officers}
-    assert (by_name["u_operator"].counter, by_name["u_operator"].served) == ("1", 2)
-    assert by_name["u_operator"].median_service_seconds == 300.0
+    assert (by_name["u_operator"].counter, by_name["u_operator"].served) == ("1", 3)
+    assert by_name["u_operator"].median_service_seconds == 180.0  # 180, 420 and the instant upload
     assert [r.collected for r in rep.distribution.rows] == [False]
     assert rep.register[0].birth_date == date(2019, 6, 1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from server_kit import issue
+from server_kit import KIA_CARD, issue
 
 from queue_server.db.models import KartuKendali, RegisterEntry, db
 
@@ -49,7 +49,8 @@ def test_kia_for_a_seven_year_old_through_every_sop_step(client, tokens, clock):
                      headers={**tokens["operator"], "Content-Type": "image/jpeg"})
     assert put.status_code == 201 and put.json["width"] == 300
     clock.advance(200)
-    assert complete(client, tokens, "operator", app, "foto").json["step"] == "verifikasi"
+    assert complete(client, tokens, "operator", app, "foto").json["step"] == "unggah_foto"  # SOP 003 row 5
+    assert complete(client, tokens, "operator", app, "unggah_foto").json["step"] == "verifikasi"
     client.post("/api/v1/counters/1/finish", json={}, headers=tokens["operator"])
     # back office: the verifier sees the file in the work queue with its age against the mutu baku
     clock.advance(600)
@@ -64,27 +65,33 @@ def test_kia_for_a_seven_year_old_through_every_sop_step(client, tokens, clock):
     clock.advance(100)
     assert complete(client, tokens, "pejabat_tte", app, "tte").json["step"] == "cetak"
     assert complete(client, tokens, "petugas_cetak", app, "cetak").status_code == 422  # serial required
-    assert complete(client, tokens, "petugas_cetak", app, "cetak", card_serial="KIA-000777").json["step"] == "register"
+    assert complete(client, tokens, "petugas_cetak", app, "cetak", card_serial="KIA-000777",
+                    card=KIA_CARD).json["step"] == "register"
     r = complete(client, tokens, "petugas_cetak", app, "register")
     assert r.json["state"] == "ready_for_pickup" and r.json["step"] == "penyerahan"
     status = client.get(f"/api/v1/status/{app['code']}").json
     assert status["text"] == "siap diambil di loket 5"
     assert "Muhammad" not in str(status)
-    found = client.get(f"/api/v1/pickups/{app['code'].lower()}", headers=tokens["petugas_distribusi"])
+    found = client.get(f"/api/v1/pickups/{app['code'].lower()}", headers=tokens["operator"])
     assert found.status_code == 200
     bad = client.post(f"/api/v1/applications/{app['id']}/handover",
                       json={"received_by": "Siti Aminah", "relation": "ibu", "identity_checked": False},
-                      headers=tokens["petugas_distribusi"])
+                      headers=tokens["operator"])
     assert bad.status_code == 422
+    # SOP 000 hands the KIA over by the petugas pelayanan (the office file's role), not the KK's loket distribusi
+    assert client.post(f"/api/v1/applications/{app['id']}/handover",
+                       json={"received_by": "Siti Aminah", "relation": "ibu", "identity_checked": True},
+                       headers=tokens["petugas_distribusi"]).status_code == 403
     done = client.post(f"/api/v1/applications/{app['id']}/handover",
                        json={"received_by": "Siti Aminah", "relation": "ibu", "identity_checked": True},
-                       headers=tokens["petugas_distribusi"])
+                       headers=tokens["operator"])
     assert done.status_code == 200 and done.json["state"] == "handed_over"
     kk = done.json["kartu_kendali"]
-    assert [k["step"] for k in kk] == ["penerimaan", "foto", "verifikasi", "tte", "cetak", "register", "penyerahan"]
+    assert [k["step"] for k in kk] == ["penerimaan", "foto", "unggah_foto", "verifikasi", "tte", "cetak", "register",
+                                       "penyerahan"]
     assert all(k["ended_at"] and k["officer"] for k in kk)
-    assert kk[2]["late"] is True  # waited 10 minutes at verification (mutu baku 5)
-    assert [k["mutu_baku_seconds"] for k in kk][:4] == [180, 300, 300, 180]
+    assert kk[3]["late"] is True  # waited 10 minutes at verification (mutu baku 5)
+    assert [k["mutu_baku_seconds"] for k in kk][:5] == [180, 300, 300, 300, 180]
     with db.connection_context():
         assert RegisterEntry.select().count() == 1 and RegisterEntry.get().number == 1
         assert KartuKendali.select().where(KartuKendali.ended_at.is_null()).count() == 0
@@ -182,23 +189,24 @@ def test_handover_at_the_uptd_office(client, tokens, clock):
     client.put(f"/api/v1/applications/{app['id']}/photo", data=jpeg(), headers={**tokens["operator"],
                                                                                  "Content-Type": "image/jpeg"})
     assert complete(client, tokens, "operator", app, "foto").status_code == 200
+    assert complete(client, tokens, "operator", app, "unggah_foto").status_code == 200
     for role, step, extra in [("verifikator", "verifikasi", {}), ("pejabat_tte", "tte", {}),
-                              ("petugas_cetak", "cetak", {"card_serial": "S-1"}), ("petugas_cetak", "register", {})]:
+                              ("petugas_cetak", "cetak", {"card_serial": "S-1", "card": KIA_CARD}), ("petugas_cetak", "register", {})]:
         assert complete(client, tokens, role, app, step, **extra).status_code == 200
-    unc = client.get("/api/v1/uncollected", headers=tokens["petugas_distribusi"]).json
+    unc = client.get("/api/v1/uncollected", headers=tokens["operator"]).json
     assert unc["items"][0]["phone"] == "081234567890"
     assert unc["by_kecamatan"][0]["kecamatan_code"] == "64.01.01"
     assert client.get("/api/v1/uncollected", headers=tokens["display"]).status_code == 403
     status = client.get(f"/api/v1/status/{app['code']}").json
     assert "Tanah Grogot" in status["text"]
-    # the Dinas's distribution officer may not hand over what waits at the UPTD; the UPTD's may
+    # the Dinas's officer may not hand over what waits at the UPTD; the UPTD's petugas pelayanan may
     r = client.post(f"/api/v1/applications/{app['id']}/handover",
-                    json={"received_by": "Siti", "identity_checked": True}, headers=tokens["petugas_distribusi"])
+                    json={"received_by": "Siti", "identity_checked": True}, headers=tokens["operator"])
     assert r.status_code == 403
     from queue_server.auth import create_staff, login
     from server_kit import MONDAY_0900, PASSWORD
     with db.connection_context():
-        create_staff("uptd_dist", "petugas_distribusi", PASSWORD, office="paser-tanah-grogot")
+        create_staff("uptd_dist", "operator", PASSWORD, office="paser-tanah-grogot")
         token, _ = login("uptd_dist", PASSWORD, now=MONDAY_0900)
     uptd = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/uncollected?office=paser-tanah-grogot", headers=uptd).json["items"][0]["code"] == app["code"]

@@ -9,9 +9,9 @@ from server_kit import issue
 
 #: Statements of one request: issue a ticket, call the next, read the queue overview.
 ISSUE_TICKET = 6
-#: Three indexed queue-head reads per (service, step) the counter serves (six at counter 1),
+#: Three indexed queue-head reads per (service, step) the counter serves (seven at counter 1),
 #: plus the finish of the current ticket, the call and the staff view of the visit.
-CALL_NEXT = 30
+CALL_NEXT = 33
 QUEUE_OVERVIEW = 3
 
 

@@ -46,7 +46,7 @@ def fill_day(day: date, visits: int, rng: random.Random, start_id: int) -> int:
             if step == "cetak":
                 prints.append({"application": tid, "serial": f"S{tid}", "officer": "cetak", "printed_at": ended})
             if step == "register":
-                regs.append({"office": "paser", "year": day.year, "number": tid, "application": tid,
+                regs.append({"office": "paser", "service": "KIA", "year": day.year, "number": tid, "application": tid,
                              "officer": "cetak", "registered_at": ended})
             at = ended
         kk.append({"application": tid, "office": "paser", "step": "penyerahan", "role": "petugas_distribusi",

@@ -10,6 +10,10 @@ OFFICES = REPO / "assets" / "offices"
 WITA = ZoneInfo("Asia/Makassar")
 MONDAY_0900 = datetime(2026, 11, 23, 9, 0, tzinfo=WITA).timestamp()
 PASSWORD = "rahasia-123"
+#: What the printing officer keys from SIAK at a KIA's print step (``domain.kia.CARD_FIELDS``).
+KIA_CARD = {"birth_place": "Tanah Grogot", "kk_number": "6401040101180003", "head_of_family": "Ahmad Syahputra",
+            "birth_certificate_number": "6401-LT-15062019-0007", "religion": "Islam",
+            "address": "Jl. Kusuma Bangsa No. 3, Tanah Grogot"}
 KIA_7Y = {"birth_date": "2019-06-01", "reason": "baru"}
 
 
