@@ -98,13 +98,13 @@ class StationClient(Client):
 
     # ------------------------------------------------------------------ applications
     def create_application(self, ticket_id: int, service: str, answers: dict, applicant: dict,
-                           confirm_duplicate: bool = False) -> dict:
+                           confirm_duplicate: bool = False, pickup_office: str | None = None) -> dict:
         """POST /tickets/{id}/applications; ``confirm_duplicate``: the officer confirms a
         second open berkas of this service for the same NIK (409 ``duplicate_application``
-        without it)."""
+        without it); ``pickup_office``: where the document will be collected (None: here)."""
         return self.post(f"/tickets/{ticket_id}/applications",
                          {"service": service, "answers": answers, "applicant": applicant,
-                          "confirm_duplicate": confirm_duplicate})
+                          "confirm_duplicate": confirm_duplicate, "pickup_office": pickup_office or None})
 
     def application(self, app_id: int) -> dict:
         return self.get(f"/applications/{app_id}")

@@ -41,6 +41,18 @@ HERE = Path(__file__).resolve().parent
 FONTS = HERE.parent / "assets" / "fonts"
 
 
+#: Keyboard shortcuts for what an officer repeats a hundred times a day (issue 11 item 5):
+#: key → the widgets it presses, the first one shown and enabled in the current view.
+#: F8 "forward" moves the selected berkas on (documents complete, photo kept, step done,
+#: approve, register, print, hand over).
+SHORTCUTS: dict[str, tuple[str, ...]] = {
+    "f2": ("call_next",), "f3": ("recall",), "f4": ("skip",), "f5": ("finish",), "f6": ("transfer",),
+    "f8": ("verify", "accept_photo", "complete_step", "ikd_yes", "approve", "print_card", "register", "hand_over"),
+}
+#: The key shown on a button: widget name → key label.
+SHORTCUT_LABELS = {name: key.upper() for key, names in SHORTCUTS.items() for name in names}
+
+
 class StationApp(App):
     """``loket counter``: ``server`` URL, bound ``counter`` code, receipt ``printer``
     URI, ``card_output`` (spool://DIR or cups://QUEUE), ``camera`` URI
@@ -89,8 +101,22 @@ class StationApp(App):
         Builder.load_file(str(HERE / "counter.kv"))
         Window.clearcolor = (0.933, 0.949, 0.961, 1)
         self.root_box = vbox(spacing=0)
+        Window.bind(on_key_down=self._on_key_down)
         self.show()
         return self.root_box
+
+    def _on_key_down(self, _window, key, _scancode, _codepoint, modifiers) -> bool:
+        """A shortcut key presses its button (:data:`SHORTCUTS`); True when handled."""
+        from kivy.core.window import Keyboard
+        name = next((k for k, v in Keyboard.keycodes.items() if v == key), "")
+        if name not in SHORTCUTS or not self.ctl.logged_in or self.busy:
+            return False
+        for widget_name in SHORTCUTS[name]:
+            w = self.w.get(widget_name)
+            if w is not None and not w.disabled and w.opacity > 0 and w.get_root_window() is not None:
+                w.trigger_action(duration=0)
+                return True
+        return False
 
     def on_stop(self):
         self._stop_events()
@@ -151,6 +177,8 @@ class StationApp(App):
 
     def _on_stream_state(self, connected: bool) -> None:
         was, self._connected = self._connected, connected
+        if self.ctl.set_server_reachable(connected):
+            self._redraw()  # the banner comes or goes, also while nobody touches the station
         if connected and was is False:
             # The server came back: reload what may have changed meanwhile.
             Clock.schedule_once(lambda dt: self.act(self.ctl.reload, reconnected=True))
@@ -174,13 +202,22 @@ class StationApp(App):
         if mode == "login":
             self.w["login_message"].text = ctl.login_message
             return
-        n = ctl.notice
+        n = ctl.banner()
         self.notice_bar.text = n.text if n else ""
         if n:
             self.notice_bar.bg = NOTICE_COLOURS.get(n.kind, NOTICE_COLOURS["info"])
         for name, tab in self.tabs.items():
             tab.active = name == ctl.mode
         self.view.update()
+        for name in SHORTCUT_LABELS:
+            self.label_shortcut(name)
+
+    def label_shortcut(self, name: str) -> None:
+        """Show the shortcut key on button ``name`` ("Panggil berikutnya (F2)")."""
+        w = self.w.get(name)
+        key = SHORTCUT_LABELS.get(name)
+        if w is not None and key and hasattr(w, "text") and w.text and not w.text.endswith(f"({key})"):
+            w.text = f"{w.text}  ({key})"
 
     def _open_view(self, mode: str) -> None:
         if self.view is not None:

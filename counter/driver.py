@@ -7,6 +7,8 @@ step runs when the app is idle (no action running) on the Kivy clock:
 * ``{"type": [NAME, TEXT]}`` — set a text field; ``{"select": [NAME, VALUE]}`` — a choice;
 * ``{"until": EXPR, "timeout": S}`` — wait until the Python expression is true
   (names: ``ctl`` the controller, ``app``, ``w`` the widgets);
+* ``{"key": NAME}`` — press keyboard key ``NAME`` ("f2", ...) through the window's
+  ``on_key_down`` (as a real key press arrives);
 * ``{"wait": S}`` — pause; ``{"shot": PATH}`` — save ``Window.screenshot`` as PATH;
 * ``{"remember": [KEY, EXPR]}`` — keep a value; later names and texts may use
   ``{KEY}`` (``str.format``), e.g. ``{"tap": "take_{code}"}``.
@@ -99,11 +101,18 @@ class Driver:
                 self._widget(name).text = text.format(**self.vars)
             elif "remember" in step:
                 key, expr = step["remember"]
+                expr = expr.format(**self.vars)
                 env = {"ctl": self.app.ctl, "app": self.app, "w": self.app.w}
                 self.vars[key] = str(eval(expr, {}, env))  # noqa: S307 - test scripts
             elif "select" in step:
                 name, value = step["select"]
                 self._widget(name).text = value
+            elif "key" in step:
+                from kivy.core.window import Keyboard
+                code = Keyboard.keycodes[step["key"]]
+                Window.dispatch("on_key_down", code, 0, None, [])
+                Window.dispatch("on_key_up", code, 0)
+                self.pause_until = time.monotonic() + 0.15
             elif "wait" in step:
                 self.pause_until = time.monotonic() + float(step["wait"])
             elif "shot" in step:

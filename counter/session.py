@@ -116,11 +116,16 @@ class StationSession:
         self.modes: tuple[str, ...] = ()
         self.mode: str | None = None
         self.office: dict = {}
+        #: Every office the server hosts (``GET /offices``), for pickup-office names.
+        self.all_offices: list[dict] = []
         self.services: list[dict] = []
         #: Priority categories (UU 25/2009 Pasal 29) as ``GET /services`` lists them.
         self.priority_categories: list[dict] = []
         self.counters: list[dict] = []
         self.notice: Notice | None = None
+        #: Since when (epoch s) the server's event stream is lost, None while it is live:
+        #: the station shows a banner even when the officer is idle (issue 11 item 5).
+        self.server_lost_since: float | None = None
         self.reset_mode_state()
 
     def reset_mode_state(self) -> None:
@@ -141,6 +146,28 @@ class StationSession:
 
     def _note(self, kind: str, text: str, code: str = "", field: str = "") -> None:
         self.notice = Notice(kind, text, code, field)
+
+    def set_server_reachable(self, reachable: bool, at: float | None = None) -> bool:
+        """Record that the event stream opened (``True``) or was lost (``False``: a dead
+        server or network, noticed within :data:`client.sse.HEARTBEAT_TIMEOUT` s while
+        idle). Returns True when the state changed (the banner must be redrawn)."""
+        import time
+        if reachable:
+            changed, self.server_lost_since = self.server_lost_since is not None, None
+            return changed
+        if self.server_lost_since is None:
+            self.server_lost_since = at if at is not None else time.time()
+            return True
+        return False
+
+    def banner(self) -> Notice | None:
+        """What the notice bar shows: the lost server (red, with the time) over any other
+        notice, else the last notice."""
+        if self.server_lost_since is not None and self.logged_in:
+            from datetime import datetime
+            since = datetime.fromtimestamp(self.server_lost_since).strftime("%H:%M:%S")
+            return Notice("error", self.t("server_lost", since=since), "server_unreachable")
+        return self.notice
 
     def _warn(self, key: str, **kw) -> None:
         """Show the warning ``key`` without any server call."""
@@ -187,6 +214,7 @@ class StationSession:
                 offices = self.client.offices()
                 office_code = data.get("office") or offices.get("default")
                 self.office = next((o for o in offices["offices"] if o["code"] == office_code), {})
+                self.all_offices = list(offices["offices"])
                 self.services, self.priority_categories = self.client.services_and_priorities()
                 self.counters = self.client.counters()
             except ApiError as e:

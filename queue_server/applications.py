@@ -55,6 +55,8 @@ def _step_status(service: Service, step_code: str | None) -> tuple[str, str]:
         return ("sedang diproses", "in progress")
     if st.effect in EFFECT_STATUS:
         return EFFECT_STATUS[st.effect]
+    if st.presence == "counter":  # e.g. the photo: the citizen is needed at the counter
+        return (f"menunggu Anda di loket: {st.name.get('id')}", f"waiting for you at the counter: {st.name.get('en')}")
     return (f"sedang diproses: {st.name.get('id')}", f"in progress: {st.name.get('en')}")
 
 

@@ -44,6 +44,11 @@ class _Day:
         self.mutu_baku: dict[tuple[str, str], float | None] = {}
         #: Service → the code of its step whose effect is ``handover`` (from /services).
         self.handover_steps: dict[str, str] = {}
+        #: Service → the account that hands it over (the hand-over step's role, office file).
+        self.handover_users: dict[str, str] = {}
+        #: (service, step) done at the counter while the citizen is there (from /services:
+        #: presence "counter", not the hand-over).
+        self.counter_steps: set[tuple[str, str]] = set()
         self.by_ticket: dict[int, Visit] = {}
         self.cards: dict[int, tuple[str, str]] = {}      # app id -> (serial, pdf path)
         self.receipts: dict[int, str] = {}               # app id -> png path
@@ -124,7 +129,7 @@ def _setup_accounts(day: _Day) -> None:
     admin = _login(api, "admin", day.cfg.admin_password)
     accounts = {f"op{n}": "operator" for n in (1, 2, 3, 4)}
     accounts.update({u: r for u, r in BACK_OFFICE_ROLES.items()})
-    accounts.update({"distribusi": "petugas_distribusi", "kepala": "kepala"})
+    accounts.update({"distribusi": "petugas_distribusi", "serah": "operator", "kepala": "kepala"})
     existing = {s["username"] for s in api.request("GET", "/staff", token=admin)["staff"]}
     for user, role in accounts.items():
         if user not in existing:
@@ -236,7 +241,7 @@ def _drive_counter_steps(day: _Day, user: str, app_id: int, plan: Application) -
         step = app["step"]
         service = app["service"]
         first = len(app["kartu_kendali"]) == 1
-        if not first and step not in COUNTER_STEPS:
+        if not first and (service, step) not in day.counter_steps:
             return  # left the counter (back office, pickup)
         day.sleep_sim(day.draw(service, step))
         if first:
@@ -252,11 +257,6 @@ def _drive_counter_steps(day: _Day, user: str, app_id: int, plan: Application) -
         if service == "IKD" and step == "aktivasi":
             body["ikd_activated"] = True
         day.call("POST", f"/applications/{app_id}/steps/{step}/complete", body, user)
-
-
-#: Counter steps after the document check that the serving operator completes
-#: (KIA photo SOP 003 row 4, KK SIAK entry SOP 003 row 3, IKD activation SOP 003 row 7).
-COUNTER_STEPS = {"foto", "entri_siak", "aktivasi"}
 
 
 def _counter(day: _Day, counter: str, user: str) -> None:
@@ -441,7 +441,8 @@ def _distribution(day: _Day) -> None:
                 day.sleep_sim(day.draw(it["service"], day.handover_steps.get(it["service"], "")))
                 who, relation = _collector(it)
                 app = day.call("POST", f"/applications/{it['id']}/handover",
-                               {"received_by": who, "relation": relation, "identity_checked": True}, user)
+                               {"received_by": who, "relation": relation, "identity_checked": True},
+                               day.handover_users.get(it["service"], user))
             except ServerDown:
                 break
             except ApiError as e:

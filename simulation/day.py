@@ -136,6 +136,9 @@ def _learn_services(day: _Day) -> tuple[dict, dict[str, list[str]]]:
             day.mutu_baku[(s["code"], st["code"])] = st["mutu_baku_minutes"] * 60 if st["mutu_baku_minutes"] else None
             if st.get("effect") == EFFECT_HANDOVER:
                 day.handover_steps[s["code"]] = st["code"]
+                day.handover_users[s["code"]] = "distribusi" if st.get("role") == "petugas_distribusi" else "serah"
+            elif st.get("presence") == "counter":
+                day.counter_steps.add((s["code"], st["code"]))
     return svc, {s["code"]: [st["code"] for st in s["steps"]] for s in svc["services"]}
 
 

@@ -8,6 +8,7 @@ next number is one request.
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Callable
 
 from client import protocol as p
@@ -41,6 +42,15 @@ class LoketMode(StationSession):
         self.pending_duplicate: tuple | None = None
         #: Bumped when the *Buat permohonan* form must start again (a new berkas was made).
         self.draft_version = 0
+        #: True while the officer fills the form for a further berkas of the visit (no
+        #: berkas selected, none selected by itself on a reload).
+        self.composing = False
+        #: The ticket id whose unfinished counter steps the officer was warned about: the
+        #: next *Selesai* / *Panggil berikutnya* for it goes ahead (issue 11 item 4).
+        self.finish_warned: int | None = None
+        #: Berkas waiting at a photo step (effect ``photo``) of this counter, any visit:
+        #: rows of ``GET /work-queue/{step}`` with ``step``.
+        self.photo_queue: list[dict] = []
 
     def load_mode(self) -> None:
         super().load_mode()
@@ -67,6 +77,7 @@ class LoketMode(StationSession):
             self._clear_visit()
 
     def _clear_visit(self) -> None:
+        self.composing = False
         self.ticket, self.applications, self.application = None, [], None
         self.present, self.siak_reference, self.nik_check, self.photo_result = set(), "", None, None
 
@@ -86,6 +97,11 @@ class LoketMode(StationSession):
         """Apply ``ticket.*`` events to the waiting counts and this counter's number
         (no request); True when the view changed."""
         changed = super().on_server_event(kind, data)
+        if self.logged_in and self.mode == LOKET and kind == p.APPLICATION_STEP_FINISHED and \
+                any(st in (data.get("step"), data.get("next_step")) for _, st in self.photo_steps()):
+            with contextlib.suppress(ApiError):
+                self._load_photo_queue()
+            return True
         if not self.logged_in or self.mode not in (LOKET, HANDOVER) or kind not in self.TICKET_EVENTS:
             return changed
         with self._lock:
@@ -135,7 +151,7 @@ class LoketMode(StationSession):
         self.applications = ticket.get("applications") or []
         if self.application:
             self.application = next((a for a in self.applications if a["id"] == self.application["id"]), None)
-        if self.application is None and self.applications:
+        if self.application is None and self.applications and not self.composing:
             open_apps = [a for a in self.applications if a["state"] == "at_step"]
             self.select_application((open_apps or self.applications)[-1]["id"], load=False)
 
@@ -146,12 +162,56 @@ class LoketMode(StationSession):
         self._apply_queue(self.client.queue())
         if self.ticket:
             self._load_ticket(self.ticket["id"])
+        self._load_photo_queue()
+
+    def photo_steps(self) -> list[tuple[str, str]]:
+        """(service, step) pairs with the ``photo`` effect served at this counter (all
+        counters when the station is not bound to one)."""
+        return sorted((sv, st) for sv, st in self.counter_steps(self.counter)
+                      if self.step_info(sv, st).get("effect") == EFFECT_PHOTO)
+
+    def _load_photo_queue(self) -> None:
+        rows: list[dict] = []
+        for service, step in self.photo_steps():
+            rows += [{**r, "step": step} for r in self.client.work(step, service)]
+        self.photo_queue = sorted(rows, key=lambda r: -r["age_seconds"])
+
+    def load_photo_queue(self) -> list[dict] | None:
+        """Reload :attr:`photo_queue`: every berkas waiting for its photo at this counter,
+        oldest first, also those of visits already finished (a citizen who stepped out)."""
+        def run():
+            self._load_photo_queue()
+            return self.photo_queue
+        return self._guard(run)
+
+    def unfinished_here(self) -> list[dict]:
+        """The visit's berkas still at one of this counter's steps (the document check,
+        the photo, the SIAK upload ...): finishing the visit would strand them."""
+        mine = self.counter_steps(self.counter)
+        return [a for a in self.applications if a["state"] == "at_step" and (a["service"], a["step"]) in mine]
+
+    def _warn_unfinished(self) -> bool:
+        """True (with a warning naming the berkas and their steps) when the visit has
+        unfinished counter steps and the officer was not yet warned for this ticket."""
+        left = self.unfinished_here()
+        if not left or not self.ticket or self.finish_warned == self.ticket["id"]:
+            return False
+        self.finish_warned = self.ticket["id"]
+        what = ", ".join(f"{a['code']} ({a.get('step_name') or self.step_name(a['step'], a['service'])})"
+                         for a in left)
+        self._note("warning", self.t("unfinished_steps", what=what), "unfinished_counter_step")
+        self._changed()
+        return True
 
     def _expected(self) -> int | None:
         return self.ticket["id"] if self.ticket else None
 
     def call_next(self) -> dict | None:
-        """Finish the current number and call the next (``{}`` when nobody waits)."""
+        """Finish the current number and call the next (``{}`` when nobody waits). When
+        the current visit still has a berkas at one of this counter's steps, the first
+        press only warns (:meth:`unfinished_here`); the second goes ahead."""
+        if self._warn_unfinished():
+            return None
         return self._counter_action("call", lambda: self.client.call_next(self.counter, self._expected()), "called")
 
     def recall(self) -> dict | None:
@@ -186,8 +246,17 @@ class LoketMode(StationSession):
                                     "transferred", service=self.service(service).get("name", service))
 
     def finish(self) -> dict | None:
-        """The visit at this counter is over."""
-        return self._counter_action("finish", lambda: self.client.finish(self.counter, self._expected()), "finished")
+        """The visit at this counter is over. A berkas still at one of this counter's
+        steps (e.g. the photo) makes the first press a warning; the second finishes, and
+        the berkas waits in :attr:`photo_queue` (its pickup slip prints when its counter
+        part is done)."""
+        if self._warn_unfinished():
+            return None
+        result = self._counter_action("finish", lambda: self.client.finish(self.counter, self._expected()),
+                                      "finished")
+        if result is not None:
+            self.load_photo_queue()
+        return result
 
     # ------------------------------------------------------------------ applications
     def check_nik(self, nik: str, birth_date: str | None = None) -> dict | None:
@@ -216,14 +285,16 @@ class LoketMode(StationSession):
             self._warn("select_ticket")
             return None
         self.pending_duplicate = None
+        applicant = dict(applicant)
+        pickup = applicant.pop("pickup_office", None)
 
         def run():
             try:
                 app = self.client.create_application(self.ticket["id"], service, answers, applicant,
-                                                     confirm_duplicate=confirm_duplicate)
+                                                     confirm_duplicate=confirm_duplicate, pickup_office=pickup)
             except ApiError as e:
                 if e.code == "duplicate_application":
-                    self.pending_duplicate = (service, dict(answers), dict(applicant))
+                    self.pending_duplicate = (service, dict(answers), {**applicant, "pickup_office": pickup})
                     self._note("warning", e.text(self.lang), e.code, e.field or "")
                     return None
                 raise
@@ -255,10 +326,40 @@ class LoketMode(StationSession):
         first = not self.applications
         answers = {k: v for k, v in (t.get("answers") or {}).items() if first and not k.startswith("_")}
         return {"service": t.get("origin_service") or t.get("service"), "answers": answers, "name": "",
-                "nik": "", "birth_date": str(answers.get("birth_date") or ""), "phone": ""}
+                "nik": "", "birth_date": str(answers.get("birth_date") or ""), "phone": "", "sex": "",
+                "kecamatan_code": "", "pickup_office": self.office.get("code", "")}
+
+    def pickup_choices(self) -> list[tuple[str, str]]:
+        """Where a document can be collected: ``[(office code, name)]``, this office
+        first, then its ``pickup_offices`` (a UPTD; SOP 001, 004)."""
+        names = {o["code"]: o.get("short_name") or o.get("name") or o["code"] for o in self.all_offices}
+        own = self.office.get("code", "")
+        return [(own, names.get(own, self.office.get("short_name", own)))] + \
+            [(c, names.get(c, c)) for c in self.office.get("pickup_offices") or []]
+
+    def kecamatan_choices(self) -> list[tuple[str, str]]:
+        """The office's kecamatan as ``[(code, name)]`` (the office file's list)."""
+        return [(k["code"], k["name"]) for k in self.office.get("kecamatan") or []]
+
+    def kecamatan_of_nik(self) -> str:
+        """The kecamatan code the checked NIK was issued in, when it is one of the office's
+        ("" otherwise): a hint to prefill the domicile, which the officer can change."""
+        chk = self.nik_check or {}
+        code = chk.get("district_code") or ""
+        return code if chk.get("valid") and code in {c for c, _ in self.kecamatan_choices()} else ""
+
+    def compose_application(self) -> None:
+        """Open the *Tambah permohonan* form for a further berkas of the visit (SOP 003:
+        KK, then KIA for each child, IKD for a parent): no berkas selected meanwhile."""
+        self.composing = True
+        self.application = None
+        self.notice = None
+        self._changed()
 
     def select_application(self, app_id: int, *, load: bool = True) -> dict | None:
         """Show one berkas (checklist ticks start from what was recorded)."""
+        self.composing = False
+
         def run():
             app = self.client.application(app_id) if load else next(a for a in self.applications if a["id"] == app_id)
             self.application = app

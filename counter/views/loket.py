@@ -9,12 +9,13 @@ import threading
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 from ..session import EFFECT_IKD_ACTIVATION
 from .base import View
 from .widgets import (AMBER, GREEN, RED, BigNumber, Btn, Card, Choice, Danger, Field, Ghost, Heading, Muted, Row,
-                      SLabel, Tick, bgr_texture, scroll_of, sp, vbox)
+                      SLabel, Tick, bgr_texture, minutes, scroll_of, sp, vbox)
 
 
 class LoketView(View):
@@ -85,9 +86,18 @@ class LoketView(View):
         mid.add_widget(Heading(text=self.t("visit_applications")))
         self.apps_box = vbox(spacing=sp(6))
         mid.add_widget(scroll_of(self.apps_box))
+        more = self.reg("new_application", Ghost(text=self.t("btn_new_application")))
+        more.bind(on_release=lambda *_: self.act(ctl.compose_application))
+        mid.add_widget(more)
+        # the *Tambah permohonan* form lives in the right panel while no berkas is selected;
+        # built once, so a redraw (a server event) never clears what the officer typed
+        self.form_scroll = self._form()
+        return mid
+
+    def _form(self) -> ScrollView:
+        ctl = self.ctl
         form = vbox(size_hint_y=None, spacing=sp(6))
         form.bind(minimum_height=form.setter("height"))
-        form.add_widget(Heading(text=self.t("add_application"), font_size=sp(16), height=sp(24)))
         services = {s["name"]: s for s in ctl.services}
         first = next((n for n, s in services.items() if s["code"] == "KIA"), next(iter(services), ""))
         svc = self.reg("new_service", Choice(text=first, values=list(services)))
@@ -96,17 +106,34 @@ class LoketView(View):
         form.add_widget(name)
         row = Row(height=sp(42))
         nik = self.reg("new_nik", Field(hint_text=self.t("hint_nik")))
-        bd = self.reg("new_birth_date", Field(hint_text=self.t("hint_birth_date"), size_hint_x=0.9))
+        bd = self.reg("new_birth_date", Field(hint_text=self.t("hint_birth_date"), size_hint_x=0.7))
         row.add_widget(nik)
         row.add_widget(bd)
         form.add_widget(row)
-        self.nik_label = self.reg("nik_result", Muted(text=""))
+        self.nik_label = self.reg("nik_result", Muted(text="", height=sp(34)))
         form.add_widget(self.nik_label)
         row = Row(height=sp(42))
+        self.sex_values = {self.t("sex_unknown"): "", self.t("choice_sex_L"): "L", self.t("choice_sex_P"): "P"}
+        sex = self.reg("new_sex", Choice(text=self.t("sex_unknown"), values=list(self.sex_values), size_hint_x=0.7))
+        row.add_widget(sex)
         phone = self.reg("new_phone", Field(hint_text=self.t("hint_phone")))
         row.add_widget(phone)
-        self.answers_row = row
         form.add_widget(row)
+        row = Row(height=sp(42))
+        self.kecamatan_values = {self.t("kecamatan_unknown"): ""}
+        self.kecamatan_values.update({self.t("kecamatan_named", name=n): c for c, n in ctl.kecamatan_choices()})
+        kec = self.reg("new_kecamatan", Choice(text=self.t("kecamatan_unknown"), values=list(self.kecamatan_values)))
+        row.add_widget(kec)
+        self.pickup_values = {self.t("pickup_at", place=n): c for c, n in ctl.pickup_choices()}
+        pickup = self.reg("new_pickup_office", Choice(text=next(iter(self.pickup_values), ""),
+                                                      values=list(self.pickup_values)))
+        if len(self.pickup_values) > 1:  # one place only: nothing to choose
+            row.add_widget(pickup)
+        form.add_widget(row)
+        # the selected service's own questions (choices, yes/no, dates), as the office file words them
+        self.questions_box = vbox(size_hint_y=None, spacing=sp(6))
+        self.questions_box.bind(minimum_height=self.questions_box.setter("height"))
+        form.add_widget(self.questions_box)
         add = self.reg("add_application", Btn(text=self.t("btn_add_application")))
         form.add_widget(add)
         again = self.reg("confirm_duplicate", Ghost(text=self.t("btn_confirm_duplicate")))
@@ -120,7 +147,8 @@ class LoketView(View):
         def nik_changed(*_args):
             digits = "".join(c for c in nik.text if c.isdigit())
             if len(digits) == 16:
-                self.act(ctl.check_nik, digits, bd.text.strip() if len(bd.text.strip()) == 10 else None)
+                self.act(ctl.check_nik, digits, bd.text.strip() if len(bd.text.strip()) == 10 else None,
+                         then=lambda _r: self._prefill_from_nik())
             elif not digits:
                 ctl.nik_check = None
                 self.update_nik()
@@ -130,35 +158,72 @@ class LoketView(View):
         def add_app(*_):
             sv = services.get(svc.text) or {}
             applicant = {"name": name.text.strip(), "nik": nik.text.strip(), "birth_date": bd.text.strip() or None,
-                         "phone": phone.text.strip()}
+                         "phone": phone.text.strip(), "sex": self.sex_values.get(sex.text, ""),
+                         "kecamatan_code": self.kecamatan_values.get(kec.text, ""),
+                         "pickup_office": self.pickup_values.get(pickup.text) or None}
             self.act(ctl.add_application, sv.get("code", svc.text), self._answers(sv, bd.text.strip()), applicant)
         add.bind(on_release=add_app)
-        mid.add_widget(form)
-        return mid
+        box = ScrollView(do_scroll_x=False, bar_width=sp(6))
+        box.add_widget(form)
+        return box
+
+    def _prefill_from_nik(self) -> None:
+        """After a valid NIK: the sex and the kecamatan the NIK names, where the officer
+        left them unset (both stay editable; the documents decide)."""
+        chk = self.ctl.nik_check or {}
+        w = self.app.w
+        if not chk.get("valid"):
+            return
+        if self.sex_values.get(w["new_sex"].text, "") == "" and chk.get("sex") in ("L", "P"):
+            w["new_sex"].text = next(lbl for lbl, v in self.sex_values.items() if v == chk["sex"])
+        kec = self.ctl.kecamatan_of_nik()
+        if kec and self.kecamatan_values.get(w["new_kecamatan"].text, "") == "":
+            w["new_kecamatan"].text = next(lbl for lbl, v in self.kecamatan_values.items() if v == kec)
 
     def _question_fields(self, service: dict | None) -> None:
-        """One choice per choice question of the selected service (labels shown, values
-        sent), as the office file words them."""
-        row = self.answers_row
-        for child in list(row.children)[:-1]:
-            row.remove_widget(child)
+        """One control per question of the selected service (item 3: any configured
+        service can be added to a visit): a choice per ``choice`` question (labels shown,
+        values sent), a yes/no toggle per ``bool`` question, a date field per ``date``
+        question other than the birth date (typed above)."""
+        box = self.questions_box
+        box.clear_widgets()
         self.choice_values = {}
+        self.bool_keys: list[str] = []
+        self.date_keys: list[str] = []
         for q in (service or {}).get("questions", ()):
-            if q.get("kind") != "choice" or not q.get("choices"):
-                continue
-            values = {c["label"]: c["value"] for c in q["choices"]}
-            self.choice_values[q["key"]] = values
-            w = self.reg(f"new_{q['key']}", Choice(text=next(iter(values)), values=list(values), size_hint_x=0.6))
-            row.add_widget(w)
+            key, kind = q["key"], q.get("kind")
+            if kind == "choice" and q.get("choices"):
+                values = {c["label"]: c["value"] for c in q["choices"]}
+                self.choice_values[key] = values
+                row = Row(height=sp(40))
+                row.add_widget(Muted(text=q.get("label") or key, size_hint_x=0.45, height=sp(40), valign="middle"))
+                row.add_widget(self.reg(f"new_{key}", Choice(text=next(iter(values)), values=list(values))))
+                box.add_widget(row)
+            elif kind == "bool":
+                self.bool_keys.append(key)
+                t = self.reg(f"new_{key}", Tick(text="☐  " + (q.get("label") or key), height=sp(40)))
+                t.bind(state=lambda b, st, label=q.get("label") or key:
+                       setattr(b, "text", ("☑  " if st == "down" else "☐  ") + label))
+                box.add_widget(t)
+            elif kind == "date" and key != "birth_date":
+                self.date_keys.append(key)
+                box.add_widget(self.reg(f"new_{key}", Field(hint_text=f"{q.get('label') or key} (YYYY-MM-DD)")))
 
     def _answers(self, service: dict, birth_date: str) -> dict:
         answers: dict = {}
+        w = self.app.w
         for q in service.get("questions", ()):
-            if q.get("kind") == "date" and birth_date:
-                answers[q["key"]] = birth_date
-            elif q["key"] in self.choice_values:
-                chosen = self.app.w[f"new_{q['key']}"].text
-                answers[q["key"]] = self.choice_values[q["key"]].get(chosen, chosen)
+            key = q["key"]
+            if q.get("kind") == "date":
+                value = birth_date if key == "birth_date" else w[f"new_{key}"].text.strip() if key in self.date_keys \
+                    else ""
+                if value:
+                    answers[key] = value
+            elif key in self.choice_values:
+                chosen = w[f"new_{key}"].text
+                answers[key] = self.choice_values[key].get(chosen, chosen)
+            elif key in self.bool_keys:
+                answers[key] = w[f"new_{key}"].state == "down"
         return answers
 
     def _fill_form(self, draft: dict) -> None:
@@ -167,15 +232,24 @@ class LoketView(View):
         w = self.app.w
         name = self._services_by_code.get(draft.get("service") or "")
         if name:
-            w["new_service"].text = name  # rebuilds the question choices (bound)
+            w["new_service"].text = name  # rebuilds the question controls (bound)
         for field, key in (("new_name", "name"), ("new_nik", "nik"), ("new_birth_date", "birth_date"),
                            ("new_phone", "phone")):
             w[field].text = draft.get(key) or ""
+        w["new_sex"].text = self.t("sex_unknown")
+        w["new_kecamatan"].text = self.t("kecamatan_unknown")
+        pickup = next((lbl for lbl, c in self.pickup_values.items() if c == draft.get("pickup_office")), None)
+        if pickup:
+            w["new_pickup_office"].text = pickup
+        answers = draft.get("answers") or {}
         for key, values in self.choice_values.items():
-            wanted = (draft.get("answers") or {}).get(key)
-            label = next((lbl for lbl, v in values.items() if v == wanted), None)
+            label = next((lbl for lbl, v in values.items() if v == answers.get(key)), None)
             if label is not None:
                 w[f"new_{key}"].text = label
+        for key in self.bool_keys:
+            w[f"new_{key}"].state = "down" if answers.get(key) is True else "normal"
+        for key in self.date_keys:
+            w[f"new_{key}"].text = str(answers.get(key) or "")
 
     # ------------------------------------------------------------------ update
     def update_nik(self) -> None:
@@ -212,6 +286,16 @@ class LoketView(View):
                                    size_hint_x=None, width=sp(56), height=sp(50)))
             self.queue_box.add_widget(line)
         self.queue_box.add_widget(Muted(text=self.t("waiting_total", total=sum(s["waiting"] for s in rows))))
+        if ctl.photo_steps():
+            # berkas waiting for their photo, also of visits already finished (item 4)
+            self.queue_box.add_widget(Heading(text=self.t("photo_queue", n=len(ctl.photo_queue)), font_size=sp(15),
+                                              height=sp(28)))
+            for item in ctl.photo_queue:
+                b = self.reg(f"photo_{item['code']}", Ghost(
+                    text=self.t("photo_queue_item", code=item["code"], name=item["applicant_name"] or "-",
+                                minutes=minutes(item["age_seconds"], ctl.lang)), height=sp(40), font_size=sp(13)))
+                b.bind(on_release=lambda _b, i=item["id"]: self.act(ctl.select_application, i))
+                self.queue_box.add_widget(b)
         t = ctl.ticket
         self.serving_number.text = t["number"] if t else (ctl.current_number or "—")
         counter = ctl.counter_label()
@@ -225,6 +309,8 @@ class LoketView(View):
                 self.t("called_elsewhere")
         for name in ("recall", "skip", "finish", "transfer", "add_application"):
             self.app.w[name].disabled = t is None
+        more = self.app.w["new_application"]
+        more.opacity, more.disabled = (1, False) if t and ctl.application else (0, True)
         key = (t["id"] if t else None, ctl.draft_version)
         if key != self._draft_key:  # a new visit (or a berkas just made): the form starts again
             self._draft_key = key
@@ -254,13 +340,17 @@ class LoketView(View):
         d.clear_widgets()
         app = ctl.application
         if not app:
-            d.add_widget(Heading(text=self.t("berkas")))
-            d.add_widget(Muted(text=self.t("select_or_create")))
-            d.add_widget(Widget())
+            d.add_widget(Heading(text=self.t("add_application")))
+            if not ctl.ticket:
+                d.add_widget(Muted(text=self.t("select_or_create")))
+            if self.form_scroll.parent is not None:
+                self.form_scroll.parent.remove_widget(self.form_scroll)
+            d.add_widget(self.form_scroll)
             return
         d.add_widget(Heading(text=f"{app['service_name']}"))
         ap = app["applicant"]
-        d.add_widget(SLabel(text=self.t("applicant_line", name=ap["name"] or "-", nik=ap["nik"] or "-",
+        sex = self.t("sex_" + ap["sex"]) if ap.get("sex") in ("L", "P") else self.t("sex_not_set")
+        d.add_widget(SLabel(text=self.t("applicant_line", name=ap["name"] or "-", sex=sex, nik=ap["nik"] or "-",
                                         birth_date=ap["birth_date"] or "-")))
         d.add_widget(Muted(text=self.t("berkas_line", code=app["code"], step=app.get("step_name") or "-",
                                        state=self.state(app["state"]))))
@@ -343,6 +433,7 @@ class LoketView(View):
         else:
             b.text = self.t("btn_forward_complete")
             b.background_color = (0.106, 0.498, 0.475, 1)
+        self.app.label_shortcut("verify")
 
     # ------------------------------------------------------------------ photo
     def _photo_panel(self, d) -> None:

@@ -28,7 +28,8 @@ def test_kia_for_a_7_year_old_from_counter_to_handover(live_server, astronaut_bg
     receipts = open_printer("dummy://")
     op = station(live_server, "operator", counter="2", printer=receipts,
                  camera=ArrayCamera([astronaut_bgr]), photo_policy=PhotoPolicy(ratio="4x6"))
-    assert op.mode == "loket" and op.modes == ("loket", "scan")  # SOP 003 row 12: the operator scans KK
+    # the operator hands KIA over too (SOP 000: no distribution officer); SOP 003 row 12: scans the KK
+    assert op.mode == "loket" and op.modes == ("loket", "handover", "scan")
     assert any(s["service"] == "KIA" and s["waiting"] >= 1 for s in op.waiting_for_counter())
 
     assert op.call_number(ticket["number"])["number"] == ticket["number"]
@@ -55,7 +56,10 @@ def test_kia_for_a_7_year_old_from_counter_to_handover(live_server, astronaut_bg
     w, h = result.crop.shape[1], result.crop.shape[0]
     assert abs(w / h - 4 / 6) < 0.01
     after_photo = op.accept_photo()
-    assert after_photo["step"] == "verifikasi" and after_photo["has_photo"]
+    assert after_photo["step"] == "unggah_foto" and after_photo["has_photo"]  # SOP 003 row 5, still here
+    assert receipts.jobs == []
+    uploaded = op.complete_counter_step()
+    assert uploaded["step"] == "verifikasi"
     assert len(receipts.jobs) == 1 and app["code"].encode() in receipts.jobs[0]  # pickup slip
     assert op.finish()["number"] == ticket["number"]
     assert op.ticket is None
@@ -85,7 +89,8 @@ def test_kia_for_a_7_year_old_from_counter_to_handover(live_server, astronaut_bg
     assert any(i["id"] == app["id"] for i in printer.work_items)
     assert printer.take(app["id"]) and printer.register() is not None
 
-    dist = station(live_server, "petugas_distribusi", printer=receipts)
+    dist = station(live_server, "operator", counter="5", printer=receipts)
+    dist.open_mode("handover")
     assert any(i["code"] == app["code"] for i in dist.uncollected["items"])
     assert dist.find_pickup(app["code"].lower())["state"] == "ready_for_pickup"
     done = dist.hand_over("Siti Aminah", "Ibu kandung", True)
@@ -93,13 +98,14 @@ def test_kia_for_a_7_year_old_from_counter_to_handover(live_server, astronaut_bg
     assert len(receipts.jobs) == 2 and b"Siti Aminah" in receipts.jobs[1]
     assert all(i["code"] != app["code"] for i in dist.uncollected["items"])
 
-    final = live_server.get(f"/applications/{app['id']}", "petugas_distribusi")
+    final = live_server.get(f"/applications/{app['id']}", "operator")
     assert final["state"] == "handed_over" and final["card_serial"] == "KIA-BLK-0001"
     assert final["siak_reference"] == "SIAK-6401-000123" and final["has_photo"]
     steps = [k["step"] for k in final["kartu_kendali"]]
-    assert steps == ["penerimaan", "foto", "verifikasi", "tte", "cetak", "register", "penyerahan"]
+    assert steps == ["penerimaan", "foto", "unggah_foto", "verifikasi", "tte", "cetak", "register", "penyerahan"]
     officers = {k["step"]: k["officer"] for k in final["kartu_kendali"]}
-    assert officers["tte"] == "st_pejabat_tte" and officers["penyerahan"] == "st_petugas_distribusi"
+    assert officers["tte"] == "st_pejabat_tte" and officers["penyerahan"] == "st_operator"
+    assert final["card_data"]["kk_number"] == CARD_DATA["kk_number"]  # kept for the Register KIA
 
 
 def test_incomplete_file_is_returned_with_a_rejection_slip(live_server, tmp_path):
@@ -215,6 +221,7 @@ def test_reprint_of_a_spoiled_card_records_the_reason(live_server, astronaut_bgr
         op.set_present(item["code"], True)
     op.submit_verification()
     assert op.accept_photo(analyse(astronaut_bgr, PhotoPolicy(ratio="3x4")))
+    assert op.complete_counter_step()["step"] == "verifikasi"  # SOP 003 row 5
     op.finish()
     for role in ("verifikator", "pejabat_tte"):
         back = station(live_server, role)
@@ -226,7 +233,8 @@ def test_reprint_of_a_spoiled_card_records_the_reason(live_server, astronaut_bgr
     assert cetak.print_card(incomplete, "KIA-BLK-0100") is None and "Nomor KK" in cetak.notice.text
     assert cetak.print_card(CARD_DATA, "KIA-BLK-0100")
     assert cetak.reprint_card(app["id"], CARD_DATA, "KIA-BLK-0101", "") is None
-    where = cetak.reprint_card(app["id"], CARD_DATA, "KIA-BLK-0101", "Blangko tergores")
+    # a reprint prints what the first print recorded: nothing to type again
+    where = cetak.reprint_card(app["id"], {}, "KIA-BLK-0101", "Blangko tergores")
     assert where.endswith("-ulang.pdf") and "dicetak ulang" in cetak.notice.text
     final = live_server.get(f"/applications/{app['id']}")
     assert final["card_serial"] == "KIA-BLK-0101" and final["step"] == "register"

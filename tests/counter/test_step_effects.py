@@ -15,8 +15,8 @@ from counter import HANDOVER, LOKET, StationClient, StationController
 from counter.photo import ArrayCamera, PhotoPolicy
 from printing.uri import open_printer
 
-RENAMED = {"penerimaan": "terima_berkas", "foto": "foto_anak", "verifikasi": "periksa", "tte": "setuju_tte",
-           "cetak": "cetak_kia", "register": "catat_register", "penyerahan": "serah"}
+RENAMED = {"penerimaan": "terima_berkas", "foto": "foto_anak", "unggah_foto": "unggah_siak", "verifikasi": "periksa",
+           "tte": "setuju_tte", "cetak": "cetak_kia", "register": "catat_register", "penyerahan": "serah"}
 
 
 def rename_kia_steps(data_dir: Path) -> None:
@@ -54,8 +54,9 @@ def test_the_full_kia_flow_runs_on_step_codes_of_the_offices_own(renamed_server,
     server = renamed_server
     services = {s["code"]: s for s in server.get("/services")["services"]}
     kia_steps = [(st["code"], st["effect"]) for st in services["KIA"]["steps"]]
-    assert kia_steps == [("terima_berkas", None), ("foto_anak", "photo"), ("periksa", None), ("setuju_tte", None),
-                         ("cetak_kia", "card_print"), ("catat_register", "register"), ("serah", "handover")]
+    assert kia_steps == [("terima_berkas", None), ("foto_anak", "photo"), ("unggah_siak", None), ("periksa", None),
+                         ("setuju_tte", "tte"), ("cetak_kia", "card_print"), ("catat_register", "register"),
+                         ("serah", "handover")]
     ticket = server.issue("KIA")
     slips = open_printer("dummy://")
     op = station(server, "operator", counter="1", printer=slips, camera=ArrayCamera([astronaut_bgr]),
@@ -69,7 +70,9 @@ def test_the_full_kia_flow_runs_on_step_codes_of_the_offices_own(renamed_server,
     assert op.submit_verification() == "forwarded"
     assert op.application["step"] == "foto_anak" and op.needs_photo()
     assert op.capture_photo().ok
-    assert op.accept_photo()["step"] == "periksa"
+    assert op.accept_photo()["step"] == "unggah_siak"
+    assert slips.jobs == []
+    assert op.complete_counter_step()["step"] == "periksa"
     assert len(slips.jobs) == 1  # the pickup slip, once the counter part is done
     assert op.pickup_place("KIA").startswith("Loket 5")  # the counter serving the step whose effect is handover
     op.finish()
@@ -101,14 +104,15 @@ def test_the_full_kia_flow_runs_on_step_codes_of_the_offices_own(renamed_server,
     cetak.take(app["id"])
     assert cetak.register()["state"] == "ready_for_pickup"
 
-    dist = station(server, "petugas_distribusi", counter="5", printer=open_printer("dummy://"))
+    dist = station(server, "operator", counter="5", printer=open_printer("dummy://"))
     assert HANDOVER in dist.modes
     dist.open_mode(HANDOVER)
     assert dist.find_pickup(app["code"])["state"] == "ready_for_pickup"
     done = dist.hand_over("Siti Aminah", "Orang tua", True)
     assert done["state"] == "handed_over"
     steps = [k["step"] for k in server.get(f"/applications/{app['id']}")["kartu_kendali"]]
-    assert steps == ["terima_berkas", "foto_anak", "periksa", "setuju_tte", "cetak_kia", "catat_register", "serah"]
+    assert steps == ["terima_berkas", "foto_anak", "unggah_siak", "periksa", "setuju_tte", "cetak_kia",
+                     "catat_register", "serah"]
 
 
 def test_effects_are_checked_when_the_office_file_is_read(tmp_path):
@@ -121,4 +125,4 @@ def test_effects_are_checked_when_the_office_file_is_read(tmp_path):
         load_offices(tmp_path)
     text = str(err.value)
     assert "services[KIA].steps[2].effect: efek 'foto' tidak dikenal" in text
-    assert "services[KIA].steps[6].effect: efek 'photo' hanya untuk langkah di loket" in text
+    assert "services[KIA].steps[7].effect: efek 'photo' hanya untuk langkah di loket" in text

@@ -82,7 +82,9 @@ def test_officers_take_a_kia_through_every_mode_and_return_an_incomplete_file(di
         {"until": "app.preview is not None and app.preview.latest() is not None"}, {"wait": 0.5},
         {"tap": "capture"}, {"until": "ctl.photo_result is not None and ctl.photo_result.ok"}, {"wait": 0.5},
         s("04-photo"),
-        {"tap": "accept_photo"}, {"until": "ctl.application and ctl.application['step'] == 'verifikasi'"},
+        {"tap": "accept_photo"}, {"until": "ctl.application and ctl.application['step'] == 'unggah_foto'"},
+        # SOP 003 row 5 (upload the photo to SIAK), by its shortcut key: the slip prints after it
+        {"key": "f8"}, {"until": "ctl.application and ctl.application['step'] == 'verifikasi'"},
         s("05-loket-forwarded"),
         # Second citizen: the documents are incomplete.
         {"type": ["call_number_input", incomplete["number"]]}, {"tap": "call_number"},
@@ -118,7 +120,8 @@ def test_officers_take_a_kia_through_every_mode_and_return_an_incomplete_file(di
         s("11-register"),
         {"tap": "register"}, {"until": "ctl.application is None"},
         *LOGOUT,
-        *login("petugas_distribusi"), {"until": "ctl.uncollected.get('items')"},
+        *login("operator"), {"tap": "tab_handover"},  # SOP 000: the petugas pelayanan hands the KIA over
+        {"until": "ctl.mode == 'handover' and ctl.uncollected.get('items')"},
         {"type": ["pickup_code", "{code}"]}, {"tap": "find_pickup"},
         {"until": "ctl.application and ctl.application['state'] == 'ready_for_pickup'"},
         {"type": ["received_by", "Siti Aminah"]}, {"tap": "identity_checked"},
@@ -130,14 +133,14 @@ def test_officers_take_a_kia_through_every_mode_and_return_an_incomplete_file(di
     assert res["ok"], res["error"]
 
     # The server recorded the whole SOP for the complete file ...
-    items = live_server.get("/uncollected", "petugas_distribusi")["items"]
+    items = live_server.get("/uncollected", "operator")["items"]
     assert items == [] or all(i["applicant_name"] != "Rizky Pratama" for i in items)
     done_id = live_server.get(f"/tickets/{complete['id']}")["applications"][0]["id"]
     done = live_server.get(f"/applications/{done_id}")
     assert done["siak_reference"] == "SIAK-6401-000777"
     assert done["state"] == "handed_over" and done["card_serial"] == "KIA-BLK-0777" and done["has_photo"]
-    assert [k["step"] for k in done["kartu_kendali"]] == ["penerimaan", "foto", "verifikasi", "tte", "cetak",
-                                                          "register", "penyerahan"]
+    assert [k["step"] for k in done["kartu_kendali"]] == ["penerimaan", "foto", "unggah_foto", "verifikasi", "tte",
+                                                          "cetak", "register", "penyerahan"]
     # ... and the incomplete one was returned with what is missing.
     back = live_server.get(f"/tickets/{incomplete['id']}")["applications"][0]
     assert back["applicant"]["name"] == "Ayu Lestari"
@@ -189,6 +192,12 @@ def test_server_going_down_is_a_clear_message_in_the_window(display, tmp_path):
     steps = [*login("operator"), {"type": ["call_number_input", ticket["number"]]}, {"tap": "call_number"},
              {"until": "ctl.ticket is not None"}, {"shot": str(tmp_path / "logged-in.png")},
              {"until": f"__import__('os').path.exists({str(flag)!r})", "timeout": 30},
+             {"remember": ["stopped", "__import__('time').monotonic()"]},
+             # idle: nobody touches the station, the banner comes by itself (the heartbeats stop)
+             {"until": "ctl.server_lost_since is not None and 'tidak terjangkau' in app.notice_bar.text",
+              "timeout": 15},
+             {"remember": ["noticed_after", "round(__import__('time').monotonic() - {stopped}, 1)"]},
+             {"shot": str(shots / "22-server-down-idle.png")},
              {"tap": "finish"}, {"until": "ctl.notice is not None and ctl.notice.code == 'unreachable'"},
              {"shot": str(shots / "22-server-down.png")}]
     script = tmp_path / "script.json"
@@ -215,4 +224,5 @@ def test_server_going_down_is_a_clear_message_in_the_window(display, tmp_path):
     keep = os.environ.get("LOKET_STATION_SHOTS")
     if keep:
         shutil.copy(shots / "22-server-down.png", keep)
+        shutil.copy(shots / "22-server-down-idle.png", keep)
     assert cv2.imread(str(shots / "22-server-down.png")).shape[:2] == (768, 1366)
