@@ -41,16 +41,18 @@ DEMO_PASSWORD = "demo1234"
 #: (username, role, what the account does: (id, en)). Roles: queue_server/domain/roles.py;
 #: duties from SOP 000 rows 2–7 and SOP 003.
 DEMO_ACCOUNTS: list[tuple[str, str, tuple[str, str]]] = [
-    ("operator1", "operator", ("loket pelayanan: panggil antrean, periksa berkas, foto anak (SOP 000 baris 2)",
-                               "service counter: call tickets, check files, child photo (SOP 000 row 2)")),
+    ("operator1", "operator", ("loket pelayanan: panggil antrean, periksa berkas, foto anak, serahkan KIA "
+                               "(SOP 000 baris 2 dan 7)",
+                               "service counter: call tickets, check files, child photo, KIA hand-over "
+                               "(SOP 000 rows 2 and 7)")),
     ("operator2", "operator", ("loket pelayanan kedua (buka stasiun kedua dengan --counter 2)",
                                "second service counter (open a second station with --counter 2)")),
     ("verifikator", "verifikator", ("verifikasi berkas (SOP 000 baris 3)", "file verification (SOP 000 row 3)")),
     ("kadis", "pejabat_tte", ("persetujuan dan TTE (SOP 000 baris 4)", "approval and e-signature (SOP 000 row 4)")),
     ("cetak", "petugas_cetak", ("cetak KIA dan Register KIA (SOP 000 baris 5–6)",
                                 "KIA card printing and register (SOP 000 rows 5–6)")),
-    ("distribusi", "petugas_distribusi", ("penyerahan dokumen dan tanda terima (SOP 000 baris 7)",
-                                          "document hand-over with receipt (SOP 000 row 7)")),
+    ("distribusi", "petugas_distribusi", ("loket distribusi: penyerahan KK dan tanda terima (SOP 003 baris 11)",
+                                          "distribution counter: KK hand-over with receipt (SOP 003 row 11)")),
     ("kepala", "kepala", ("kepala dinas: laporan dan rekap", "head of office: reports and recaps")),
 ]
 

@@ -354,13 +354,15 @@ def test_each_visit_starts_a_clean_form_from_the_kiosk_and_a_duplicate_needs_con
     assert op.call_number(first["number"])
     draft = op.application_draft()
     assert draft == {"service": "KIA", "answers": {"birth_date": "2019-06-01", "reason": "hilang"}, "name": "",
-                     "nik": "", "birth_date": "2019-06-01", "phone": ""}
+                     "nik": "", "birth_date": "2019-06-01", "phone": "", "sex": "", "kecamatan_code": "",
+                     "pickup_office": "paser"}
     app = op.add_application("KIA", draft["answers"], child)
     assert app["answers"]["reason"] == "hilang"
     # the officer reads labels, never internal codes (issue 11 item 6)
     assert op.answer_labels(app) == [("Tanggal lahir anak", "01-06-2019"), ("Jenis permohonan", "Hilang")]
     assert op.application_draft()["answers"] == {}  # a second family member starts empty
-    op.finish()
+    assert op.finish() is None and op.notice.code == "unfinished_counter_step"  # its documents are not checked
+    assert op.finish()
     second = live_server.issue("KIA", {"birth_date": "2019-06-01", "reason": "baru"})
     op.call_number(second["number"])
     assert op.application_draft()["name"] == "" and op.application_draft()["answers"]["reason"] == "baru"
@@ -370,3 +372,32 @@ def test_each_visit_starts_a_clean_form_from_the_kiosk_and_a_duplicate_needs_con
     again = op.confirm_duplicate()
     assert again and again["code"] != app["code"] and op.pending_duplicate is None
     op.finish()
+
+
+def test_a_berkas_left_at_the_photo_step_is_warned_about_queued_and_finished_later(live_server, astronaut_bgr):
+    ticket = live_server.issue("KIA")
+    slips = open_printer("dummy://")
+    op = station(live_server, "operator", counter="3", printer=slips, camera=ArrayCamera([astronaut_bgr]),
+                 photo_policy=PhotoPolicy(ratio="4x6"))
+    op.call_number(ticket["number"])
+    child = {**CHILD, "nik": "6401040106190021", "name": "Anak Keluar Sebentar"}
+    app = op.add_application("KIA", KIA_7Y, child)
+    for item in op.checklist():
+        op.set_present(item["code"], True)
+    assert op.submit_verification() == "forwarded" and op.needs_photo()
+    # the child stepped out: the first Selesai only warns, naming the berkas and its step
+    assert op.finish() is None
+    assert op.notice.code == "unfinished_counter_step" and app["code"] in op.notice.text
+    assert "Foto anak" in op.notice.text and op.ticket is not None
+    assert op.finish()["number"] == ticket["number"]  # the second goes ahead
+    assert slips.jobs == []  # no slip: the counter part is not done
+    assert [i["code"] for i in op.photo_queue if i["code"] == app["code"]] == [app["code"]]
+    status = requests.get(f"{live_server.url}/api/v1/status/{app['code']}", timeout=10).json()
+    assert status["text"] == "menunggu Anda di loket: Foto anak"  # not "sedang diproses"
+    # back from the photo queue, with no visit called
+    op.select_application(app["id"])
+    assert op.needs_photo() and op.capture_photo().ok
+    assert op.accept_photo()["step"] == "unggah_foto"
+    assert op.complete_counter_step()["step"] == "verifikasi"
+    assert len(slips.jobs) == 1 and app["code"].encode() in slips.jobs[0]  # the slip, once the counter part is done
+    assert all(i["code"] != app["code"] for i in op.load_photo_queue())

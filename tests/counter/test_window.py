@@ -226,3 +226,101 @@ def test_server_going_down_is_a_clear_message_in_the_window(display, tmp_path):
         shutil.copy(shots / "22-server-down.png", keep)
         shutil.copy(shots / "22-server-down-idle.png", keep)
     assert cv2.imread(str(shots / "22-server-down.png")).shape[:2] == (768, 1366)
+
+
+FAMILY = {"parent": ("Budi Santoso", "6401041708850003", "1985-08-17"),
+          "child7": ("Rizky Santoso", "6401040106190005", "2019-06-01"),
+          "child3": ("Siti Santoso", "6401045203230002", "2023-03-12"),
+          "mother": ("Ani Lestari", "6401044410880001", "1988-10-04")}
+
+
+def _person(key):
+    name, nik, born = FAMILY[key]
+    return [{"type": ["new_name", name]}, {"type": ["new_nik", nik]}, {"type": ["new_birth_date", born]},
+            {"until": f"ctl.nik_check and ctl.nik_check['nik'] == '{nik}'"}, {"wait": 0.3}]
+
+
+def test_a_sop_003_family_visit_kk_two_kia_and_ikd_in_real_windows(display, live_server, tmp_path):
+    """SOP 003: one visit brings a KK change (a birth), a KIA for a 7-year-old (photo,
+    rows 4-5) and for a 3-year-old, and an IKD activation for the mother at the IKD
+    operator's counter (rows 6-7), each with its own questions asked at the counter."""
+    ticket = live_server.issue("KK", {"reason": "kelahiran"})
+    shots = tmp_path / "shots"
+    s = lambda name: {"shot": str(shots / f"{name}.png")}  # noqa: E731
+    kia_name = "Kartu Identitas Anak (KIA)"
+    ikd_name = "Aktivasi Identitas Kependudukan Digital (IKD)"
+    first = [
+        *login("operator"),
+        {"type": ["call_number_input", ticket["number"]]}, {"tap": "call_number"},
+        {"until": f"ctl.ticket and ctl.ticket['number'] == '{ticket['number']}'"},
+        # the KK, as the kiosk took it (reason: a birth)
+        {"until": "w['new_service'].text == 'Kartu Keluarga (KK)'"}, *_person("parent"),
+        s("31-family-form-kk"),
+        {"tap": "add_application"}, {"until": "ctl.application and ctl.application['service'] == 'KK'"},
+        {"tap": "req_formulir_f102"}, {"tap": "req_kk_lama"}, {"tap": "req_surat_keterangan_lahir"},
+        {"tap": "verify"}, {"until": "ctl.application['step'] == 'entri_siak'"},
+        {"type": ["siak_reference", "SIAK-KK-0042"]}, {"key": "f8"},
+        {"until": "ctl.application['step'] == 'verifikasi'"},
+        # a KIA for the 7-year-old: photo (row 4) and its upload (row 5)
+        {"tap": "new_application"}, {"until": "ctl.composing and ctl.application is None"},
+        {"select": ["new_service", kia_name]}, *_person("child7"),
+        {"tap": "add_application"},
+        {"until": "ctl.application and ctl.application['applicant']['name'] == 'Rizky Santoso'"},
+        {"tap": "req_akta_kelahiran"}, {"tap": "req_kk_orang_tua"}, {"tap": "req_pas_foto"},
+        {"key": "f8"}, {"until": "ctl.needs_photo()"},
+        {"until": "app.preview is not None and app.preview.latest() is not None"}, {"wait": 0.5},
+        {"tap": "capture"}, {"until": "ctl.photo_result is not None and ctl.photo_result.ok"},
+        {"key": "f8"}, {"until": "ctl.application['step'] == 'unggah_foto'"},
+        {"key": "f8"}, {"until": "ctl.application['step'] == 'verifikasi'"},
+        # a KIA for the 3-year-old: no photo (variant 1)
+        {"tap": "new_application"}, {"until": "ctl.composing"},
+        {"select": ["new_service", kia_name]}, *_person("child3"),
+        {"tap": "add_application"},
+        {"until": "ctl.application and ctl.application['applicant']['name'] == 'Siti Santoso'"},
+        {"tap": "req_akta_kelahiran"}, {"tap": "req_kk_orang_tua"},
+        {"key": "f8"}, {"until": "ctl.application['step'] == 'verifikasi'"},
+        # IKD for the mother: its three yes/no questions asked here, then to the IKD counter
+        {"tap": "new_application"}, {"until": "ctl.composing"},
+        {"select": ["new_service", ikd_name]}, *_person("mother"),
+        {"tap": "new_ktp_el_recorded"}, {"tap": "new_age17_or_married"}, {"tap": "new_has_device_and_email"},
+        s("32-family-form-ikd"),
+        {"tap": "add_application"}, {"until": "ctl.application and ctl.application['service'] == 'IKD'"},
+        s("33-family-four-berkas"),
+        {"select": ["transfer_service", ikd_name]}, {"tap": "transfer"}, {"until": "ctl.ticket is None"},
+    ]
+    res, out = run_station(display, live_server, tmp_path, first, counter="1", timeout=150)
+    assert res["ok"], res["error"]
+    second = [
+        *login("operator"), {"key": "f2"},
+        {"until": f"ctl.ticket and ctl.ticket['number'] == '{ticket['number']}'"},
+        {"until": "ctl.application and ctl.application['service'] == 'IKD'"},
+        {"tap": "req_ktp_el"}, {"tap": "req_hp_sendiri"}, {"tap": "req_email_aktif"},
+        {"key": "f8"}, {"until": "ctl.application['step'] == 'aktivasi'"},
+        {"key": "f8"}, {"until": "ctl.application['state'] == 'handed_over'"},
+        s("34-family-ikd-activated"),
+        {"key": "f5"}, {"until": "ctl.ticket is None"},
+    ]
+    res, out = run_station(display, live_server, tmp_path, second, counter="4", timeout=90)
+    assert res["ok"], res["error"]
+
+    visit = live_server.get(f"/tickets/{ticket['id']}")
+    apps = {a["applicant"]["name"]: a for a in visit["applications"]}
+    assert [a["service"] for a in visit["applications"]] == ["KK", "KIA", "KIA", "IKD"]
+    assert apps["Budi Santoso"]["step"] == "verifikasi" and apps["Budi Santoso"]["siak_reference"] == "SIAK-KK-0042"
+    assert apps["Budi Santoso"]["answers"]["reason"] == "kelahiran"  # the kiosk's answer reached the berkas
+    older, younger = apps["Rizky Santoso"], apps["Siti Santoso"]
+    assert older["step"] == "verifikasi" and older["has_photo"] and older["applicant"]["sex"] == "L"
+    assert younger["step"] == "verifikasi" and not younger["has_photo"] and younger["applicant"]["sex"] == "P"
+    assert older["applicant"]["kecamatan_code"] == "64.01.04"  # the kecamatan, prefilled from the NIK
+    mother = apps["Ani Lestari"]
+    assert mother["state"] == "handed_over" and mother["outcome_note"] == "IKD teraktivasi"
+    assert mother["answers"] == {"ktp_el_recorded": True, "age17_or_married": True, "has_device_and_email": True}
+    # SOP 003 rows 2-12 as timed on the four kartu kendali
+    steps = {(a["service"], k["step"]) for a in visit["applications"] for k in a["kartu_kendali"]}
+    assert {("KK", "pemeriksaan"), ("KK", "entri_siak"), ("KIA", "foto"), ("KIA", "unggah_foto"),
+            ("IKD", "pemeriksaan_kelayakan"), ("IKD", "aktivasi")} <= steps
+    # a pickup slip for the KK and each KIA (IKD finishes at the counter)
+    assert len(list(out["previews"].glob("*.png"))) == 3
+    for p in shots.glob("3*.png"):
+        img = cv2.imread(str(p))
+        assert img.shape[:2] == (768, 1366) and img.std() > 10

@@ -86,7 +86,9 @@ def test_the_five_minute_walkthrough(demo, tmp_path):
     said("btn_take_photo")
     assert op.needs_photo() and op.capture_photo().ok
     said("btn_accept_photo")
-    assert op.accept_photo()["step"] == "verifikasi"
+    assert op.accept_photo()["step"] == "unggah_foto"
+    said("btn_step_done")
+    assert op.complete_counter_step()["step"] == "verifikasi"
     assert len(list((tmp_path / "slips").glob("*.png"))) == 1  # the pickup slip
     said("btn_finish")
     op.finish()
@@ -109,15 +111,17 @@ def test_the_five_minute_walkthrough(demo, tmp_path):
     assert cetak.take(app["id"])
     said("btn_register")
     assert cetak.register() is not None
-    dist = station(url, "distribusi", printer=slips)
+    assert "`operator1` lagi" in WALKTHROUGH  # SOP 000: the petugas pelayanan hands the KIA over
+    dist = station(url, "operator1", counter="5", printer=slips)
+    dist.open_mode("handover")
     said("btn_find")
     assert dist.find_pickup(app["code"])["state"] == "ready_for_pickup"
     said("btn_hand_over")
     assert dist.hand_over("Siti Aminah", "Ibu kandung", True)["state"] == "handed_over"
     # every step is on the kartu kendali
     status, final = request(url + f"/api/v1/applications/{app['id']}", token=dist.client.token)
-    assert [k["step"] for k in final["kartu_kendali"]] == ["penerimaan", "foto", "verifikasi", "tte", "cetak",
-                                                         "register", "penyerahan"]
+    assert [k["step"] for k in final["kartu_kendali"]] == ["penerimaan", "foto", "unggah_foto", "verifikasi", "tte",
+                                                         "cetak", "register", "penyerahan"]
     # 6. the citizen's status check by the pickup code
     status, answer = request(url + f"/api/v1/status/{app['code']}")
     assert status == 200 and answer["kind"] == "application"
