@@ -228,8 +228,8 @@ def test_server_going_down_is_a_clear_message_in_the_window(display, tmp_path):
     assert cv2.imread(str(shots / "22-server-down.png")).shape[:2] == (768, 1366)
 
 
-FAMILY = {"parent": ("Budi Santoso", "6401041708850003", "1985-08-17"),
-          "child7": ("Rizky Santoso", "6401040106190005", "2019-06-01"),
+FAMILY = {"parent": ("Budi Santoso", "6401041708850011", "1985-08-17"),
+          "child7": ("Rizky Santoso", "6401040106190031", "2019-06-01"),
           "child3": ("Siti Santoso", "6401045203230002", "2023-03-12"),
           "mother": ("Ani Lestari", "6401044410880001", "1988-10-04")}
 
