@@ -118,6 +118,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_add_application": ("Buat permohonan", "Create the application"),
     "nik_invalid": ("NIK tidak sah: {errors}", "NIK invalid: {errors}"),
     "nik_valid": ("NIK sah · {sex} · lahir {birth_date}", "NIK valid · {sex} · born {birth_date}"),
+    "nik_lansia": ("lansia: dilayani sebagai prioritas", "elderly: served as a priority"),
     "nik_warnings": ("Perhatian: {warnings}", "Note: {warnings}"),
     "sex_unknown": ("Jenis kelamin: pilih", "Sex: choose"),
     "choice_sex_L": ("Laki-laki (L)", "Male (L)"),

@@ -21,7 +21,7 @@ from .auth import require
 from .context import Actor, Context, iso_local
 from .db.database import write_tx
 from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, RegisterEntry, Ticket
-from .domain import opening, roles, workflow
+from .domain import opening, priority, roles, workflow
 from .domain.errors import DomainError
 from .domain.nik import compare_with_documents, parse_nik
 from .domain.kia import CARD_FIELDS, CardDataError, check_card_data
@@ -103,13 +103,16 @@ def _answers(service: Service, app: Application) -> dict:
 def nik_check(office: Office, nik: str, *, birth_date: str | None = None, sex: str | None = None,
               today: date) -> dict:
     """The NIK as the officer needs it (issue 11 item 7): ``parse_nik`` with the office's
-    kecamatan as the known regions (``nik_region_unknown``), plus the comparison with the
+    kecamatan as the known regions (``nik_region_unknown``), ``lansia`` (60 or older by
+    the NIK's birth date, UU 13/1998 Pasal 1(2)), plus the comparison with the
     documents' birth date and sex (``nik_birth_date_mismatch``, ``nik_sex_mismatch``) as
     **warnings**, never a rejection (Permendagri 108/2019 Pasal 15(3): a NIK is not
     changed when data are corrected). A malformed document date is left out."""
     regions = {k.code for k in office.kecamatan} or None
     info = parse_nik(nik, today=today, known_regions=regions)
     out = info.as_dict()
+    # 60 or older by the NIK's birth date: a lansia, served as a priority (UU 13/1998)
+    out["lansia"] = bool(info.valid and info.birth_date and priority.is_lansia(info.birth_date, today))
     if info.valid:
         try:
             extra = compare_with_documents(info, sex=sex or None, birth_date=birth_date or None)
@@ -270,6 +273,12 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
                                  **fields)
         _open_step(office, service, app, first.code, now, started_by=actor.name)
         app.save()
+        if ticket.priority is None and fields.get("nik") and priority.lansia_from_nik(fields["nik"], today):
+            # lansia derived from the NIK when the citizen did not declare it at the kiosk
+            # (UU 13/1998 Pasal 1(2): 60 or older): the visit's next queues serve it first
+            Ticket.update(priority="lansia", version=Ticket.version + 1).where(Ticket.id == ticket.id).execute()
+            audit(actor, "ticket.priority_from_nik", office=office.code, target=ticket.number,
+                  details={"priority": "lansia", "application": code}, at=now)
         record(office.code, "application.created", {"application": app.id, "service": service.code,
                                                      "step": first.code}, now)
         details = {"service": service.code, "ticket": ticket.number}

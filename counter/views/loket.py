@@ -264,6 +264,8 @@ class LoketView(View):
             return
         sex = self.t("sex_" + chk["sex"]) if chk.get("sex") in ("L", "P") else "-"
         text = self.t("nik_valid", sex=sex, birth_date=chk.get("birth_date") or "-")
+        if chk.get("lansia"):
+            text += " · " + self.t("nik_lansia")
         if chk["warnings"]:
             self.nik_label.color = AMBER
             text += " · " + self.t("nik_warnings", warnings="; ".join(w["message"] for w in chk["warnings"]))

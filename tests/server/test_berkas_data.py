@@ -22,10 +22,10 @@ def jpeg() -> bytes:
     return buf.getvalue()
 
 
-def open_kia(client, tokens, applicant=CHILD, service="KIA", answers=None):
+def open_kia(client, tokens, applicant=CHILD, service="KIA", answers=None, counter="1"):
     answers = {"birth_date": applicant["birth_date"], "reason": "baru"} if answers is None else answers
     t = issue(client, tokens, service, answers=answers).json
-    assert client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"]).status_code == 200
+    assert client.post(f"/api/v1/counters/{counter}/call-next", json={}, headers=tokens["operator"]).status_code == 200
     r = client.post(f"/api/v1/tickets/{t['id']}/applications",
                     json={"service": service, "answers": answers, "applicant": applicant}, headers=tokens["operator"])
     assert r.status_code == 201, r.json
@@ -178,3 +178,18 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
             ("Lama", "", "{}")]
     finally:
         database.close()
+
+
+def test_lansia_is_derived_from_the_nik_when_not_declared(client, tokens):
+    # born 17-08-1960: 66 on 23-11-2026, no priority declared at the kiosk
+    app = open_kia(client, tokens, {"name": "Haji Abdul", "nik": "6401041708600001", "birth_date": "1960-08-17"},
+                   "IKD", {"ktp_el_recorded": True, "age17_or_married": True, "has_device_and_email": True}, "4")
+    assert app["nik_check"]["lansia"] is True
+    ticket = client.get(f"/api/v1/tickets/{app['ticket_id']}", headers=tokens["operator"]).json
+    assert ticket["priority"] == "lansia"
+    with db.connection_context():
+        row = AuditLog.get(AuditLog.action == "ticket.priority_from_nik")
+    assert row.target == ticket["number"] and row.details["priority"] == "lansia"
+    young = open_kia(client, tokens)
+    assert young["nik_check"]["lansia"] is False
+    assert client.get(f"/api/v1/tickets/{young['ticket_id']}", headers=tokens["operator"]).json["priority"] is None
