@@ -124,6 +124,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "choice_sex_L": ("Laki-laki (L)", "Male (L)"),
     "choice_sex_P": ("Perempuan (P)", "Female (P)"),
     "kecamatan_unknown": ("Kecamatan domisili: pilih", "Kecamatan of domicile: choose"),
+    "asked_for_ages": ("(hanya umur {low}-{high} tahun)", "(ages {low}-{high} only)"),
     "kecamatan_named": ("Kec. {name}", "Kec. {name}"),
     "pickup_at": ("Diambil di {place}", "Collected at {place}"),
     "sex_not_set": ("jenis kelamin belum diisi", "sex not set"),

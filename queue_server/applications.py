@@ -27,7 +27,7 @@ from .domain.nik import compare_with_documents, parse_nik
 from .domain.kia import CARD_FIELDS, CardDataError, check_card_data
 from .domain.office import (EFFECT_CARD_PRINT, EFFECT_HANDOVER, EFFECT_IKD_ACTIVATION, EFFECT_PHOTO,
                             EFFECT_REGISTER, EFFECT_SIGNATURE, Office, Service, Step)
-from .domain.requirements import build_checklist, compute_facts
+from .domain.requirements import build_checklist
 from .errors import Conflict, NotFound, Unprocessable
 from .events import record
 from .tickets import audit
@@ -81,7 +81,10 @@ def get_application(app_id: int) -> Application:
 
 
 def _facts(service: Service, app: Application, on: date) -> dict:
-    return compute_facts(service, _answers(service, app), on)
+    """The berkas's facts for the workflow (variant, age ...). Judged like a partial
+    answer: eligibility was decided when the berkas was opened, and a question the
+    office file added since (e.g. a conditional one) never strands a berkas in process."""
+    return build_checklist(service, _answers(service, app), on, partial=True).facts
 
 
 def filed_on(ctx: Context, office: Office, app: Application) -> date:

@@ -201,8 +201,12 @@ class LoketView(View):
                 box.add_widget(row)
             elif kind == "bool":
                 self.bool_keys.append(key)
-                t = self.reg(f"new_{key}", Tick(text="☐  " + (q.get("label") or key), height=sp(40)))
-                t.bind(state=lambda b, st, label=q.get("label") or key:
+                label = q.get("label") or key
+                ages = (q.get("when") or {}).get("age_years")
+                if ages:  # a conditional question: say when it counts (e.g. "ever married?" from 10)
+                    label += "  " + self.t("asked_for_ages", low=min(ages), high=max(ages))
+                t = self.reg(f"new_{key}", Tick(text="☐  " + label, height=sp(40)))
+                t.bind(state=lambda b, st, label=label:
                        setattr(b, "text", ("☑  " if st == "down" else "☐  ") + label))
                 box.add_widget(t)
             elif kind == "date" and key != "birth_date":

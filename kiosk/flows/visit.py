@@ -72,6 +72,7 @@ class VisitFlow(KioskCore):
         self.service = service
         self.answers = {}
         self.question_index = 0
+        self._skip_conditional({})
         if not service.get("questions"):
             self._load_checklist(then=PRIORITY)
             return True
@@ -80,8 +81,19 @@ class VisitFlow(KioskCore):
 
     @property
     def questions(self) -> list[dict]:
-        """The chosen service's questions (as the server sent them)."""
-        return list((self.service or {}).get("questions") or [])
+        """The chosen service's questions (as the server sent them) that are asked in
+        this case: a question with a ``when`` (e.g. "ever married?" from age 10) only once
+        the server's check of the answers so far says it applies."""
+        skipped = getattr(self, "skipped_questions", set())
+        return [q for q in (self.service or {}).get("questions") or [] if q["key"] not in skipped]
+
+    def _skip_conditional(self, checked: dict) -> None:
+        """From a (partial) requirements answer: skip every conditional question whose
+        facts are not known yet or which the server lists in ``skipped_questions``."""
+        facts = checked.get("facts") or {}
+        told = set(checked.get("skipped_questions") or [])
+        self.skipped_questions = {q["key"] for q in (self.service or {}).get("questions") or []
+                                  if q.get("when") and (q["key"] in told or not all(k in facts for k in q["when"]))}
 
     @property
     def question(self) -> dict | None:
@@ -165,6 +177,7 @@ class VisitFlow(KioskCore):
                 self.answers[key] = value.isoformat()
                 self._changed()
                 return
+            self._skip_conditional(data)  # the date decides which later questions are asked
             self._answered(value.isoformat())
 
         self._call(lambda: self.api.requirements(code, answers, lang, partial=True), ok)

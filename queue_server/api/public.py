@@ -63,7 +63,9 @@ def _question(q, lg):
             "help": q.help.get(lg) if q.help else None,
             "choices": [{"value": c.value, "label": c.label.get(lg)} for c in q.choices],
             "eligible_if": q.eligible_if,
-            "ineligible_message": q.ineligible_message.get(lg) if q.ineligible_message else None}
+            "ineligible_message": q.ineligible_message.get(lg) if q.ineligible_message else None,
+            # asked only when these derived facts match (the answers so far tell: skipped_questions)
+            "when": q.when.as_dict()}
 
 
 @bp.get("/services")

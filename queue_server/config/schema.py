@@ -57,7 +57,7 @@ _SERVICE_KEYS = (
     "completion_days", "daily_quota", "questions", "requirements", "steps", "refusals",
 )
 _SERVICE_REQUIRED = ("code", "name", "prefix", "steps")
-_QUESTION_KEYS = ("key", "kind", "label", "choices", "required", "eligible_if", "ineligible_message", "help")
+_QUESTION_KEYS = ("key", "kind", "label", "choices", "required", "eligible_if", "ineligible_message", "help", "when")
 _QUESTION_REQUIRED = ("key", "kind", "label")
 _CHOICE_KEYS = ("value", "label")
 _REQUIREMENT_KEYS = ("code", "label", "when", "note")

@@ -1,6 +1,8 @@
 """Services: questions, choices, requirements, SOP steps (mutu baku, effects) and ``when`` conditions."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import difflib
 import math
 import re
@@ -113,6 +115,7 @@ class ServiceReader(BaseReader):
                 self.problem(_join(path, "rules"),
                              f"aturan 'ikd' memerlukan pertanyaan bool {', '.join(missing)} "
                              f"(rules 'ikd' needs these bool questions)")
+        questions = self.question_conditions(raw, path, questions, context)
         requirements = self.requirements(raw, path, context)
         steps = self.steps(raw, path, context)
         refusals = self.refusals(raw, path, context.rules)
@@ -200,6 +203,33 @@ class ServiceReader(BaseReader):
             elif isinstance(raw.get("key"), str):
                 broken.add(raw["key"])
         return out, broken
+
+    def question_conditions(self, service_raw: Mapping[str, Any], service_path: str, questions: list[Question],
+                            context: _ServiceContext) -> list[Question]:
+        """Each question's ``when``: derived facts only (they are known once the date is
+        answered, so the kiosk knows whether to ask), never another question's key."""
+        by_key = {q.key: q for q in questions}
+        out = list(questions)
+        for i, raw in enumerate(self.tables(service_raw, "questions", service_path), start=1):
+            if "when" not in raw or raw.get("key") not in by_key:
+                continue
+            path = f"{service_path}.questions[{i}]"
+            table = raw["when"]
+            if isinstance(table, Mapping):
+                for key in table:
+                    if key not in DERIVED_FACTS:
+                        self.problem(_join(_join(path, "when"), key),
+                                     f"pertanyaan hanya bisa bergantung pada fakta turunan ({', '.join(DERIVED_FACTS)}), "
+                                     f"bukan '{key}' (a question's when names derived facts only)")
+                        table = None
+                        break
+            if table is None:
+                continue
+            when = self.condition(raw, path, context)
+            if when is not _MISSING:
+                question = by_key[raw["key"]]
+                out[out.index(question)] = replace(question, when=when)
+        return out
 
     def choices(self, question_raw: Mapping[str, Any], question_path: str) -> list[Choice]:
         if "choices" not in question_raw:

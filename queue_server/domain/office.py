@@ -126,7 +126,9 @@ class Question:
     ``kind`` is ``"date"`` (ISO date, e.g. the child's birth date), ``"choice"``
     (one of ``choices``) or ``"bool"``. A bool question with ``eligible_if`` set is an
     eligibility question: any other answer makes the applicant ineligible and
-    ``ineligible_message`` says why and what to do instead.
+    ``ineligible_message`` says why and what to do instead. ``when`` names derived
+    facts only (``age_years``, ``kia_variant`` ...), known once the date is answered;
+    a question whose ``when`` does not match is not asked and its answer is ignored.
     """
 
     key: str
@@ -137,6 +139,9 @@ class Question:
     eligible_if: bool | None = None
     ineligible_message: Text | None = None
     help: Text | None = None
+    #: asked only when the derived facts match (e.g. ``age_years`` 10-16 for "ever
+    #: married?", Permendagri 2/2016): never put to the parents of a toddler
+    when: Condition = field(default_factory=Condition)
 
 
 @dataclass(frozen=True)

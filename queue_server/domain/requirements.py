@@ -33,7 +33,8 @@ from .ikd import REASON_FOR_INPUT, ikd_eligibility
 from .kia import age_on, kia_decision
 from .office import Question, Service
 
-__all__ = ["Issue", "ChecklistItem", "Checklist", "compute_facts", "build_checklist", "RULES", "REFUSAL_CODES"]
+__all__ = ["Issue", "ChecklistItem", "Checklist", "compute_facts", "build_checklist", "skipped_questions", "RULES",
+           "REFUSAL_CODES"]
 
 #: Built-in rule sets a ``Service.rules`` may name.
 RULES = ("kia", "ikd")
@@ -70,13 +71,15 @@ class Checklist:
 
     ``items``: the matching requirements in the office file's order; ``facts``: as
     ``compute_facts``; ``eligible``: False when ``ineligible`` is not empty;
-    ``ineligible``: reasons (from eligibility questions and the KIA/IKD rules).
+    ``ineligible``: reasons (from eligibility questions and the KIA/IKD rules);
+    ``skipped_questions``: keys of the questions not asked in this case (their ``when``).
     """
 
     items: tuple[ChecklistItem, ...]
     facts: dict[str, Any]
     eligible: bool
     ineligible: tuple[Issue, ...] = ()
+    skipped_questions: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form: dates in facts as ISO strings."""
@@ -85,6 +88,7 @@ class Checklist:
             "facts": {k: _jsonable(v) for k, v in self.facts.items()},
             "eligible": self.eligible,
             "ineligible": [i.as_dict() for i in self.ineligible],
+            "skipped_questions": list(self.skipped_questions),
         }
 
 
@@ -183,6 +187,8 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date,
     ineligible: list[Issue] = []
     eligibility_keys: set[str] = set()
     for question in service.questions:
+        if question.when.facts:
+            continue  # judged below, once the derived facts it names are known
         value = answers.get(question.key)
         if _is_missing(value):
             if question.required and not partial:
@@ -238,7 +244,34 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date,
             f"Unknown service rules {service.rules!r}.",
             {"rules": service.rules, "known": list(RULES)},
         )
+    for question in service.questions:
+        if not question.when.facts or not question.when.matches(facts):
+            continue  # not asked in this case (or, partially, not known yet): its answer is ignored
+        value = answers.get(question.key)
+        if _is_missing(value):
+            if question.required and not partial:
+                raise _required(question.key)
+            continue
+        fact = _parse_answer(question, value)
+        facts[question.key] = fact
+        if question.kind == "bool" and question.eligible_if is not None and fact != question.eligible_if:
+            msg = question.ineligible_message
+            ineligible.append(Issue(f"ineligible_{question.key}",
+                                    msg.id if msg else f"Tidak memenuhi syarat: {question.label.id}",
+                                    msg.get("en") if msg else f"Not eligible: {question.label.get('en')}"))
     return facts, ineligible
+
+
+def skipped_questions(service: Service, facts: Mapping[str, Any]) -> list[str]:
+    """Keys of the questions not asked for these ``facts``: their ``when`` names derived
+    facts that are known and do not match. A question whose facts are not known yet
+    (a partial answer) is not skipped."""
+    out = []
+    for q in service.questions:
+        known = all(key in facts for key, _ in q.when.facts)
+        if q.when.facts and known and not q.when.matches(facts):
+            out.append(q.key)
+    return out
 
 
 def _worded(service: Service, issue: Issue, **values: Any) -> Issue:
@@ -301,4 +334,5 @@ def build_checklist(service: Service, answers: Mapping[str, Any], on_date: date,
         for req in service.requirements
         if req.when.matches(facts)
     )
-    return Checklist(items=items, facts=facts, eligible=not ineligible, ineligible=tuple(ineligible))
+    return Checklist(items=items, facts=facts, eligible=not ineligible, ineligible=tuple(ineligible),
+                     skipped_questions=tuple(skipped_questions(service, facts)))

@@ -214,3 +214,43 @@ def test_checklist_as_dict_is_json(kia):
     assert d["items"][-1] == {"code": "kia_rusak", "label": "KIA yang rusak", "note": None}
     assert d["eligible"] is True and d["ineligible"] == []
     assert "2035-03-09" in text
+
+
+def test_a_conditional_question_is_asked_only_when_its_facts_match():
+    """Permendagri 2/2016: KIA is for children under 17 who have never married; the
+    shipped office asks it from age 10 only (never of a toddler's parents)."""
+    from datetime import date as _date
+    from pathlib import Path
+
+    from queue_server.config import load_office
+    from queue_server.domain.requirements import build_checklist
+
+    kia = load_office(Path(__file__).resolve().parents[2] / "assets" / "offices" / "default.toml").service("KIA")
+    on = _date(2026, 12, 1)
+    small = build_checklist(kia, {"birth_date": "2019-06-01", "reason": "baru", "never_married": False}, on)
+    assert small.eligible and small.skipped_questions == ("never_married",)  # asked not, its answer ignored
+    partial = build_checklist(kia, {"birth_date": "2012-05-05"}, on, partial=True)
+    assert partial.skipped_questions == () and partial.eligible  # 14: to be asked
+    married = build_checklist(kia, {"birth_date": "2012-05-05", "reason": "baru", "never_married": False}, on)
+    assert not married.eligible and married.ineligible[0].code == "ineligible_never_married"
+    assert "KTP-el" in married.ineligible[0].message
+    import pytest as _pytest
+
+    from queue_server.domain.errors import ValidationError
+    with _pytest.raises(ValidationError):  # required once it applies
+        build_checklist(kia, {"birth_date": "2012-05-05", "reason": "baru"}, on)
+
+
+def test_a_question_may_depend_on_derived_facts_only(tmp_path):
+    from pathlib import Path
+
+    import pytest as _pytest
+
+    from queue_server.config import OfficeConfigError, load_offices
+    src = Path(__file__).resolve().parents[2] / "assets" / "offices" / "default.toml"
+    text = src.read_text(encoding="utf-8").replace('when = { age_years = [10, 11, 12, 13, 14, 15, 16] }',
+                                                   'when = { reason = "baru" }', 1)
+    (tmp_path / "default.toml").write_text(text, encoding="utf-8")
+    with _pytest.raises(OfficeConfigError) as err:
+        load_offices(tmp_path)
+    assert "services[KIA].questions[3].when.reason: pertanyaan hanya bisa bergantung pada fakta turunan" in str(err.value)

@@ -63,12 +63,8 @@ class FakeApi:
         self._enter("services")
         out = []
         for sv in self.office_obj.services:
-            qs = [{"key": q.key, "kind": q.kind, "label": q.label.get(lang), "required": q.required,
-                   "help": q.help.get(lang) if q.help else None,
-                   "choices": [{"value": c.value, "label": c.label.get(lang)} for c in q.choices],
-                   "eligible_if": q.eligible_if,
-                   "ineligible_message": q.ineligible_message.get(lang) if q.ineligible_message else None}
-                  for q in sv.questions]
+            from queue_server.api.public import _question
+            qs = [_question(q, lang) for q in sv.questions]  # the server's own shape
             closed = sv.code in self.closed
             row = {"code": sv.code, "name": sv.name.get(lang), "prefix": sv.prefix, "icon": sv.icon,
                    "questions": qs, "open": not closed, "reason": "quota_used_up" if closed else None,

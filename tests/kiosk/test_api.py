@@ -40,7 +40,8 @@ def test_services_in_both_languages(api):
     assert [s["code"] for s in ids] == ["KIA", "KK", "IKD", "KTPEL", "AKTA_LAHIR"]
     kia = ids[0]
     assert kia["name"] == "Kartu Identitas Anak (KIA)" and ens[0]["name"] == "Child Identity Card (KIA)"
-    assert [q["kind"] for q in kia["questions"]] == ["date", "choice"] and kia["open"] is True
+    assert [q["kind"] for q in kia["questions"]] == ["date", "choice", "bool"] and kia["open"] is True
+    assert kia["questions"][2]["when"] == {"age_years": list(range(10, 17))}  # "never married?" from age 10
     assert api.offices()["offices"][0]["short_name"] == "Disdukcapil Paser"
 
 

@@ -130,6 +130,29 @@ def test_kia_seventeen_is_ineligible_and_gets_no_ticket(kiosk, runner, api):
     assert api.tickets == {}
 
 
+def test_a_teenager_is_asked_whether_ever_married_a_small_child_is_not(kiosk, runner, api):
+    # Permendagri 2/2016: KIA for children under 17 who have never married (asked from 10)
+    kiosk.begin()
+    kiosk.choose_service("KIA")
+    set_date(kiosk, date(2012, 5, 5))  # 14
+    kiosk.confirm_date()
+    runner.run()
+    assert [q["key"] for q in kiosk.questions] == ["birth_date", "reason", "never_married"]
+    kiosk.answer("baru")
+    runner.run()
+    assert kiosk.question["key"] == "never_married"
+    assert kiosk.answer(False)
+    assert kiosk.screen == INELIGIBLE and "KTP-el" in " ".join(kiosk.ineligible)
+    assert api.tickets == {}
+    kiosk.go_home()
+    kiosk.begin()
+    kiosk.choose_service("KIA")
+    set_date(kiosk, date(2019, 6, 1))  # 7: not asked
+    kiosk.confirm_date()
+    runner.run()
+    assert [q["key"] for q in kiosk.questions] == ["birth_date", "reason"]
+
+
 def test_future_birth_date_refused_on_the_spot(kiosk):
     kiosk.begin()
     kiosk.choose_service("KIA")

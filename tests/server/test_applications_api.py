@@ -325,7 +325,7 @@ def test_a_card_filed_at_16_is_valid_until_the_day_before_17():
     from server_kit import OFFICES
 
     kia = load_office(OFFICES / "default.toml").service("KIA")
-    answers = {"birth_date": "2010-01-10", "reason": "baru"}
+    answers = {"birth_date": "2010-01-10", "reason": "baru", "never_married": True}
     filed = compute_facts(kia, answers, date(2026, 11, 23))
     assert filed["kia_variant"] == 2 and filed["valid_until"] == date(2027, 1, 9)
     assert compute_facts(kia, answers, date(2026, 11, 23))["valid_until"] < date(2027, 1, 10)
