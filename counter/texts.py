@@ -124,6 +124,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "choice_sex_L": ("Laki-laki (L)", "Male (L)"),
     "choice_sex_P": ("Perempuan (P)", "Female (P)"),
     "kecamatan_unknown": ("Kecamatan domisili: pilih", "Kecamatan of domicile: choose"),
+    "finished_here": ("Selesai: {note}.", "Finished: {note}."),
     "asked_for_ages": ("(hanya umur {low}-{high} tahun)", "(ages {low}-{high} only)"),
     "kecamatan_named": ("Kec. {name}", "Kec. {name}"),
     "pickup_at": ("Diambil di {place}", "Collected at {place}"),

@@ -134,7 +134,9 @@ class _People:
         """A KIA application for a child under 5 (45 %) or 5 to 17."""
         name, nik, birth = self.person(0.2, 4.9) if self.rng.random() < 0.45 else self.person(5.1, 16.8)
         reason = self.rng.choices(["baru", "hilang", "rusak", "pindah_datang"], [0.8, 0.1, 0.05, 0.05])[0]
-        return Application("KIA", {"birth_date": birth, "reason": reason}, name, nik, birth, incomplete)
+        # never married: asked from age 10 (Permendagri 2/2016), ignored by the server below that
+        return Application("KIA", {"birth_date": birth, "reason": reason, "never_married": True}, name, nik, birth,
+                           incomplete)
 
 
 def _arrival_times(cfg: SimConfig, rng: random.Random, opens: datetime, span: float) -> list[float]:

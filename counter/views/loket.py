@@ -375,14 +375,19 @@ class LoketView(View):
             self._step_panel(d, app)
         elif app["state"] == "returned":
             self._returned_panel(d, app)
+        elif app["state"] == "handed_over" and not app.get("step"):
+            # finished at the counter (IKD: pickup = false) or collected: nothing to print
+            d.add_widget(SLabel(text=self.t("finished_here", note=app.get("outcome_note") or self.state(app["state"]))))
+            d.add_widget(Widget())
         else:
             d.add_widget(SLabel(text=self.t("forwarded_to", step=app.get("step_name") or "-")))
             if app.get("siak_reference"):
                 d.add_widget(Muted(text=self.t("siak_reference_is", ref=app["siak_reference"])))
             d.add_widget(Widget())
-            b = self.reg("print_pickup", Ghost(text=self.t("btn_print_pickup")))
-            b.bind(on_release=lambda *_: self.act(ctl.print_pickup_slip))
-            d.add_widget(b)
+            if ctl.service(app["service"]).get("pickup", True):
+                b = self.reg("print_pickup", Ghost(text=self.t("btn_print_pickup")))
+                b.bind(on_release=lambda *_: self.act(ctl.print_pickup_slip))
+                d.add_widget(b)
 
     def _at_first_step(self, app: dict) -> bool:
         steps = self.ctl.service(app["service"]).get("steps") or []
