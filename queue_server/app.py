@@ -121,6 +121,8 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     context.office(default)  # fail early on an unknown default office
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    from . import auth as _auth
+    _auth._cache.stamp = data_dir / "revocations.stamp"  # tells every worker a token was revoked
     database = open_database(app.config["DATABASE_URL"], data_dir=data_dir)
     with database.connection_context():
         migrate(database)
@@ -148,7 +150,10 @@ def _register_handlers(app: APIFlask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(e: DomainError):
         status = getattr(e, "http_status", 400) or 400
-        return error_body(e.code, e.message, e.message_en, e.details), status
+        headers = {}
+        if status == 429 and (e.details or {}).get("retry_after"):
+            headers["Retry-After"] = str(e.details["retry_after"])
+        return error_body(e.code, e.message, e.message_en, e.details), status, headers
 
     @app.error_processor
     def _http_error(error):

@@ -304,6 +304,112 @@ def staff_add_cmd(data_dir: Path, username: str, role: str, password: str | None
     click.echo(f"Petugas '{username}' ({role}) dibuat.")
 
 
+def _account_cli(data_dir: Path, action: str, target: str, work) -> None:
+    """Run ``work()`` on the database in one transaction with an audit row by "cli"."""
+    from . import auth
+    from .db.models import AuditLog
+    from .domain.errors import DomainError
+
+    auth._cache.stamp = data_dir.resolve() / "revocations.stamp"  # the running server's workers see it at once
+    database = connect_data_dir(data_dir.resolve())
+    try:
+        with database.atomic():
+            work()
+            if action:  # (an unlock writes its own row: it is what resets the failure count)
+                AuditLog.create(at=time.time(), actor="cli", role="admin", action=action, target=target)
+    except DomainError as e:
+        raise click.ClickException(e.message) from None
+    finally:
+        database.close()
+
+
+@token_group.command("list")
+@data_dir_option
+def token_list_cmd(data_dir: Path):
+    """List kiosk and display tokens (id, name, role, state); never the tokens themselves."""
+    from datetime import datetime
+
+    from .auth import device_tokens
+    database = connect_data_dir(data_dir.resolve())
+    try:
+        for d in device_tokens():
+            state = "dicabut" if d["revoked_at"] else ("berakhir " + datetime.fromtimestamp(d["expires_at"]).strftime(
+                "%Y-%m-%d %H:%M") if d["expires_at"] else "aktif")
+            click.echo(f"{d['id']:>4}  {d['role']:<8} {d['name']:<30} {d['office'] or '-':<20} {state}")
+    finally:
+        database.close()
+
+
+@token_group.command("revoke")
+@data_dir_option
+@click.argument("token_id", type=int)
+def token_revoke_cmd(data_dir: Path, token_id: int):
+    """Revoke device token TOKEN_ID (see `loket token list`): refused at once."""
+    from .auth import revoke_device
+    _account_cli(data_dir, "device.revoke", str(token_id), lambda: revoke_device(token_id))
+    click.echo(f"Token {token_id} dicabut.")
+
+
+@staff_group.command("list")
+@data_dir_option
+def staff_list_cmd(data_dir: Path):
+    """List staff accounts with their role, office and state."""
+    from .db.models import Staff
+    database = connect_data_dir(data_dir.resolve())
+    try:
+        for st in Staff.select().order_by(Staff.username):
+            click.echo(f"{st.username:<24} {st.role:<20} {st.office or '-':<20} {'aktif' if st.active else 'nonaktif'}")
+    finally:
+        database.close()
+
+
+def _staff_cmd(name: str, action: str, help_text: str, work, done: str):
+    @staff_group.command(name, help=help_text)
+    @data_dir_option
+    @click.argument("username")
+    def cmd(data_dir: Path, username: str):
+        from .auth import staff_by_name
+        _account_cli(data_dir, action, username, lambda: work(staff_by_name(username), username))
+        click.echo(done.format(username=username))
+    return cmd
+
+
+def _disable(st, _name):
+    from .auth import set_active
+    set_active(st, False)
+
+
+def _enable(st, _name):
+    from .auth import set_active
+    set_active(st, True)
+
+
+def _unlock(st, name):
+    from .auth import unlock
+    unlock(name, actor="cli")
+
+
+staff_disable_cmd = _staff_cmd("disable", "staff.disable", "Disable an account: its sessions end at once.", _disable,
+                               "Petugas '{username}' dinonaktifkan; sesinya berakhir.")
+staff_enable_cmd = _staff_cmd("enable", "staff.enable", "Enable a disabled account.", _enable,
+                              "Petugas '{username}' diaktifkan lagi.")
+staff_unlock_cmd = _staff_cmd("unlock", "", "Lift the lockout after failed logins.", _unlock,
+                              "Kunci akun '{username}' dibuka.")
+
+
+@staff_group.command("password")
+@data_dir_option
+@click.argument("username")
+@click.option("--password", default=None, help="The new password (asked for when omitted).")
+def staff_password_cmd(data_dir: Path, username: str, password: str | None):
+    """Set a new password for USERNAME; its sessions end."""
+    from .auth import set_password, staff_by_name
+    if password is None:
+        password = click.prompt("Kata sandi baru", hide_input=True, confirmation_prompt=True)
+    _account_cli(data_dir, "staff.password", username, lambda: set_password(staff_by_name(username), password))
+    click.echo(f"Kata sandi '{username}' diganti; sesinya berakhir.")
+
+
 @click.command("backup")
 @data_dir_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,

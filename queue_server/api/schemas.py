@@ -148,6 +148,17 @@ class DeviceIn(StrictSchema):
     role = String(required=True, validate=OneOf(roles.DEVICE_ROLES))
     name = String(required=True, validate=Length(1, 100))
     office = String(load_default=None, allow_none=True, validate=Length(1, 64))
+    expires_days = Integer(load_default=None, allow_none=True, validate=Range(1, 3650),
+                           metadata={"description": "days until the token ends (none: until revoked)"})
+
+
+class PasswordResetIn(StrictSchema):
+    password = String(required=True, validate=Length(8, 200))
+
+
+class PasswordChangeIn(StrictSchema):
+    old_password = String(required=True, validate=Length(1, 200))
+    new_password = String(required=True, validate=Length(8, 200))
 
 
 class OfficeQuery(Schema):

@@ -66,6 +66,30 @@ def test_staff_and_token_commands(tmp_path):
     assert "staff.create" in audit and "device.create" in audit
 
 
+def test_accounts_and_device_tokens_are_managed_from_the_cli(tmp_path):
+    d = tmp_path / "data"
+    loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=d)
+    loket("staff", "add", "siti", "--role", "verifikator", "--password", "kata-sandi-1", data_dir=d)
+    loket("token", "create", "--role", "kiosk", "--name", "kios-aula", data_dir=d)
+    listed = loket("token", "list", data_dir=d).stdout
+    assert "kios-aula" in listed and "aktif" in listed
+    token_id = listed.split()[0]
+    assert "dicabut" in loket("token", "revoke", token_id, data_dir=d).stdout
+    assert "dicabut" in loket("token", "list", data_dir=d).stdout
+    assert loket("token", "revoke", "999", data_dir=d, check=False).returncode != 0
+    loket("staff", "disable", "siti", data_dir=d)
+    assert "nonaktif" in loket("staff", "list", data_dir=d).stdout
+    loket("staff", "enable", "siti", data_dir=d)
+    loket("staff", "password", "siti", "--password", "sandi-baru-99", data_dir=d)
+    loket("staff", "unlock", "siti", data_dir=d)
+    assert loket("staff", "disable", "nobody", data_dir=d, check=False).returncode != 0
+    with sqlite3.connect(d / "loket.sqlite3") as con:
+        audit = [r[0] for r in con.execute("select action from audit_log where actor = 'cli'")]
+        active = con.execute("select active from staff where username = 'siti'").fetchone()[0]
+    assert {"device.revoke", "staff.disable", "staff.enable", "staff.password", "auth.unlock"} <= set(audit)
+    assert active == 1
+
+
 def test_check_config_reports_a_broken_office_file(tmp_path):
     d = tmp_path / "data"
     loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=d)

@@ -54,6 +54,12 @@ ENDPOINTS = [
     ("staff create", "post", "/api/v1/staff", {"username": "new_{role}", "role": "operator", "password": "12345678x"},
      {A}),
     ("device token", "post", "/api/v1/devices", {"role": "kiosk", "name": "k-{role}"}, {A}),
+    ("revoke device", "post", "/api/v1/devices/99999/revoke", None, {A}),
+    ("unlock staff", "post", "/api/v1/staff/u_kepala/unlock", None, {A}),
+    ("enable staff", "post", "/api/v1/staff/u_kepala/enable", None, {A}),
+    # on the admin's own account: the other roles' tokens must stay valid for their 403s
+    ("disable staff", "post", "/api/v1/staff/u_admin/disable", None, {A}),
+    ("reset password", "post", "/api/v1/staff/u_admin/password", {"password": "baru-sekali-123"}, {A}),
     ("logout", "post", "/api/v1/auth/logout", None, set(roles.STAFF_ROLES)),
 ]
 

@@ -30,8 +30,9 @@ class LiveServer(DevServer):
     device tokens; ``url`` is ``http://127.0.0.1:PORT``."""
 
     def __init__(self, data_dir: Path, *, threads: int = 64, workers: int = 2, extra_args: tuple[str, ...] = (),
-                 ignore_hours: bool = True):
-        super().__init__(data_dir, workers=workers, threads=threads, extra_args=extra_args, ignore_hours=ignore_hours)
+                 ignore_hours: bool = True, env: dict | None = None):
+        super().__init__(data_dir, workers=workers, threads=threads, extra_args=extra_args, ignore_hours=ignore_hours,
+                         env=env)
         self.tokens: dict[str, str] = {}
 
     def setup(self, staff_roles=("operator", "verifikator", "pejabat_tte", "petugas_cetak", "petugas_distribusi",
