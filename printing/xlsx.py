@@ -12,6 +12,7 @@ import io
 from typing import Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -25,9 +26,15 @@ MINUTES_FORMAT = "0.0"
 PERCENT_FORMAT = "0%"
 
 
+def _append(ws: Worksheet, values: Sequence) -> None:
+    """Append a row; text loses the control characters XLSX cannot hold (openpyxl's
+    ``ILLEGAL_CHARACTERS_RE``), so one odd stored name never breaks a whole report."""
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+
+
 def _sheet(wb: Workbook, title: str, header: Sequence[str], widths: Sequence[float]) -> Worksheet:
     ws = wb.create_sheet(title)
-    ws.append(list(header))
+    _append(ws, list(header))
     for i, width in enumerate(widths, 1):
         cell = ws.cell(row=1, column=i)
         cell.font = _HEAD_FONT
@@ -56,29 +63,29 @@ def daily_recap_xlsx(recap: DailyRecap) -> bytes:
     """XLSX bytes of a :class:`DailyRecap` (times in minutes, share as percent)."""
     wb = Workbook()
     ws = _sheet(wb, "Ringkasan", ["Keterangan", "Nilai"], [36, 40])
-    ws.append(["Kantor", recap.office_name])
-    ws.append(["Tanggal", recap.day])
+    _append(ws, ["Kantor", recap.office_name])
+    _append(ws, ["Tanggal", recap.day])
     ws["B3"].number_format = DATE_FORMAT
-    ws.append(["Zona waktu", recap.zone])
-    ws.append(["Jumlah nomor antrean", sum(recap.tickets_per_service().values())])
-    ws.append(["Tidak hadir saat dipanggil", recap.no_shows])
-    ws.append(["Dokumen belum diambil", recap.uncollected])
-    ws.append(["Nilai IKM (konversi)", recap.ikm_score])
+    _append(ws, ["Zona waktu", recap.zone])
+    _append(ws, ["Jumlah nomor antrean", sum(recap.tickets_per_service().values())])
+    _append(ws, ["Tidak hadir saat dipanggil", recap.no_shows])
+    _append(ws, ["Dokumen belum diambil", recap.uncollected])
+    _append(ws, ["Nilai IKM (konversi)", recap.ikm_score])
     ws["B8"].number_format = "0.00"
-    ws.append(["Mutu IKM", recap.ikm_category or ""])
-    ws.append(["Responden IKM", recap.ikm_respondents])
+    _append(ws, ["Mutu IKM", recap.ikm_category or ""])
+    _append(ws, ["Responden IKM", recap.ikm_respondents])
 
     services = list(recap.tickets)
     hours = sorted({h for per in recap.tickets.values() for h in per})
     ws = _sheet(wb, "Per jam", ["Jam"] + services + ["Total"], [8] + [14] * len(services) + [10])
     for h in hours:
         counts = [recap.tickets[s].get(h, 0) for s in services]
-        ws.append([f"{h:02d}:00"] + counts + [sum(counts)])
+        _append(ws, [f"{h:02d}:00"] + counts + [sum(counts)])
 
     ws = _sheet(wb, "Waktu", ["Layanan", "Jumlah", "Tunggu p50 (menit)", "Tunggu p90 (menit)",
                               "Layanan p50 (menit)", "Layanan p90 (menit)"], [24, 10, 18, 18, 18, 18])
     for x in recap.times:
-        ws.append([x.service, x.count, x.wait_p50_seconds / 60, x.wait_p90_seconds / 60,
+        _append(ws, [x.service, x.count, x.wait_p50_seconds / 60, x.wait_p90_seconds / 60,
                    x.service_p50_seconds / 60, x.service_p90_seconds / 60])
     for col in range(3, 7):
         _formats(ws, col, MINUTES_FORMAT)
@@ -87,7 +94,7 @@ def daily_recap_xlsx(recap: DailyRecap) -> bytes:
                                     "p90 (menit)", "Berkas", "Terlambat", "Porsi terlambat",
                                     "Masih menunggu"], [16, 28, 16, 14, 12, 9, 11, 14, 14])
     for x in recap.lateness:
-        ws.append([x.service, x.step, x.mutu_baku_seconds / 60, x.median_seconds / 60,
+        _append(ws, [x.service, x.step, x.mutu_baku_seconds / 60, x.median_seconds / 60,
                    x.p90_seconds / 60, x.count, x.late, x.late_share, x.waiting_now])
     for col in (3, 4, 5):
         _formats(ws, col, MINUTES_FORMAT)
@@ -95,7 +102,7 @@ def daily_recap_xlsx(recap: DailyRecap) -> bytes:
 
     ws = _sheet(wb, "Petugas", ["Petugas", "Loket", "Dilayani", "Median layanan (menit)"], [30, 10, 10, 22])
     for o in recap.officers:
-        ws.append([o.officer, o.counter, o.served, o.median_service_seconds / 60])
+        _append(ws, [o.officer, o.counter, o.served, o.median_service_seconds / 60])
     _formats(ws, 4, MINUTES_FORMAT)
     return _save(wb)
 
@@ -108,7 +115,7 @@ def distribution_recap_xlsx(recap: DistributionRecap) -> bytes:
                 [22, 6, 20, 32, 20, 10, 12, 18, 14])
     for kecamatan, items in recap.groups():
         for i, r in enumerate(items, 1):
-            ws.append([kecamatan, i, r.application_code, r.name, r.nik, r.document, r.printed_on,
+            _append(ws, [kecamatan, i, r.application_code, r.name, r.nik, r.document, r.printed_on,
                        r.handed_to_uptd_on, "Ya" if r.collected else "Belum"])
     _formats(ws, 5, "@")
     _formats(ws, 7, DATE_FORMAT)
@@ -124,7 +131,7 @@ def register_xlsx(rows: Sequence[RegisterRow]) -> bytes:
                                      "Tgl Diserahkan", "Penerima", "Ket."],
                 [6, 12, 20, 20, 30, 5, 16, 12, 20, 6, 18, 14, 18, 14])
     for r in rows:
-        ws.append([r.no, r.issued_on, r.application_code, r.nik, r.name, r.sex, r.birth_place,
+        _append(ws, [r.no, r.issued_on, r.application_code, r.nik, r.name, r.sex, r.birth_place,
                    r.birth_date, r.kk_number, r.variant, r.kecamatan, r.handed_over_on, r.received_by,
                    r.note])
     for col in (2, 8, 12):

@@ -139,13 +139,99 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     return app
 
 
+#: Deepest JSON nesting a request may have (the API's bodies are two levels deep).
+MAX_JSON_DEPTH = 16
+#: Free-text fields that may hold line breaks and tabs; every other string is one line.
+MULTILINE_FIELDS = frozenset({"note", "reason", "message", "details"})
+_UNSAFE = {c for c in range(0x20)} | {0x7F} | set(range(0x80, 0xA0))
+_LINE_BREAKS = {0x09, 0x0A, 0x0D}
+
+
+def _bad_text(value, path: str, depth: int = 0):
+    """(path, problem) of the first string a request may not carry, or None: a lone
+    surrogate (cannot be stored), a control character (breaks the XLSX reports; line
+    breaks only in :data:`MULTILINE_FIELDS`), or nesting past :data:`MAX_JSON_DEPTH`."""
+    if depth > MAX_JSON_DEPTH:
+        return path or "(body)", "terlalu bersarang (nested too deep)"
+    if isinstance(value, dict):
+        for k, v in value.items():
+            where = f"{path}.{k}" if path else str(k)
+            found = _bad_text(k, where, depth + 1) or _bad_text(v, where, depth + 1)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _bad_text(v, f"{path}[{i}]", depth + 1)
+            if found:
+                return found
+    elif isinstance(value, str):
+        multiline = path.rsplit(".", 1)[-1] in MULTILINE_FIELDS
+        for ch in value:
+            code = ord(ch)
+            if 0xD800 <= code <= 0xDFFF:
+                return path, "karakter tidak sah (lone surrogate)"
+            if code in _UNSAFE and not (multiline and code in _LINE_BREAKS):
+                return path, "karakter kontrol tidak diizinkan (control character)"
+    return None
+
+
+def _check_body():
+    """Refuse at the edge what must never reach an operation: a write whose body is not
+    JSON (415: the photo upload takes image/jpeg), JSON nested too deep or unparseable
+    (400), and text with a lone surrogate or a control character (422 naming the field)."""
+    from flask import abort
+    if request.method not in ("POST", "PUT", "PATCH") or not (request.content_length or request.data):
+        return None
+    mimetype = request.mimetype
+    if request.endpoint == "applications.application_photo_put" and mimetype == "image/jpeg":
+        return None
+    if mimetype != "application/json":
+        return error_body("unsupported_media_type", "Isi permintaan harus JSON (Content-Type: application/json).",
+                          "The request body must be JSON (Content-Type: application/json).",
+                          {"content_type": mimetype or ""}), 415
+    raw = request.get_data(cache=True)
+    try:
+        import json as _json
+        parsed = _json.loads(raw)
+    except RecursionError:
+        return error_body("json_too_deep", "Isi JSON terlalu bersarang.", "The JSON body is nested too deep."), 400
+    except ValueError:
+        abort(400)
+    found = _bad_text(parsed, "")
+    if found:
+        field, problem = found
+        code = "json_too_deep" if "nested" in problem else "invalid_text"
+        status = 400 if code == "json_too_deep" else 422
+        return error_body(code, f"Data tidak sah: {field} ({problem}).", f"Invalid data: {field} ({problem}).",
+                          {"field": field}), status
+    return None
+
+
 def _register_handlers(app: APIFlask) -> None:
     @app.before_request
     def _before():
+        refused = _check_body()
+        if refused is not None:
+            return refused
         db.connect(reuse_if_open=True)
         g.actor = None
         g.actor = authenticate(request.headers.get("Authorization"), now=app.extensions["loket"].now(),
                                remote_addr=request.remote_addr or "")
+
+    @app.after_request
+    def _headers(response):
+        """Security headers on every answer (issue 16 item 15); no caching of anything a
+        staff token read (personal data: berkas, uncollected lists, reports)."""
+        h = response.headers
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "no-referrer")
+        if response.mimetype == "text/html" and request.blueprint != "openapi":  # (the API docs page: item 14)
+            h.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+        actor = g.get("actor")
+        if actor is not None and actor.kind == "staff":
+            h["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(DomainError)
     def _domain_error(e: DomainError):

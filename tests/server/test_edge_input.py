@@ -1,0 +1,91 @@
+"""Bad input refused at the edge with a clean 4xx naming the field (issue 16 items 4, 5,
+15): JSON nested 1,000 deep, a lone surrogate, control characters, a body that is not
+JSON; the XLSX reports never fail on stored text; security headers on every answer."""
+from __future__ import annotations
+
+import io
+import json
+
+from openpyxl import load_workbook
+from server_kit import KIA_7Y, issue
+
+
+def post_raw(client, path, raw: str | bytes, headers=None, content_type="application/json"):
+    return client.post(path, data=raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass"),
+                       headers={**(headers or {}), "Content-Type": content_type})
+
+
+def test_json_nested_1000_deep_is_400_not_500_even_before_login(client):
+    deep = "[" * 1000 + "]" * 1000
+    r = post_raw(client, "/api/v1/auth/login", deep)
+    assert r.status_code == 400 and r.json["error"]["code"] == "json_too_deep"
+    value = 1
+    for _ in range(20):
+        value = [value]
+    nested = json.dumps({"username": "a", "password": "b", "x": value})
+    assert post_raw(client, "/api/v1/auth/login", nested).status_code == 400
+
+
+def test_a_lone_surrogate_is_422_naming_the_field(client, tokens):
+    raw = '{"username": "ad\\ud800min", "password": "x"}'
+    r = post_raw(client, "/api/v1/auth/login", raw)
+    assert r.status_code == 422 and r.json["error"]["details"]["field"] == "username"
+    t = issue(client, tokens).json
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    raw = json.dumps({"service": "KIA", "answers": {"reason": "baru"},
+                      "applicant": {"name": "Nur\\ud83d", "birth_date": "2019-06-01"}}).replace("\\\\", "\\")
+    r = post_raw(client, f"/api/v1/tickets/{t['id']}/applications", raw, tokens["operator"])
+    assert r.status_code == 422 and r.json["error"]["details"]["field"] == "applicant.name"
+
+
+def test_control_characters_are_refused_line_breaks_only_in_free_text(client, tokens):
+    t = issue(client, tokens).json
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    for bad in ("Rizky\x00Pratama", "Rizky\x0bPratama", "Rizky\nPratama", "Rizky\x85"):
+        r = client.post(f"/api/v1/tickets/{t['id']}/applications", headers=tokens["operator"],
+                        json={"service": "KIA", "answers": {"reason": "baru"},
+                              "applicant": {"name": bad, "birth_date": "2019-06-01"}})
+        assert r.status_code == 422, bad
+        assert r.json["error"]["details"]["field"] == "applicant.name"
+        assert r.json["error"]["message"].startswith("Data tidak sah: applicant.name")
+    ok = client.post(f"/api/v1/tickets/{t['id']}/applications", headers=tokens["operator"],
+                     json={"service": "KIA", "answers": {"reason": "baru"},
+                           "applicant": {"name": "Rizky Pratama", "birth_date": "2019-06-01"}})
+    assert ok.status_code == 201
+    codes = [i["code"] for i in ok.json["checklist"]["items"]]
+    client.post(f"/api/v1/applications/{ok.json['id']}/verify", json={"present": codes}, headers=tokens["operator"])
+    r = client.post(f"/api/v1/applications/{ok.json['id']}/steps/foto/complete", headers=tokens["operator"],
+                    json={"outcome": "returned", "note": "Foto buram\nulang besok"})
+    assert r.status_code != 422 or r.json["error"]["code"] != "invalid_text"  # a note may have line breaks
+
+
+def test_a_write_whose_body_is_not_json_is_415(client, tokens):
+    t = issue(client, tokens).json
+    assert client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"]).status_code == 200
+    # the guard {"ticket": N} must not be dropped silently with a form body
+    r = client.post("/api/v1/counters/1/finish", data={"ticket": str(t["id"] + 99)}, headers=tokens["operator"])
+    assert r.status_code == 415 and r.json["error"]["code"] == "unsupported_media_type"
+    r = post_raw(client, "/api/v1/counters/1/skip", '{"ticket": 1}', tokens["operator"], content_type="text/plain")
+    assert r.status_code == 415
+    queue = client.get("/api/v1/queue", headers=tokens["operator"]).json
+    assert next(c for c in queue["counters"] if c["code"] == "1")["current"]["number"] == t["number"]  # unchanged
+
+
+def test_the_xlsx_reports_never_fail_on_stored_text():
+    from datetime import date
+
+    from printing.model import RegisterRow
+    from printing.xlsx import register_xlsx
+    row = RegisterRow(no=1, issued_on=date(2026, 11, 23), application_code="ABC234", nik="6401040106190001",
+                      name="Rizky\x0bPratama\x00", sex="L", birth_place="Tanah\x1fGrogot", birth_date=date(2019, 6, 1),
+                      kk_number="6401040101180003", variant=2)
+    ws = load_workbook(io.BytesIO(register_xlsx([row]))).active
+    assert ws.cell(row=2, column=5).value == "RizkyPratama" and ws.cell(row=2, column=7).value == "TanahGrogot"
+
+
+def test_security_headers_and_no_caching_of_personal_data(client, tokens):
+    t = issue(client, tokens, answers=KIA_7Y)
+    assert t.headers["X-Content-Type-Options"] == "nosniff" and t.headers["X-Frame-Options"] == "DENY"
+    assert t.headers.get("Cache-Control") != "no-store"  # a kiosk's public answer may be cached by nobody anyway
+    staff = client.get("/api/v1/uncollected", headers=tokens["operator"])
+    assert staff.headers["Cache-Control"] == "no-store" and staff.headers["Referrer-Policy"] == "no-referrer"
