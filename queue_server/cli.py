@@ -172,10 +172,35 @@ def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int |
     if workers <= 1 or not hasattr(os, "fork"):
         if exit_with_parent:
             _watch_parent(lambda: os._exit(0))
-        waitress.serve(app, host=host, port=port, threads=threads, channel_timeout=300,
-                       connection_limit=max(100, threads * 4), ident="loket")
+        waitress.serve(app, host=host, port=port, threads=threads, ident="loket", **connection_limits())
         return
     _serve_prefork(app, host, port, threads, workers, exit_with_parent)
+
+
+#: A connection that sends nothing for this long is closed (seconds; waitress checks every
+#: ``cleanup_interval``). Event streams send a heartbeat every 3 s, so they stay open.
+IDLE_SECONDS = 20
+#: Connections one worker process keeps open at most; past it, new connections wait in the
+#: listen backlog until one closes (issue 16 item 2: idle sockets must not shut the office out).
+CONNECTION_LIMIT = 1000
+
+
+def connection_limits() -> dict:
+    """waitress settings that keep a burst of idle sockets from stopping kiosks and
+    counters: ``poll`` instead of ``select`` (no 1,024-descriptor ceiling), up to
+    :data:`CONNECTION_LIMIT` connections per worker (fewer when the process may open fewer
+    files; the soft limit is raised to the hard one), idle ones closed after
+    :data:`IDLE_SECONDS`."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+            soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        except (ValueError, OSError):
+            pass
+    return {"asyncore_use_poll": True, "channel_timeout": IDLE_SECONDS, "cleanup_interval": 5,
+            "connection_limit": max(100, min(CONNECTION_LIMIT, soft - 200))}
 
 
 def _watch_parent(on_orphan, interval: float = 1.0) -> None:
@@ -212,8 +237,7 @@ def _serve_prefork(app, host: str, port: int, threads: int, workers: int, exit_w
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            waitress.serve(app, sockets=[sock], threads=threads, channel_timeout=300,
-                           connection_limit=max(100, threads * 4), ident="loket")
+            waitress.serve(app, sockets=[sock], threads=threads, ident="loket", **connection_limits())
             os._exit(0)
         children.append(pid)
 

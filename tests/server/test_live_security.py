@@ -77,3 +77,34 @@ def test_a_disabled_account_ends_its_sessions_on_every_worker(server):
                                                                   "password": STAFF_PASSWORD})
     assert status == 401
     assert server.request("POST", "/api/v1/staff/u_verifikator/enable", token=admin)[0] == 200
+
+
+def test_600_idle_connections_do_not_shut_the_kiosks_out(server):
+    # issue 16 item 2: ~520 idle sockets used to exhaust both workers (256 each, idle kept 300 s)
+    import socket
+    idle = []
+    try:
+        for _ in range(600):
+            s = socket.create_connection(("127.0.0.1", int(server.url.rsplit(":", 1)[1])), timeout=5)
+            idle.append(s)
+        time.sleep(1.0)
+        seconds = [_ticket_seconds(server) for _ in range(5)]
+        assert max(seconds) < 1.0, seconds
+        # the server closes sockets that never send anything (IDLE_SECONDS = 20), bounded wait
+        deadline = time.monotonic() + 40
+        closed = 0
+        while time.monotonic() < deadline and closed < len(idle):
+            closed = 0
+            for s in idle:
+                s.settimeout(0.0)
+                try:
+                    closed += s.recv(1) == b""
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    closed += 1
+            time.sleep(1.0)
+        assert closed == len(idle)
+    finally:
+        for s in idle:
+            s.close()
