@@ -20,6 +20,7 @@ from pathlib import Path
 
 from apiflask import APIFlask
 from flask import g, request
+from peewee import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -28,7 +29,7 @@ from client.protocol import error_body
 from .auth import authenticate
 from .config import load_offices
 from .context import Clock, Context
-from .db.database import migrate, open_database
+from .db.database import is_storage_failure, migrate, open_database
 from .db.models import db
 from .domain.errors import DomainError
 from .events import Broker
@@ -232,6 +233,19 @@ def _register_handlers(app: APIFlask) -> None:
         if actor is not None and actor.kind == "staff":
             h["Cache-Control"] = "no-store"
         return response
+
+    @app.errorhandler(OperationalError)
+    def _storage_error(e: OperationalError):
+        """A write the storage refused (read-only, full disk): 503 with a clear code, never
+        a generic 500; nothing was written (the transaction rolled back)."""
+        if not is_storage_failure(e):
+            raise e
+        app.logger.error("database storage failure: %s", e)
+        return error_body("storage_unavailable",
+                          "Penyimpanan server bermasalah (basis data tidak bisa ditulis: penuh atau hanya-baca). "
+                          "Hubungi admin; tidak ada yang tersimpan.",
+                          "The server's storage failed (the database cannot be written: full or read-only). "
+                          "Call the admin; nothing was saved.", {"reason": str(e)[:200]}), 503
 
     @app.errorhandler(DomainError)
     def _domain_error(e: DomainError):

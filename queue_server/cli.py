@@ -162,11 +162,23 @@ def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int |
     if clock_start or clock_speed != 1.0:
         start = datetime.fromisoformat(clock_start).timestamp() if clock_start else None
         clock = Clock(start=start, speed=clock_speed)
+    from peewee import OperationalError
+
+    from .db.database import is_storage_failure, write_probe
     try:
         app = build_app(data_dir, enforce_hours=not ignore_hours, clock=clock,
                         extra={"MAX_STREAMS": max(4, threads - 8)})
+        problem = write_probe()
     except OfficeConfigError as e:
         raise click.ClickException(str(e)) from None
+    except OperationalError as e:
+        if not is_storage_failure(e):
+            raise
+        problem = str(e)
+    if problem:  # never serve a day of tickets that cannot be stored (issue 16 item 9)
+        raise click.ClickException(f"Basis data tidak bisa ditulis ({problem}). Periksa izin folder data dan ruang "
+                                   f"disk, lalu mulai lagi. (The database cannot be written: check the data folder's "
+                                   f"permissions and free space.)")
     click.echo(f"Loket server: http://{host}:{port}/api/v1  (data: {data_dir.resolve()}, "
                f"{workers} proses × {threads} thread)", err=True)
     if workers <= 1 or not hasattr(os, "fork"):

@@ -188,8 +188,26 @@ def health():
     last = db.execute_sql('SELECT MAX("id") FROM "event"').fetchone()[0] or 0
     office = ctx().office(None)
     now = ctx().now()
-    return {"ok": True, "time": now, "local_time": iso_local(office, now), "office_day": ctx().office_day(office, now),
-            "clock_speed": getattr(ctx().clock, "speed", 1.0), "last_event_id": last}
+    problem = _write_probe()
+    out = {"ok": problem is None, "time": now, "local_time": iso_local(office, now),
+           "office_day": ctx().office_day(office, now), "clock_speed": getattr(ctx().clock, "speed", 1.0),
+           "last_event_id": last}
+    if problem:  # reads still work, but no ticket can be issued: say so (issue 16 item 9)
+        out.update(reason="database_not_writable", detail=problem)
+    return out
+
+
+_probe: dict = {"at": 0.0, "problem": None}
+
+
+def _write_probe(every: float = 5.0) -> str | None:
+    """:func:`queue_server.db.database.write_probe`, at most once per ``every`` seconds per
+    process (devices poll /health; the probe takes the write lock)."""
+    import time as _time
+    from ..db.database import write_probe
+    if _time.monotonic() - _probe["at"] > every:
+        _probe["problem"], _probe["at"] = write_probe(), _time.monotonic()
+    return _probe["problem"]
 
 
 @bp.get("/ping")

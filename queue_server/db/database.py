@@ -109,6 +109,30 @@ def write_tx():
                 fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+#: Words of the database errors that mean the storage, not the request, is at fault.
+STORAGE_FAILURES = ("readonly", "read-only", "disk is full", "disk i/o", "no space left", "unable to open database")
+
+
+def is_storage_failure(error: BaseException) -> bool:
+    """True for a database error caused by the storage (read-only file or folder, full
+    disk, I/O error), which the API answers with 503 ``storage_unavailable``."""
+    text = str(error).lower()
+    return any(word in text for word in STORAGE_FAILURES)
+
+
+def write_probe() -> str | None:
+    """Try a real, harmless write (the schema version set to itself) in a write
+    transaction; None when it works, else the database's reason (e.g. "attempt to write
+    a readonly database"). Used at start and by ``/health``."""
+    from .models import SchemaVersion
+    try:
+        with write_tx():
+            SchemaVersion.update(version=SchemaVersion.version).execute()
+    except Exception as e:  # noqa: BLE001 - any failure is the answer
+        return str(e) or type(e).__name__
+    return None
+
+
 def sqlite_path(data_dir: Path) -> Path:
     """The default database file inside ``data_dir``."""
     return Path(data_dir) / "loket.sqlite3"

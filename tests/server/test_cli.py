@@ -132,3 +132,31 @@ def test_backup_while_serving_and_restore(tmp_path):
         assert status == 201 and body["number"] == "A021"
     finally:
         again.stop()
+
+
+def test_serve_refuses_a_database_it_cannot_write(tmp_path):
+    import os
+    import subprocess
+    d = tmp_path / "data"
+    loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=d)
+    db_file = d / "loket.sqlite3"
+    # read-only for everyone, root included: the immutable flag (chattr), else file modes
+    frozen = os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(db_file)], capture_output=True).returncode == 0
+    if not frozen:
+        os.chmod(db_file, 0o400)
+    try:
+        with open(db_file, "ab"):
+            writable = True
+    except OSError:
+        writable = False
+    if writable:  # root on a file system without the immutable flag: nothing here is read-only
+        os.chmod(db_file, 0o600)
+        import pytest
+        pytest.skip("cannot make a read-only file here; the 503 and /health answers: test_storage.py")
+    try:
+        out = loket("serve", "--port", "0", data_dir=d, check=False, timeout=60)
+    finally:
+        if frozen:
+            subprocess.run(["chattr", "-i", str(db_file)], check=True)
+        os.chmod(db_file, 0o600)
+    assert out.returncode != 0 and "tidak bisa ditulis" in out.stderr, out.stderr[-2000:]
