@@ -218,6 +218,14 @@ def _register_handlers(app: APIFlask) -> None:
         g.actor = None
         g.actor = authenticate(request.headers.get("Authorization"), now=app.extensions["loket"].now(),
                                remote_addr=request.remote_addr or "")
+        if request.blueprint == "applications" or request.endpoint == "tickets.ticket_get":
+            # staff only, checked before any id is looked up: no 404-versus-401/403 oracle
+            # telling a stranger which berkas, tickets, photos or pickup codes exist (issue 16 item 13)
+            if g.actor is None:
+                return error_body("auth_required", "Perlu masuk (token).", "Authentication required."), 401
+            if g.actor.kind != "staff":
+                return error_body("forbidden", "Peran Anda tidak diizinkan melakukan tindakan ini.",
+                                  "Your role may not do this.", {"role": g.actor.role}), 403
 
     @app.after_request
     def _headers(response):

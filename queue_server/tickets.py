@@ -120,6 +120,16 @@ def service_status(ctx: Context, office: Office, service: Service) -> dict:
             "closed_reason": closed_reason}
 
 
+def scoped_idempotency_key(actor: Actor, office_day: str, key: str | None) -> str | None:
+    """The stored form of a kiosk's idempotency key: scoped to the device (or officer)
+    that sent it and to the office day, so another kiosk's key never returns this
+    kiosk's ticket and a key expires with the day (SHA-256 hex, 64 characters)."""
+    if not key:
+        return None
+    import hashlib
+    return hashlib.sha256(f"{office_day}|{actor.kind}:{actor.name}|{key}".encode("utf-8")).hexdigest()
+
+
 def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service_code: str,
                  priority: str | None = None, answers: dict[str, Any] | None = None,
                  idempotency_key: str | None = None) -> IssueResult:
@@ -127,8 +137,10 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
 
     Raises ``NotFound`` (unknown office/service), ``Unprocessable`` (bad priority or
     answers, applicant not eligible), ``Conflict`` (``kuota_habis``: quota used up;
-    ``layanan_tutup``: outside opening hours). The same ``idempotency_key`` returns the
-    ticket issued first (``created=False``) instead of a second one.
+    ``layanan_tutup``: outside opening hours). The same ``idempotency_key`` from the same
+    device on the same office day returns the ticket issued first (``created=False``)
+    instead of a second one; with a different request it is ``Conflict``
+    (``idempotency_key_reused``).
     """
     require(actor, *ISSUE_ROLES)
     office = ctx.office(office_code or actor.office)
@@ -151,17 +163,26 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     day = ctx.office_day(office, now)
     stored_answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in answers.items()}
     stored_answers["_checklist"] = checklist.as_dict()
+    key = scoped_idempotency_key(actor, day, idempotency_key)
     fields = dict(office=office.code, office_day=day, prefix=service.prefix, origin_service=service.code,
                   service=service.code, step=step.code, priority=priority, status=WAITING, answers=stored_answers,
-                  public_code=new_public_code(), idempotency_key=idempotency_key or None, issued_by=actor.name,
+                  public_code=new_public_code(), idempotency_key=key, issued_by=actor.name,
                   issued_at=now, queued_at=now, sort_key=now, skip_count=0, version=0)
     # The hot path of every kiosk: plain parameterised SQL, one write transaction.
     with write_tx():
-        if idempotency_key:
+        if key:
             row = db.execute_sql('SELECT "id" FROM "ticket" WHERE "office" = ? AND "idempotency_key" = ?',
-                                 (office.code, idempotency_key)).fetchone()
+                                 (office.code, key)).fetchone()
             if row is not None:
                 existing = Ticket.get_by_id(row[0])
+                same = (existing.origin_service == service.code and existing.priority == priority and
+                        {k: v for k, v in (existing.answers or {}).items() if not k.startswith("_")}
+                        == {k: v for k, v in stored_answers.items() if not k.startswith("_")})
+                if not same:  # the key of another request: never hand out its ticket (issue 16 item 12)
+                    raise Conflict("idempotency_key_reused",
+                                   "Kunci permintaan ini sudah dipakai untuk permintaan lain.",
+                                   "This idempotency key was already used for a different request.",
+                                   {"field": "idempotency_key"})
                 return IssueResult(existing, False, existing.answers.get("_checklist", {}))
         seq = _next_seq(office.code, service.prefix, day)
         if service.daily_quota is not None and seq > service.daily_quota:

@@ -89,3 +89,32 @@ def test_security_headers_and_no_caching_of_personal_data(client, tokens):
     assert t.headers.get("Cache-Control") != "no-store"  # a kiosk's public answer may be cached by nobody anyway
     staff = client.get("/api/v1/uncollected", headers=tokens["operator"])
     assert staff.headers["Cache-Control"] == "no-store" and staff.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_ids_are_looked_up_only_after_authentication(client, tokens):
+    # issue 16 item 13: 404 for a missing id and 401/403 for an existing one told strangers what exists
+    t = issue(client, tokens).json
+    for path in (f"/api/v1/tickets/{t['id']}", "/api/v1/tickets/999999", "/api/v1/applications/1",
+                 "/api/v1/applications/999999", "/api/v1/applications/999999/photo", "/api/v1/pickups/ABC234",
+                 "/api/v1/pickups/ZZZZZZ"):
+        assert client.get(path).status_code == 401, path
+        assert client.get(path, headers=tokens["kiosk"]).status_code == 403, path
+        assert client.get(path, headers=tokens["display"]).status_code == 403, path
+    assert client.get("/api/v1/tickets/999999", headers=tokens["operator"]).status_code == 404
+
+
+def test_an_idempotency_key_is_the_devices_own_and_bound_to_its_request(client, tokens, app):
+    from queue_server.auth import create_device_token
+    from queue_server.db.models import db as _db
+    with _db.connection_context():
+        other = {"Authorization": f"Bearer {create_device_token('kiosk', 'kios-2', office='paser')}"}
+    body = {"service": "KIA", "answers": KIA_7Y, "idempotency_key": "sama-123"}
+    first = client.post("/api/v1/tickets", json=body, headers=tokens["kiosk"])
+    again = client.post("/api/v1/tickets", json=body, headers=tokens["kiosk"])
+    assert first.status_code == 201 and again.json["number"] == first.json["number"]  # a retry: the same ticket
+    theirs = client.post("/api/v1/tickets", json=body, headers=other)
+    assert theirs.status_code == 201 and theirs.json["number"] != first.json["number"]  # never another's ticket
+    assert theirs.json["code"] != first.json["code"]  # nor its status code (which leads to the child's data)
+    changed = client.post("/api/v1/tickets", headers=tokens["kiosk"],
+                          json={**body, "answers": {"birth_date": "2022-01-01", "reason": "baru"}})
+    assert changed.status_code == 409 and changed.json["error"]["code"] == "idempotency_key_reused"
