@@ -10,6 +10,8 @@ Configuration (layered: defaults, then environment, then ``test_config``):
 ``CLOCK``           a ``context.Clock`` (tests and the simulation inject their own)
 ``SSE_HEARTBEAT``   seconds between heartbeat events (default 3)
 ``MAX_STREAMS``     concurrent event streams per process (each holds a server thread)
+``MAX_STREAMS_PER_TOKEN`` streams one token (device or account) holds per process (default 4);
+                  a further one ends that token's oldest stream: give every screen its own token
 ``MAX_CONTENT_LENGTH`` request body limit in bytes (default 3 MiB)
 """
 from __future__ import annotations
@@ -105,6 +107,7 @@ def create_app(test_config: dict | None = None) -> APIFlask:
         SSE_HEARTBEAT=3.0,
         SSE_MAX_SECONDS=None,
         MAX_STREAMS=56,
+        MAX_STREAMS_PER_TOKEN=4,
         MAX_CONTENT_LENGTH=3 * 1024 * 1024,
         VALIDATION_ERROR_STATUS_CODE=422,
         JSON_SORT_KEYS=False,

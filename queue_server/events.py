@@ -82,12 +82,16 @@ def last_event_id() -> int:
 class Subscription:
     """One SSE client: a bounded queue of events after ``last_id`` with a filter."""
 
-    def __init__(self, broker: "Broker", office: str | None, public_only: bool, max_queue: int = 2000):
+    def __init__(self, broker: "Broker", office: str | None, public_only: bool, max_queue: int = 2000,
+                 owner: str | None = None):
         self.broker = broker
         self.office = office
         self.public_only = public_only
         self.queue: queue.Queue[StreamEvent | None] = queue.Queue(max_queue)
         self.overflowed = False
+        #: who holds the stream ("device:layar-aula", "staff:ani"); None for internal use
+        self.owner = owner
+        self.opened = time.monotonic()
 
     def wants(self, ev: StreamEvent) -> bool:
         if self.office and ev.office != self.office:
@@ -153,12 +157,31 @@ class Broker:
         """Wake the poller (call after committing an event in this process)."""
         self._wake.set()
 
-    def subscribe(self, office: str | None, public_only: bool) -> Subscription:
+    def subscribe(self, office: str | None, public_only: bool, *, owner: str | None = None,
+                  owner_limit: int | None = None) -> Subscription:
+        """A new subscription. When ``owner`` already holds ``owner_limit`` streams in this
+        process, its oldest is ended first (issue 16 item 8: one token cannot take every
+        stream slot; a display that reconnects replaces its own dead stream)."""
         self.start()
-        sub = Subscription(self, office, public_only)
+        sub = Subscription(self, office, public_only, owner=owner)
         with self._lock:
+            if owner is not None and owner_limit:
+                mine = sorted((s for s in self._subs if s.owner == owner), key=lambda s: s.opened)
+                while len(mine) >= owner_limit:
+                    oldest = mine.pop(0)
+                    self._subs.discard(oldest)
+                    oldest.overflowed = True  # its generator ends at the next wake-up
+                    try:
+                        oldest.queue.put_nowait(None)
+                    except queue.Full:
+                        pass
             self._subs.add(sub)
         return sub
+
+    def count_for(self, owner: str) -> int:
+        """Streams ``owner`` holds in this process."""
+        with self._lock:
+            return sum(1 for s in self._subs if s.owner == owner)
 
     def unsubscribe(self, sub: Subscription) -> None:
         with self._lock:
@@ -202,6 +225,8 @@ def stream(
     heartbeat: float = 3.0,
     max_seconds: float | None = None,
     now: Callable[[], float] = time.time,
+    owner: str | None = None,
+    owner_limit: int | None = None,
 ) -> Iterator[str]:
     """Generate SSE text for one client.
 
@@ -214,6 +239,7 @@ def stream(
     dropped by id.
     ``now`` is the server's clock (epoch s; accelerated in a simulation): the ping and
     the heartbeats carry it, so clients compare event times with the same clock.
+    ``owner``/``owner_limit``: see :meth:`Broker.subscribe`.
     """
     if last_id is None:
         # "from now on" is fixed before the subscription: an event committed between
@@ -221,7 +247,7 @@ def stream(
         # dropped as a duplicate
         with db.connection_context():
             last_id = last_event_id()
-    sub = broker.subscribe(office, public_only)
+    sub = broker.subscribe(office, public_only, owner=owner, owner_limit=owner_limit)
     started = time.monotonic()
     try:
         yield f"retry: 2000\n: ping {now():.3f}\n\n"

@@ -37,11 +37,13 @@ def events(query):
         last_id = int(header.strip())
     broker = current_app.extensions["loket_broker"]
     limit = current_app.config["MAX_STREAMS"]
-    if broker.subscriber_count >= limit:
+    owner, per_token = f"{a.kind}:{a.name}", current_app.config.get("MAX_STREAMS_PER_TOKEN", 4)
+    # a token at its own limit replaces its oldest stream instead of taking a new slot
+    if broker.count_for(owner) < per_token and broker.subscriber_count >= limit:
         raise Conflict("too_many_streams", "Terlalu banyak koneksi layar. Coba lagi sebentar.",
                        "Too many event streams; retry shortly.", {"limit": limit})
     gen = stream(broker, office=office, public_only=public_only, last_id=last_id,
                  heartbeat=current_app.config["SSE_HEARTBEAT"], max_seconds=current_app.config.get("SSE_MAX_SECONDS"),
-                 now=ctx().now)
+                 now=ctx().now, owner=owner, owner_limit=per_token)
     return Response(stream_with_context(gen), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -108,3 +108,42 @@ def test_600_idle_connections_do_not_shut_the_kiosks_out(server):
     finally:
         for s in idle:
             s.close()
+
+
+def test_one_token_cannot_take_every_event_stream(server):
+    # issue 16 item 8: 112 streams from one display token left every counter with 409
+    import http.client
+    port = int(server.url.rsplit(":", 1)[1])
+
+    def open_stream(token):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/api/v1/events", headers={"Authorization": f"Bearer {token}"})
+        resp = conn.getresponse()
+        return conn, resp
+
+    display = server.tokens["display"]
+    streams = []
+    try:
+        for _ in range(40):  # far more than the per-token limit (4 per worker process)
+            conn, resp = open_stream(display)
+            assert resp.status == 200
+            assert resp.read(5)  # "retry" hint: subscribed
+            resp.fp.raw._sock.settimeout(0.5)  # the response owns the socket (Connection: close)
+            streams.append((conn, resp))
+        time.sleep(1.0)
+        ended = 0
+        for conn, resp in streams:
+            try:
+                while resp.read(256):
+                    pass
+                ended += 1  # the server ended this older stream
+            except (TimeoutError, OSError, ValueError):
+                pass  # still live: nothing more within 0.5 s (heartbeats every 3 s)
+        assert ended >= 40 - 2 * 4, ended  # at most 4 live per worker process
+        # a counter station still gets its stream
+        conn, resp = open_stream(server.login("u_operator"))
+        assert resp.status == 200 and resp.read(5)
+        conn.close()
+    finally:
+        for conn, _ in streams:
+            conn.close()
