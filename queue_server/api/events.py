@@ -32,8 +32,9 @@ def events(query):
     header = request.headers.get("Last-Event-ID")
     last_id = query["last_id"]
     if header is not None:
-        if not header.strip().isdigit():
-            raise Unprocessable("invalid_last_event_id", "Last-Event-ID harus angka.", "Last-Event-ID must be a number.")
+        if not header.strip().isdigit() or len(header.strip()) > 18:
+            raise Unprocessable("invalid_last_event_id", "Last-Event-ID harus angka (paling banyak 18 digit).",
+                                "Last-Event-ID must be a number (at most 18 digits).", {"field": "Last-Event-ID"})
         last_id = int(header.strip())
     broker = current_app.extensions["loket_broker"]
     limit = current_app.config["MAX_STREAMS"]

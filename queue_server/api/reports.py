@@ -77,14 +77,28 @@ def _lang(query: dict) -> str:
     return "en" if value.lower().startswith("en") else "id"
 
 
+#: Report days Loket can have data for: from 2000 to the end of next year (a date like
+#: 9999-12-31 cannot be turned into the office's day bounds; issue 16 item 11).
+FIRST_REPORT_DAY = date(2000, 1, 1)
+
+
 def _date(value: str | None, office: Office, name: str = "date") -> date:
+    """The report day ``value`` (ISO); today when None. Raises ``Unprocessable`` naming
+    the field for a date that does not exist or lies outside 2000 .. the end of next year."""
     if value is None:
         return _ctx().today(office)
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise Unprocessable("invalid_date", f"Tanggal '{value}' tidak ada.", f"'{value}' is not a date.",
                             {"field": name}) from None
+    last = date(_ctx().today(office).year + 1, 12, 31)
+    if not FIRST_REPORT_DAY <= day <= last:
+        raise Unprocessable("date_out_of_range",
+                            f"Tanggal {value} di luar rentang laporan ({FIRST_REPORT_DAY.isoformat()} s.d. "
+                            f"{last.isoformat()}).", f"{value} is outside the report range "
+                            f"({FIRST_REPORT_DAY.isoformat()} to {last.isoformat()}).", {"field": name})
+    return day
 
 
 def _range(query: dict, office: Office) -> tuple[date, date]:
@@ -168,7 +182,7 @@ def report_ikm(query):
     require(actor(), roles.KEPALA, office=office.code)
     q = IkmResponse.select().where(IkmResponse.office == office.code)
     if query["date"]:
-        q = q.where(IkmResponse.office_day == query["date"])
+        q = q.where(IkmResponse.office_day == _date(query["date"], office).isoformat())
     responses = [r.answers for r in q]
     if not responses:
         return {"respondents": 0}

@@ -123,7 +123,7 @@ class ReprintIn(StrictSchema):
 
 
 class IkmIn(StrictSchema):
-    answers = List(Integer(validate=Range(1, 4)), required=True, validate=Length(9, 9))
+    answers = List(Integer(strict=True, validate=Range(1, 4)), required=True, validate=Length(9, 9))
     ticket_code = String(load_default=None, allow_none=True, validate=Length(1, 16))
     office = String(load_default=None, allow_none=True, validate=Length(1, 64))
 
@@ -172,7 +172,7 @@ class WorkQuery(Schema):
 
 class EventsQuery(Schema):
     office = String(load_default=None, validate=Length(1, 64))
-    last_id = Integer(load_default=None, validate=Range(0))
+    last_id = Integer(load_default=None, validate=Range(0, 2**63 - 1))
 
 
 class DayQuery(Schema):

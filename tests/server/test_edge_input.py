@@ -118,3 +118,20 @@ def test_an_idempotency_key_is_the_devices_own_and_bound_to_its_request(client, 
     changed = client.post("/api/v1/tickets", headers=tokens["kiosk"],
                           json={**body, "answers": {"birth_date": "2022-01-01", "reason": "baru"}})
     assert changed.status_code == 409 and changed.json["error"]["code"] == "idempotency_key_reused"
+
+
+def test_odd_dates_ids_and_numbers_are_4xx_naming_the_field(client, tokens):
+    # issue 16 item 11
+    for url, field in (("/api/v1/reports/daily?date=9999-12-31", "date"),
+                       ("/api/v1/reports/daily?date=0001-01-01", "date"),
+                       ("/api/v1/reports/staffing?date=9999-12-31", "date"),
+                       ("/api/v1/reports/register?from=0001-01-01&to=2026-11-23", "from"),
+                       ("/api/v1/reports/ikm?date=2015-02-30", "date")):
+        r = client.get(url, headers=tokens["kepala"])
+        assert r.status_code == 422 and r.json["error"]["details"]["field"] == field, (url, r.json)
+    r = client.post("/api/v1/ikm", json={"answers": [1.5] * 9}, headers=tokens["kiosk"])
+    assert r.status_code == 422  # never stored as 1
+    assert client.post("/api/v1/ikm", json={"answers": [3] * 9}, headers=tokens["kiosk"]).status_code == 201
+    r = client.get("/api/v1/events", headers={**tokens["display"], "Last-Event-ID": "9" * 30})
+    assert r.status_code == 422 and r.json["error"]["details"]["field"] == "Last-Event-ID"
+    assert client.get("/api/v1/tickets/99999999999999999999", headers=tokens["operator"]).status_code == 404
