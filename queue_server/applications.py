@@ -236,7 +236,8 @@ def create_application(ctx: Context, actor: Actor, *, ticket_id: int, service_co
     service = _service(office, service_code)
     today = ctx.today(office)
     fields = _validate_applicant(office, applicant or {}, today)
-    merged = dict(answers or {})
+    asked = {q.key for q in service.questions}
+    merged = {k: v for k, v in (answers or {}).items() if k in asked}  # nothing the service does not ask is kept
     if ticket.origin_service == service.code and len([a for a in ticket.applications]) == 0:
         for k, v in (ticket.answers or {}).items():
             if not k.startswith("_"):
@@ -470,6 +471,7 @@ def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome
         raise NotFound("unknown_step", f"Langkah '{step}' tidak ada di layanan {service.code}.",
                        f"Step '{step}' is not part of {service.code}.") from None
     require(actor, st.role, office=office.code)
+    _refuse_admin_signature(office, st, actor)
     # A KK is archived after it was handed over (SOP 003 row 12): a step may follow the hand-over.
     if app.state not in (workflow.AT_STEP, workflow.HANDED_OVER) or app.step != step:
         raise Conflict("not_at_step", f"Berkas tidak sedang di langkah '{step}' (sekarang: {app.step}, {app.state}).",
@@ -488,6 +490,16 @@ def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome
         audit(actor, f"application.{step}.{outcome}", office=office.code, target=app.code,
               details={k: v for k, v in data.items() if k in ("card_serial", "ikd_activated")}, at=now)
     return app
+
+
+def _refuse_admin_signature(office: Office, st: Step, actor: Actor) -> None:
+    """The TTE (effect ``tte``) is the pejabat TTE's own signature: an admin account may
+    not give it unless the office file says ``admin_may_sign = true``."""
+    if st.effect == EFFECT_SIGNATURE and actor.role == roles.ADMIN and not office.admin_may_sign:
+        from .auth import Forbidden
+        raise Forbidden("signature_not_admin", "TTE hanya oleh pejabat TTE, bukan akun admin.",
+                        "The TTE is given by the signing official, not by an admin account.",
+                        {"role": actor.role, "allowed": [st.role]})
 
 
 def _apply_effect(ctx: Context, office: Office, st: Step, app: Application, actor: Actor, data: dict,
@@ -549,11 +561,12 @@ def start_step(ctx: Context, actor: Actor, app_id: int, *, step: str) -> Applica
     office = ctx.office(app.office)
     service = _service(office, app.service)
     try:
-        role = service.step(step).role
+        st = service.step(step)
     except KeyError:
         raise NotFound("unknown_step", f"Langkah '{step}' tidak ada di layanan {service.code}.",
                        f"Step '{step}' is not part of {service.code}.") from None
-    require(actor, role, office=office.code)
+    require(actor, st.role, office=office.code)
+    _refuse_admin_signature(office, st, actor)
     if app.state not in (workflow.AT_STEP, workflow.HANDED_OVER) or app.step != step:
         raise Conflict("not_at_step", "Berkas tidak sedang di langkah ini.", "The application is not at this step.",
                        {"step": app.step})
@@ -619,6 +632,9 @@ def store_photo(ctx: Context, actor: Actor, app_id: int, jpeg: bytes) -> Photo:
     app = get_application(app_id)
     office = ctx.office(app.office)
     require(actor, roles.OPERATOR, office=office.code)
+    if app.state in workflow.FINAL_STATES:  # handed over, returned or cancelled: the record stays as it was
+        raise Conflict("application_closed", "Berkas sudah selesai; fotonya tidak bisa diganti.",
+                       "The application is closed; its photo cannot be replaced.", {"state": app.state})
     _refuse_if_signed(ctx, office, _service(office, app.service), app)
     if not jpeg or len(jpeg) > MAX_PHOTO_BYTES:
         raise Unprocessable("invalid_photo", "Foto kosong atau terlalu besar (maks. 2 MB).", "Photo empty or too large.")

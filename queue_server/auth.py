@@ -54,7 +54,8 @@ def create_staff(username: str, role: str, password: str, *, full_name: str = ""
     """Create a staff account. Raises ``DomainError`` for a bad role, short password or
     a username that exists."""
     username = (username or "").strip()
-    if not username or len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
+    # ASCII only: a Cyrillic "а" or a full-width letter would make a look-alike of another account
+    if not username or len(username) > 64 or not all(c.isascii() and (c.isalnum() or c in "._-") for c in username):
         raise Unprocessable("invalid_username", "Nama pengguna hanya boleh huruf, angka, titik, garis bawah dan tanda minus.",
                           "A username may only contain letters, digits, dot, underscore and dash.")
     if role not in roles.STAFF_ROLES:

@@ -149,7 +149,10 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     if priority is not None and priority not in PRIORITY_CATEGORIES:
         raise Unprocessable("invalid_priority", "Kategori prioritas tidak dikenal.", "Unknown priority category.",
                             {"allowed": list(PRIORITY_CATEGORIES)})
-    answers = dict(answers or {})
+    # only the answers to the service's own questions are stored (issue 16 item 17: a
+    # kiosk, or anyone with its token, cannot park arbitrary data in the ticket)
+    asked = {q.key for q in service.questions}
+    answers = {k: v for k, v in (answers or {}).items() if k in asked}
     now = ctx.now()
     checklist = build_checklist(service, answers, ctx.today(office))
     if not checklist.eligible:

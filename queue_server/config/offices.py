@@ -98,6 +98,7 @@ class OfficeReader(BaseReader):
                              f"(unknown country code for public holidays; \"ID\" or \"\" for none)")
         fields["closed_dates"] = self.closed_dates(raw, path)
         fields["complaints"] = tuple(text for _, text in self.string_list(raw, "complaints", path))
+        fields["admin_may_sign"] = self.boolean(raw, "admin_may_sign", path, default=False)
         if not self.clean_since(mark) or any(v is _MISSING for v in fields.values()):
             return None
         return fields

@@ -49,6 +49,7 @@ _OFFICE_KEYS = (
     "code", "name", "short_name", "regency", "timezone", "address", "phone",
     "head_name", "head_nip", "head_title", "parent", "pickup_offices",
     "running_text", "photo_ratio", "public_holidays", "closed_dates", "complaints", "province",
+    "admin_may_sign",
 )
 _OFFICE_REQUIRED = ("code", "name", "regency", "timezone")
 _QUEUE_KEYS = ("normal_run", "priority_run", "skip_return_after", "max_skips", "number_digits")

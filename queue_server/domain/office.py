@@ -333,6 +333,9 @@ class Office:
     public_holidays: str = "ID"
     #: the office's own closed days (cuti bersama, local holidays): ``((date, name), ...)``
     closed_dates: tuple[tuple[date, str], ...] = ()
+    #: whether an ``admin`` account may complete a TTE step (effect ``tte``); by default the
+    #: signature is the pejabat TTE's own (issue 16 item 17)
+    admin_may_sign: bool = False
 
     @property
     def zone_abbreviation(self) -> str:

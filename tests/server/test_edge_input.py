@@ -135,3 +135,48 @@ def test_odd_dates_ids_and_numbers_are_4xx_naming_the_field(client, tokens):
     r = client.get("/api/v1/events", headers={**tokens["display"], "Last-Event-ID": "9" * 30})
     assert r.status_code == 422 and r.json["error"]["details"]["field"] == "Last-Event-ID"
     assert client.get("/api/v1/tickets/99999999999999999999", headers=tokens["operator"]).status_code == 404
+
+
+def test_low_items_answers_photos_usernames_and_the_signature(client, tokens, app):
+    # issue 16 item 17
+    t = client.post("/api/v1/tickets", headers=tokens["kiosk"],
+                    json={"service": "KIA", "answers": {**KIA_7Y, "catatan_bebas": "x" * 5000}})
+    assert t.status_code == 201
+    stored = client.get(f"/api/v1/tickets/{t.json['id']}", headers=tokens["operator"]).json
+    assert "catatan_bebas" not in stored["answers"]  # unknown keys are not kept
+    r = client.post("/api/v1/staff", headers=tokens["admin"],
+                    json={"username": "аdmin", "role": "operator", "password": "rahasia-123"})  # Cyrillic а
+    assert r.status_code == 422 and r.json["error"]["code"] == "invalid_username"
+    # the admin may not give the TTE (the office file does not allow it)
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    app_ = client.post(f"/api/v1/tickets/{t.json['id']}/applications", headers=tokens["operator"],
+                       json={"service": "KIA", "applicant": {"name": "Rizky", "birth_date": "2023-01-10"},
+                             "answers": {"birth_date": "2023-01-10", "reason": "baru"}}).json
+    codes = [i["code"] for i in app_["checklist"]["items"]]
+    client.post(f"/api/v1/applications/{app_['id']}/verify", json={"present": codes}, headers=tokens["operator"])
+    r = client.post(f"/api/v1/applications/{app_['id']}/steps/verifikasi/complete", json={"outcome": "done"},
+                    headers=tokens["verifikator"])
+    assert r.json["step"] == "tte"
+    r = client.post(f"/api/v1/applications/{app_['id']}/steps/tte/complete", json={"outcome": "done"},
+                    headers=tokens["admin"])
+    assert r.status_code == 403 and r.json["error"]["code"] == "signature_not_admin"
+    assert client.post(f"/api/v1/applications/{app_['id']}/steps/tte/complete", json={"outcome": "done"},
+                       headers=tokens["pejabat_tte"]).status_code == 200
+
+
+def test_a_closed_berkas_keeps_its_photo(client, tokens):
+    import io as _io
+
+    from PIL import Image
+    t = issue(client, tokens).json
+    client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
+    app_ = client.post(f"/api/v1/tickets/{t['id']}/applications", headers=tokens["operator"],
+                       json={"service": "KIA", "answers": {"reason": "baru"},
+                             "applicant": {"name": "Ayu", "birth_date": "2019-06-01"}}).json
+    assert client.post(f"/api/v1/applications/{app_['id']}/verify", json={"present": []},
+                       headers=tokens["operator"]).json["state"] == "returned"
+    buf = _io.BytesIO()
+    Image.new("RGB", (30, 40)).save(buf, "JPEG")
+    r = client.put(f"/api/v1/applications/{app_['id']}/photo", data=buf.getvalue(),
+                   headers={**tokens["operator"], "Content-Type": "image/jpeg"})
+    assert r.status_code == 409 and r.json["error"]["code"] == "application_closed"

@@ -40,8 +40,9 @@ ENDPOINTS = [
     ("complete step", "post", "/api/v1/applications/{app}/steps/penerimaan/complete", {"outcome": "done"},
      {roles.OPERATOR, A}),
     ("start verifikasi", "post", "/api/v1/applications/{app}/steps/verifikasi/start", None, {roles.VERIFIKATOR, A}),
+    # the TTE is the pejabat's own signature: not even the admin (issue 16 item 17)
     ("complete tte", "post", "/api/v1/applications/{app}/steps/tte/complete", {"outcome": "done"},
-     {roles.PEJABAT_TTE, A}),
+     {roles.PEJABAT_TTE}),
     ("photo", "put", "/api/v1/applications/{app}/photo", "jpeg", {roles.OPERATOR, A}),
     # the KIA's hand-over step names the operator (SOP 000): the office file decides, not a fixed list
     ("handover", "post", "/api/v1/applications/{app}/handover", {"received_by": "X", "identity_checked": True},
@@ -94,7 +95,7 @@ def test_role_matrix(client, tokens, fixtures, name, method, path, body, allowed
             assert r.status_code not in (401, 403), (name, role, r.status_code, r.json)
         else:
             assert r.status_code == 403, (name, role, r.status_code, r.json)
-            assert r.json["error"]["code"] in ("forbidden", "wrong_office")
+            assert r.json["error"]["code"] in ("forbidden", "wrong_office", "signature_not_admin")
             with db.connection_context():
                 assert AuditLog.select().where(AuditLog.role == role).count() == audit_before
 
