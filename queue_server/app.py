@@ -110,6 +110,15 @@ def create_app(test_config: dict | None = None) -> APIFlask:
         MAX_STREAMS_PER_TOKEN=4,
         MAX_CONTENT_LENGTH=3 * 1024 * 1024,
         VALIDATION_ERROR_STATUS_CODE=422,
+        # the API docs page works on an office LAN without internet: Swagger UI from the
+        # installed swagger-ui-bundle package, never a CDN; the spec names no host taken
+        # from a request's Host header (issue 16 item 14)
+        DOCS_FAVICON=f"{DOCS_ASSETS}/favicon-32x32.png",
+        SWAGGER_UI_CSS=f"{DOCS_ASSETS}/swagger-ui.css",
+        SWAGGER_UI_BUNDLE_JS=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        SWAGGER_UI_STANDALONE_PRESET_JS=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+        AUTO_SERVERS=False,
+        SERVERS=[{"url": "/", "description": "this Loket server"}],
         JSON_SORT_KEYS=False,
         SPEC_FORMAT="json",
         INFO={"description": "Loket: antrean dan layanan Disdukcapil (KIA, KK, IKD, ...)."},
@@ -211,7 +220,28 @@ def _check_body():
     return None
 
 
+#: Where the docs page loads Swagger UI from (served from the swagger-ui-bundle package).
+DOCS_ASSETS = "/api/v1/docs-assets"
+
+
+def _docs_assets(app: APIFlask) -> None:
+    """Serve Swagger UI's files from the installed ``swagger-ui-bundle`` (Apache-2.0)."""
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    @app.get(f"{DOCS_ASSETS}/<path:name>")
+    @app.doc(hide=True)
+    def docs_asset(name):
+        if name not in ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js",
+                        "favicon-32x32.png"):
+            from flask import abort
+            abort(404)
+        return send_from_directory(swagger_ui_path, name, max_age=86400)
+
+
 def _register_handlers(app: APIFlask) -> None:
+    _docs_assets(app)
+
     @app.before_request
     def _before():
         refused = _check_body()

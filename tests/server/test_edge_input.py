@@ -180,3 +180,17 @@ def test_a_closed_berkas_keeps_its_photo(client, tokens):
     r = client.put(f"/api/v1/applications/{app_['id']}/photo", data=buf.getvalue(),
                    headers={**tokens["operator"], "Content-Type": "image/jpeg"})
     assert r.status_code == 409 and r.json["error"]["code"] == "application_closed"
+
+
+def test_the_api_docs_work_offline_and_ignore_the_host_header(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "cdn." not in html and "https://" not in html.split("<body")[0]  # no third-party script
+    for name in ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"):
+        assert f"/api/v1/docs-assets/{name}" in html
+        asset = client.get(f"/api/v1/docs-assets/{name}")
+        assert asset.status_code == 200 and len(asset.data) > 1000
+    assert client.get("/api/v1/docs-assets/index.html").status_code == 404
+    spec = client.get("/api/v1/openapi.json", headers={"Host": "evil.example"}).json
+    assert spec["servers"] == [{"url": "/", "description": "this Loket server"}]
