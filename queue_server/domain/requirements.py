@@ -189,24 +189,7 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date,
     for question in service.questions:
         if question.when.facts:
             continue  # judged below, once the derived facts it names are known
-        value = answers.get(question.key)
-        if _is_missing(value):
-            if question.required and not partial:
-                raise _required(question.key)
-            continue
-        fact = _parse_answer(question, value)
-        facts[question.key] = fact
-        if question.kind == "bool" and question.eligible_if is not None:
-            eligibility_keys.add(question.key)
-            if fact != question.eligible_if:
-                msg = question.ineligible_message
-                ineligible.append(
-                    Issue(
-                        f"ineligible_{question.key}",
-                        msg.id if msg else f"Tidak memenuhi syarat: {question.label.id}",
-                        (msg.get("en") if msg else f"Not eligible: {question.label.get('en')}"),
-                    )
-                )
+        _answer(question, answers, facts, ineligible, eligibility_keys, partial)
 
     if service.rules == "kia":
         birth_date = facts.get(KIA_BIRTH_DATE)
@@ -247,19 +230,29 @@ def _derive(service: Service, answers: Mapping[str, Any], on_date: date,
     for question in service.questions:
         if not question.when.facts or not question.when.matches(facts):
             continue  # not asked in this case (or, partially, not known yet): its answer is ignored
-        value = answers.get(question.key)
-        if _is_missing(value):
-            if question.required and not partial:
-                raise _required(question.key)
-            continue
-        fact = _parse_answer(question, value)
-        facts[question.key] = fact
-        if question.kind == "bool" and question.eligible_if is not None and fact != question.eligible_if:
+        _answer(question, answers, facts, ineligible, eligibility_keys, partial)
+    return facts, ineligible
+
+
+def _answer(question, answers: Mapping[str, Any], facts: dict[str, Any], ineligible: list[Issue],
+            eligibility_keys: set[str], partial: bool) -> None:
+    """Record one asked question's answer in ``facts``; an eligibility question answered
+    otherwise adds its reason to ``ineligible``. Raises ``ValidationError`` for a bad or
+    (unless ``partial``) missing required answer."""
+    value = answers.get(question.key)
+    if _is_missing(value):
+        if question.required and not partial:
+            raise _required(question.key)
+        return
+    fact = _parse_answer(question, value)
+    facts[question.key] = fact
+    if question.kind == "bool" and question.eligible_if is not None:
+        eligibility_keys.add(question.key)
+        if fact != question.eligible_if:
             msg = question.ineligible_message
             ineligible.append(Issue(f"ineligible_{question.key}",
                                     msg.id if msg else f"Tidak memenuhi syarat: {question.label.id}",
                                     msg.get("en") if msg else f"Not eligible: {question.label.get('en')}"))
-    return facts, ineligible
 
 
 def skipped_questions(service: Service, facts: Mapping[str, Any]) -> list[str]:
