@@ -154,11 +154,18 @@ class _CardDrawer:
             return
         c = self.c
         c.saveState()
-        c.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.45))
         c.translate(CARD_WIDTH / 2, CARD_HEIGHT / 2)
         c.rotate(24)
-        c.setFont(self.bold, 13)
-        c.drawCentredString(0, -2 * mm, "CONTOH - TIDAK SAH")
+        text = "CONTOH - TIDAK SAH"
+        size = 12
+        t = c.beginText(-stringWidth(text, self.bold, size) / 2, -2 * mm)
+        t.setFont(self.bold, size)
+        t.setTextRenderMode(2)  # filled and outlined: readable over a red photo background too
+        c.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.55))
+        c.setStrokeColor(colors.Color(1, 1, 1, alpha=0.8))
+        c.setLineWidth(0.25)
+        t.textLine(text)
+        c.drawText(t)
         c.restoreState()
 
     def back(self, card: KiaCard, x: float, y: float) -> None:
