@@ -25,6 +25,9 @@ TICKET_FINISHED = "ticket.finished"
 TICKET_RETURNED = "ticket.returned"
 APPLICATION_STEP_FINISHED = "application.step_finished"
 COUNTER_CLOSED = "counter.closed"
+#: The office's day ended: its open numbers were closed; payload ``day``, ``no_show``,
+#: ``unfinished`` (counts only). Displays and stations reload their snapshot.
+OFFICE_DAY_CLOSED = "office.day_closed"
 #: Keep-alive event (every few seconds); payload ``{"time": server epoch s}``.
 HEARTBEAT = "heartbeat"
 #: First event of a stream, sent at once; payload ``{"time": server epoch s}``.
@@ -35,6 +38,7 @@ PING = "ping"
 PUBLIC_EVENT_TYPES = frozenset({
     TICKET_ISSUED, TICKET_CALLED, TICKET_RECALLED, TICKET_SKIPPED, TICKET_NO_SHOW,
     TICKET_TRANSFERRED, TICKET_FINISHED, TICKET_RETURNED, APPLICATION_STEP_FINISHED, COUNTER_CLOSED,
+    OFFICE_DAY_CLOSED,
 })
 
 #: Ticket events that change what a counter or display shows as called.

@@ -32,9 +32,10 @@ log = logging.getLogger(__name__)
 
 __all__ = ["DisplayController", "OfficeInfo"]
 
-#: Events after which waiting counts change.
+#: Events after which waiting counts change (after ``office.day_closed`` the refresh
+#: sees the new office day and reloads the whole snapshot).
 _WAITING_EVENTS = frozenset({"ticket.issued", "ticket.called", "ticket.transferred", "ticket.skipped",
-                             "ticket.no_show", "ticket.returned"})
+                             "ticket.no_show", "ticket.returned", "office.day_closed"})
 
 
 class OfficeInfo(dict):

@@ -143,6 +143,8 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     app.extensions["loket_db"] = database
     broker = Broker()
     app.extensions["loket_broker"] = broker
+    from .tickets import DayCloser
+    app.extensions["loket_day_closer"] = DayCloser()
 
     from .api import BLUEPRINTS
 
@@ -248,6 +250,9 @@ def _register_handlers(app: APIFlask) -> None:
         if refused is not None:
             return refused
         db.connect(reuse_if_open=True)
+        # yesterday's open numbers are closed on the first request of the new office day
+        # (a display's 15 s refresh makes that within a minute of midnight; issue 16 item 16)
+        app.extensions["loket_day_closer"].tick(app.extensions["loket"])
         g.actor = None
         g.actor = authenticate(request.headers.get("Authorization"), now=app.extensions["loket"].now(),
                                remote_addr=request.remote_addr or "")

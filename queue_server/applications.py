@@ -11,6 +11,7 @@ SIAK reference.
 from __future__ import annotations
 
 from client.protocol import CODE_ALPHABET
+from printing.text import format_day
 
 import re
 import secrets
@@ -766,15 +767,31 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
         office = ctx.office(ticket.office)
         apps = list(ticket.applications)
         if not apps:
-            from .tickets import ticket_public
+            from .tickets import OPEN_STATUSES, UNFINISHED, ticket_public
+            if ticket.office_day != ctx.office_day(office):
+                # a number is valid on its own office day only (issue 16 item 16)
+                day = format_day(date.fromisoformat(ticket.office_day), "en" if lang == "en" else "id")
+                served = ticket.status == "done"
+                text = ((f"selesai dilayani pada {day}", f"served on {day}") if served else
+                        (f"hari layanan {day} sudah berakhir; nomor ini tidak berlaku lagi. "
+                         "Silakan ambil nomor antrean baru.",
+                         f"the service day {day} has ended; this number is no longer valid. "
+                         "Please take a new number."))
+                return {"kind": "ticket", "number": ticket.number, "service": ticket.service,
+                        "status": ticket.status if ticket.status not in OPEN_STATUSES else
+                        (UNFINISHED if ticket.status == "called" else "no_show"),
+                        "text": text[idx], "day_ended": True, "office_day": ticket.office_day,
+                        "people_ahead": None, "estimated_wait_seconds": None}
             t = ticket_public(ctx, office, ticket)
             texts = {"waiting": ("menunggu dipanggil", "waiting to be called"),
                      "called": (f"sedang dipanggil ke loket {ticket.counter}", f"called to counter {ticket.counter}"),
                      "skipped": ("terlewat; silakan lapor ke petugas", "missed; please see an officer"),
                      "no_show": ("tidak hadir saat dipanggil", "did not come when called"),
-                     "done": ("selesai dilayani", "served")}
+                     "done": ("selesai dilayani", "served"),
+                     "unfinished": ("belum selesai saat hari layanan berakhir", "not finished when the day ended")}
             return {"kind": "ticket", "number": t["number"], "service": t["service"], "status": ticket.status,
                     "text": texts.get(ticket.status, (ticket.status, ticket.status))[idx],
+                    "day_ended": False, "office_day": ticket.office_day,
                     "people_ahead": t["people_ahead"], "estimated_wait_seconds": t["estimated_wait_seconds"]}
         return {"kind": "visit", "number": ticket.number,
                 "applications": [public_status(ctx, a.code, lang) for a in apps]}

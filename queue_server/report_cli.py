@@ -29,6 +29,7 @@ def summary_lines(data: dict, staffing: dict) -> list[str]:
     ``reports.daily_report(...).data`` and ``reports.staffing_for(...)``."""
     lines = [f"{data['office_name']} — {data['date']} ({data['zone']})",
              f"Nomor antrean: {data['tickets']['total']}  tidak hadir: {data['no_shows']}  "
+             f"belum selesai: {data.get('unfinished', 0)}  "
              f"berkas dikembalikan: {data['returned']}  dokumen belum diambil: {data['uncollected']}"]
     for s in data["services"]:
         w, sv = s["wait_seconds"], s["service_seconds"]

@@ -26,7 +26,10 @@ Definitions (all durations in **seconds**):
   ``ended − started``, share over the mutu baku) and the counters they called at;
 * *uncollected*: documents ready for pickup (state ``ready_for_pickup``) that became
   ready before the day's end, as the database stands now;
-* *returned files*: kartu kendali rows ended that day with outcome ``returned``.
+* *returned files*: kartu kendali rows ended that day with outcome ``returned``;
+* *no-shows*: tickets of the day with status ``no_show``: skipped for good, or still
+  waiting when the office day ended (``tickets.close_past_days``); *unfinished*: still
+  at a counter when the day ended (their open call is not a service time).
 
 Percentiles use ``printing.model.percentile`` (linear, "inclusive" method).
 """
@@ -153,10 +156,12 @@ def _counter_flow(office: Office, day: date) -> dict:
         if tid in tickets:
             waits[tickets[tid][0]].append(called - tickets[tid][1])
     no_shows: dict[str, int] = defaultdict(int)
+    unfinished = 0
     for origin, _, status in tickets.values():
         if status == "no_show":
             no_shows[origin] += 1
-    return {"waits": waits, "services": services, "no_shows": no_shows,
+        unfinished += status == "unfinished"
+    return {"waits": waits, "services": services, "no_shows": no_shows, "unfinished": unfinished,
             "uncalled": sum(1 for tid in tickets if tid not in first_call)}
 
 
@@ -403,6 +408,8 @@ def daily_report(office: Office, day: date, *, lang: str = "id") -> DailyReport:
                       "service_seconds": _stats(service_samples.get(c, [])),
                       "no_shows": flow["no_shows"].get(c, 0), "returned": returned.get(c, 0)} for c in codes],
         "no_shows": recap.no_shows, "returned": sum(returned.values()),
+        # tickets still at a counter when the office day ended (closed at midnight)
+        "unfinished": flow["unfinished"],
         "steps": step_rows,
         "latest_step": None if worst is None else {"service": worst.service, "step": worst.step,
                                                    "step_name": _step_name(office, worst.service, worst.step, lang),

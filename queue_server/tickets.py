@@ -11,12 +11,15 @@ log, so the state after a restart is the state after the last committed action.
 """
 from __future__ import annotations
 
-from client.protocol import CODE_ALPHABET
+from client.protocol import CODE_ALPHABET, OFFICE_DAY_CLOSED
 
 import json
+import logging
 import secrets
 import threading
 import time
+from datetime import date, datetime, time as dtime, timedelta
+from zoneinfo import ZoneInfo
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -41,6 +44,14 @@ SKIPPED = "skipped"
 NO_SHOW = "no_show"
 DONE = "done"
 CANCELLED = "cancelled"
+#: A ticket still at a counter when its office day ended (issue 16 item 16).
+UNFINISHED = "unfinished"
+#: Statuses of a ticket that its office day's end closes.
+OPEN_STATUSES = (WAITING, CALLED, SKIPPED)
+#: The CallLog action written when the day's end closes a ticket.
+DAY_END = "day_end"
+#: Who closes a past day's tickets in the audit log.
+SYSTEM = Actor("system", "system", "system")
 
 COUNTER_ROLES = (roles.OPERATOR, roles.PETUGAS_DISTRIBUSI)
 ISSUE_ROLES = (roles.KIOSK, roles.OPERATOR)
@@ -672,6 +683,76 @@ def queue_overview(ctx: Context, office: Office) -> dict:
     return {"office": office.code, "office_day": day, "services": list(per_service.values()),
             "counters": counters, "last_calls": last_calls,
             "waiting_total": sum(e["waiting"] for e in per_service.values())}
+
+
+def _day_end_epoch(office: Office, day: str) -> float:
+    """Epoch seconds of the office's local midnight that ends ``day`` (ISO date)."""
+    nxt = date.fromisoformat(day) + timedelta(days=1)
+    return datetime.combine(nxt, dtime(0), tzinfo=ZoneInfo(office.timezone)).timestamp()
+
+
+def close_past_days(ctx: Context, office: Office, *, now: float | None = None) -> dict[str, dict[str, int]]:
+    """Close the tickets of the office's past days that are still open (issue 16 item 16).
+
+    At the office's local midnight a number stops being valid: a ticket still
+    ``called`` at a counter becomes ``unfinished``, a ``waiting`` or ``skipped`` one
+    ``no_show``; ``finished_at`` and the ``day_end`` CallLog row carry that midnight, not
+    the moment this runs, so the day's report is the same whenever it is closed. The
+    berkas opened on such a ticket stay where they are. One event
+    ``office.day_closed`` per closed day (counts only) and one audit row by ``system``
+    with the numbers. Idempotent; returns ``{day: {"no_show": n, "unfinished": m}}``.
+    """
+    now = ctx.now() if now is None else now
+    today = ctx.office_day(office, now)
+    closed: dict[str, dict[str, int]] = {}
+    with write_tx():
+        rows = list(Ticket.select().where((Ticket.office == office.code) & (Ticket.office_day < today) &
+                                          (Ticket.status.in_(OPEN_STATUSES)))
+                    .order_by(Ticket.office_day, Ticket.id))
+        by_code = {c.code: c for c in office.counters}
+        numbers: dict[str, list[str]] = {}
+        for t in rows:
+            end = _day_end_epoch(office, t.office_day)
+            status = UNFINISHED if t.status == CALLED else NO_SHOW
+            _bump(t, status=status, finished_at=end)
+            _log(t, by_code.get(t.counter) if status == UNFINISHED else None, DAY_END, SYSTEM, end)
+            counts = closed.setdefault(t.office_day, {NO_SHOW: 0, UNFINISHED: 0})
+            counts[status] += 1
+            numbers.setdefault(t.office_day, []).append(t.number)
+        for day, counts in closed.items():
+            record(office.code, OFFICE_DAY_CLOSED, {"day": day, **counts}, now)
+            audit(SYSTEM, "ticket.day_closed", office=office.code, target=day,
+                  details={**counts, "numbers": numbers[day]}, at=now)
+    return closed
+
+
+class DayCloser:
+    """Runs :func:`close_past_days` for every office once per office day and process
+    (the server's ``before_request`` calls :meth:`tick`; a display refreshes every 15 s,
+    so this happens within a minute of midnight). A failure (storage full, locked) is
+    logged and tried again after ``retry_seconds``; it never fails the request."""
+
+    def __init__(self, retry_seconds: float = 60.0) -> None:
+        self.retry_seconds = retry_seconds
+        self._done: dict[str, str] = {}
+        self._retry_at = 0.0
+        self._lock = threading.Lock()
+
+    def tick(self, ctx: Context) -> None:
+        """Close past days of the offices whose day changed since the last tick."""
+        now = ctx.now()
+        due = [o for o in ctx.offices.values() if self._done.get(o.code) != ctx.office_day(o, now)]
+        if not due or now < self._retry_at or not self._lock.acquire(blocking=False):
+            return
+        try:
+            for office in due:
+                close_past_days(ctx, office, now=now)
+                self._done[office.code] = ctx.office_day(office, now)
+        except Exception:  # noqa: BLE001 - logged; the request goes on
+            logging.getLogger(__name__).exception("closing past office days failed")
+            self._retry_at = now + self.retry_seconds
+        finally:
+            self._lock.release()
 
 
 def ticket_counts(office: Office, day: str) -> dict[str, int]:

@@ -35,7 +35,7 @@ def test_loket_report_writes_the_files_and_prints_the_summary(day, data_dir, tmp
                                                                            "register-kia") for ext in ("pdf", "xlsx")]
                            + ["rekap-harian-paser-2026-11-23.json"])
     text = r.stdout
-    assert "Nomor antrean: 3  tidak hadir: 1  berkas dikembalikan: 1  dokumen belum diambil: 1" in text
+    assert "Nomor antrean: 3  tidak hadir: 1  belum selesai: 0  berkas dikembalikan: 1  dokumen belum diambil: 1" in text
     assert "KIA           3 nomor  tunggu p50 5.0 / p90 5.8 menit  layanan p50 1.0 / p90 8.0 menit" in text
     assert "Langkah SOP paling terlambat: KIA verifikasi — 1 dari 1 berkas melewati mutu baku" in text
     assert "IKM: 87.50 mutu B (Baik), 2 responden" in text
