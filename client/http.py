@@ -24,7 +24,7 @@ import requests
 
 from .protocol import API_PREFIX, RETRY_STATUSES, parse_error
 
-__all__ = ["ApiError", "Client", "UNREACHABLE", "TIMEOUT", "SERVER_BUSY"]
+__all__ = ["ApiError", "Client", "UNREACHABLE", "TIMEOUT", "SERVER_BUSY", "CERTIFICATE", "check_ca_file"]
 
 #: ``ApiError.code`` when the server cannot be reached (refused, DNS, reset).
 UNREACHABLE = "unreachable"
@@ -32,6 +32,9 @@ UNREACHABLE = "unreachable"
 TIMEOUT = "timeout"
 #: ``ApiError.code`` for a 502/503/504 answer without the server's error body.
 SERVER_BUSY = "server_busy"
+#: ``ApiError.code`` when an https server's certificate is not trusted (no or the wrong
+#: ``ca_file``, a certificate for another name, expired): a set-up fault, not retried.
+CERTIFICATE = "certificate_untrusted"
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 _KINDS = {400: "invalid", 401: "auth", 403: "forbidden", 404: "not_found", 405: "invalid", 409: "conflict",
@@ -42,6 +45,9 @@ _MESSAGES = {
                   "The queue server cannot be reached. Check the network; the device retries automatically."),
     TIMEOUT: ("Server antrean tidak menjawab tepat waktu.", "The queue server did not answer in time."),
     SERVER_BUSY: ("Server antrean sedang sibuk.", "The queue server is busy."),
+    CERTIFICATE: ("Sertifikat server antrean tidak dipercaya: periksa berkas CA kantor (--ca-file) dan alamat "
+                  "server.", "The queue server's certificate is not trusted: check the office CA file (--ca-file) "
+                  "and the server address."),
 }
 
 
@@ -96,9 +102,10 @@ class ApiError(Exception):
 
     @classmethod
     def no_answer(cls, code: str, detail: str = "") -> "ApiError":
-        """The error for a request without an answer: ``code`` UNREACHABLE or TIMEOUT."""
+        """The error for a request without an answer: ``code`` UNREACHABLE, TIMEOUT or
+        CERTIFICATE (not retryable: the set-up must change)."""
         msg, msg_en = _MESSAGES[code]
-        return cls(code, msg, msg_en, details={"detail": detail} if detail else {}, retryable=True)
+        return cls(code, msg, msg_en, details={"detail": detail} if detail else {}, retryable=code != CERTIFICATE)
 
     @classmethod
     def from_response(cls, resp: requests.Response) -> "ApiError":
@@ -116,6 +123,21 @@ class ApiError(Exception):
             return cls(SERVER_BUSY, msg, msg_en, status=resp.status_code)
         return cls("http_error", f"Server menjawab dengan galat {resp.status_code}.",
                    f"The server answered with error {resp.status_code}.", status=resp.status_code)
+
+
+def check_ca_file(path: str | None) -> str | None:
+    """``path`` as a string when it is a readable PEM file of certificates, None for
+    None. Raises ValueError (naming the file) otherwise."""
+    if not path:
+        return None
+    import os
+    import ssl
+    path = os.fspath(path)
+    try:
+        ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"CA file {path!r} cannot be used: {exc}") from None
+    return path
 
 
 def _never_sent(exc: requests.RequestException) -> bool:
@@ -138,13 +160,17 @@ class Client:
         lang: "id" or "en", sent as ``Accept-Language``.
         session: a ``requests.Session`` (tests); a new one by default.
         sleep: the sleep function (tests pass a fake).
+        ca_file: PEM file of the office's certificate authority, for an ``https://``
+            server behind the office's TLS proxy (docs/deployment.md); None: the
+            system's authorities. The server's certificate is always verified.
 
-    Raises ValueError when ``base_url`` is not http(s). Thread-safe for concurrent calls.
+    Raises ValueError when ``base_url`` is not http(s) or ``ca_file`` is not a readable
+    file. Thread-safe for concurrent calls.
     """
 
     def __init__(self, base_url: str, token: str | None = None, *, timeout: float = 5.0, retries: int = 2,
                  backoff: float = 0.3, lang: str = "id", session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, ca_file: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
             raise ValueError(f"server URL must start with http:// or https://, got {base_url!r}")
@@ -154,6 +180,9 @@ class Client:
         self.backoff = float(backoff)
         self.lang = lang
         self.session = session or requests.Session()
+        self.ca_file = check_ca_file(ca_file)
+        # given with each request: requests lets REQUESTS_CA_BUNDLE override a session's verify
+        self._tls = {"verify": self.ca_file} if self.ca_file else {}
         self._sleep = sleep
 
     @property
@@ -194,7 +223,10 @@ class Client:
                 self._sleep(self.backoff * 2 ** (attempt - 1))
             try:
                 resp = self.session.request(method, url, json=json, params=params, data=data,
-                                            headers=self.headers(headers, lang=lang), timeout=self.timeout)
+                                            headers=self.headers(headers, lang=lang), timeout=self.timeout,
+                                            **self._tls)
+            except requests.exceptions.SSLError as exc:
+                raise ApiError.no_answer(CERTIFICATE, str(exc)) from None
             except requests.RequestException as exc:
                 timed_out = isinstance(exc, requests.Timeout) and not isinstance(exc, requests.ConnectTimeout)
                 last = ApiError.no_answer(TIMEOUT if timed_out else UNREACHABLE, str(exc))

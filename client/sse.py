@@ -19,6 +19,7 @@ import http.client
 import json
 import logging
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -99,12 +100,15 @@ class SseStream:
     """One connection to an SSE endpoint.
 
     ``url``: full URL (http or https) with any query; ``headers``: extra headers (the
-    bearer token); ``connect_timeout`` / ``read_timeout`` in seconds.
+    bearer token); ``connect_timeout`` / ``read_timeout`` in seconds; ``ca_file``: the
+    office CA's PEM file for an https URL (None: the system's authorities).
     """
 
     def __init__(self, url: str, headers: dict[str, str] | None = None, *,
-                 connect_timeout: float = 3.0, read_timeout: float = HEARTBEAT_TIMEOUT) -> None:
+                 connect_timeout: float = 3.0, read_timeout: float = HEARTBEAT_TIMEOUT,
+                 ca_file: str | None = None) -> None:
         self.url = url
+        self.ca_file = ca_file
         self.headers = dict(headers or {})
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
@@ -115,8 +119,11 @@ class SseStream:
         """Connect and yield events until the stream ends, which always raises
         :class:`SseDisconnected` (never returns normally)."""
         parts = urlsplit(self.url)
-        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        conn = cls(parts.hostname, parts.port, timeout=self.connect_timeout)
+        if parts.scheme == "https":  # the certificate and host name are verified
+            conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=self.connect_timeout,
+                                               context=ssl.create_default_context(cafile=self.ca_file))
+        else:
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.connect_timeout)
         self._conn = conn
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache", **self.headers}
@@ -183,7 +190,7 @@ class EventFeed:
     ``last_id`` is the id of the last event received (an int, or None). Backoff:
     ``backoff_start`` seconds after the first failure, doubling up to ``backoff_max``;
     reset once a stream has opened. ``read_timeout`` in seconds (see
-    :data:`HEARTBEAT_TIMEOUT`).
+    :data:`HEARTBEAT_TIMEOUT`). ``ca_file``: the office CA for an https server.
     """
 
     def __init__(self, server: str, token: str | Callable[[], str | None] | None, *, office: str | None = None,
@@ -192,7 +199,9 @@ class EventFeed:
                  on_event: Callable[[SseEvent], None] | None = None,
                  on_close: Callable[[str], None] | None = None,
                  read_timeout: float = HEARTBEAT_TIMEOUT, connect_timeout: float = 3.0,
-                 backoff_start: float = 0.5, backoff_max: float = 5.0, last_id: int | None = None) -> None:
+                 backoff_start: float = 0.5, backoff_max: float = 5.0, last_id: int | None = None,
+                 ca_file: str | None = None) -> None:
+        self.ca_file = ca_file
         query = f"?{urlencode({'office': office})}" if office else ""
         self.url = f"{server.rstrip('/')}{API_PREFIX}/events{query}"
         self.token = token
@@ -235,7 +244,8 @@ class EventFeed:
                     last_id = self.last_id
                 token = self.token() if callable(self.token) else self.token
                 stream = SseStream(self.url, {"Authorization": f"Bearer {token}"} if token else {},
-                                   connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
+                                   connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
+                                   ca_file=self.ca_file)
                 self._stream = stream
                 if self._stop.is_set():
                     break

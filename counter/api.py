@@ -40,14 +40,15 @@ class StationClient(Client):
     never made (nothing reached the server), so an action is never done twice.
     ``lang`` ("id"/"en") is sent as ``Accept-Language``. ``token`` is set by
     :meth:`login`. Thread-safe for concurrent calls (one ``requests.Session``).
-    Raises ValueError for a URL that is not http(s).
+    ``ca_file``: the office CA's PEM file for an ``https://`` server (docs/deployment.md).
+    Raises ValueError for a URL that is not http(s) or an unusable CA file.
     """
 
     def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 2, backoff: float = 0.3,
                  lang: str = "id", token: str | None = None, session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, ca_file: str | None = None) -> None:
         super().__init__(base_url, token, timeout=timeout, retries=retries, backoff=backoff, lang=lang,
-                         session=session, sleep=sleep)
+                         session=session, sleep=sleep, ca_file=ca_file)
 
     # ------------------------------------------------------------------ public data
     def counters(self) -> list[dict]:
@@ -175,6 +176,7 @@ def station_feed(client: Client, on_event: Callable[[str, dict, int], None], *,
                  int(ev.id) if ev.id and ev.id.isdigit() else 0)
 
     return EventFeed(client.base_url, lambda: client.token, on_event=deliver, last_id=last_id,
+                     ca_file=getattr(client, "ca_file", None),
                      on_open=(lambda: on_state(True)) if on_state else None,
                      on_close=(lambda _reason: on_state(False)) if on_state else None)
 

@@ -56,7 +56,8 @@ SHORTCUT_LABELS = {name: key.upper() for key, names in SHORTCUTS.items() for nam
 class StationApp(App):
     """``loket counter``: ``server`` URL, bound ``counter`` code, receipt ``printer``
     URI, ``card_output`` (spool://DIR or cups://QUEUE), ``camera`` URI
-    (webcam://0, file://...), ``photo_ratio`` ("2x3", "3x4", "4x6"), ``lang``."""
+    (webcam://0, file://...), ``photo_ratio`` ("2x3", "3x4", "4x6"), ``lang``, ``ca_file``
+    (the office CA for an ``https://`` server)."""
 
     busy = NumericProperty(0)
     font = StringProperty(str(FONTS / "DejaVuSans.ttf"))
@@ -64,13 +65,13 @@ class StationApp(App):
 
     def __init__(self, server: str, *, counter: str | None = "1", printer: str | None = None,
                  card_output: str = "spool://kartu-kia", camera: str | None = None, photo_ratio: str = "4x6",
-                 lang: str = "id", **kw) -> None:
+                 lang: str = "id", ca_file: str | None = None, **kw) -> None:
         super().__init__(**kw)
         from counter.photo import PhotoPolicy
         from .api import StationClient
         self.title = tr(lang, "window_title")
         self.camera_uri = camera
-        self.ctl = StationController(StationClient(server, lang=lang), counter=counter, printer=printer,
+        self.ctl = StationController(StationClient(server, lang=lang, ca_file=ca_file), counter=counter, printer=printer,
                                      card_output=card_output, camera=None,
                                      photo_policy=PhotoPolicy(ratio=photo_ratio), lang=lang)
         self.w: dict[str, Widget] = {}

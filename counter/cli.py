@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from client.options import ca_file_option
+
 
 @click.command("counter")
 @click.option("--server", required=True, help="Queue server URL, e.g. http://192.168.1.10:8080")
@@ -16,7 +18,8 @@ import click
 @click.option("--size", default="1366x768", show_default=True, help="Window size WxH.")
 @click.option("--fullscreen", is_flag=True, help="Full screen.")
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
-def counter_cmd(server, counter, printer, card_output, camera, photo_ratio, size, fullscreen, lang):
+@ca_file_option
+def counter_cmd(server, counter, printer, card_output, camera, photo_ratio, size, fullscreen, lang, ca_file):
     """Stasiun petugas: loket, foto, verifikasi, TTE, cetak KIA, penyerahan."""
     import os
     os.environ.setdefault("KIVY_NO_ARGS", "1")
@@ -32,7 +35,7 @@ def counter_cmd(server, counter, printer, card_output, camera, photo_ratio, size
     Config.set("input", "mouse", "mouse,disable_multitouch")
     from .app import run
     run(server, counter=counter, printer=printer, card_output=card_output, camera=camera,
-        photo_ratio=photo_ratio, lang=lang)
+        photo_ratio=photo_ratio, lang=lang, ca_file=ca_file)
 
 
 COMMANDS = [counter_cmd]

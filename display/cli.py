@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from client.options import ca_file_option
+
 __all__ = ["COMMANDS", "display_cmd"]
 
 
@@ -50,9 +52,10 @@ def _size(_ctx, _param, value: str) -> tuple[int, int]:
 @click.option("--announce-max-age", type=float, default=30.0, show_default=True,
               help="Panggilan lebih lama dari ini (detik) tidak diumumkan lagi setelah tersambung kembali.")
 @click.option("--automation", type=click.Path(file_okay=False, path_type=Path), default=None, hidden=True)
+@ca_file_option
 def display_cmd(server, token, office, services, counters, fullscreen, size, voice, voice_mode, voice_template,
                 voice_spelling, voice_words, voice_repeat, voice_pack, theme_path, language, announce_max_age,
-                automation):
+                automation, ca_file):
     """Layar ruang tunggu: nomor di tiap loket, panggilan terakhir, jumlah menunggu, suara."""
     from display.launch import parse_spelling_words, run
     from display.theme import Theme
@@ -68,7 +71,7 @@ def display_cmd(server, token, office, services, counters, fullscreen, size, voi
     run(server=server, token=token, office=office, services=services, counters=counters, fullscreen=fullscreen,
         size=size, voice=voice, voice_mode=voice_mode, voice_template=voice_template, voice_pack=voice_pack,
         theme=theme, announce_max_age=announce_max_age, automation_dir=automation, voice_spelling=voice_spelling,
-        voice_words=words, voice_repeat=voice_repeat)
+        voice_words=words, voice_repeat=voice_repeat, ca_file=ca_file)
 
 
 # Commands mounted by loket/cli.py. The counter-station engineer appends counter_cmd here.

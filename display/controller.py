@@ -73,9 +73,9 @@ class DisplayController:
         self.last_event_received = 0.0  # epoch s when the last SSE event arrived (bench)
         self._refresh = threading.Event()
         self._stop = threading.Event()
-        self.feed = EventFeed(api.base_url, api.token, office=office, prepare=self._prepare, on_open=self._on_open,
-                              on_event=self._on_event, on_close=self._on_close, read_timeout=read_timeout,
-                              backoff_max=backoff_max)
+        self.feed = EventFeed(api.base_url, api.token, office=office, ca_file=getattr(api, "ca_file", None),
+                              prepare=self._prepare, on_open=self._on_open, on_event=self._on_event,
+                              on_close=self._on_close, read_timeout=read_timeout, backoff_max=backoff_max)
         self._refresher = threading.Thread(target=self._refresh_loop, name="loket-display-refresh", daemon=True)
 
     def start(self) -> "DisplayController":

@@ -50,14 +50,15 @@ def run(*, server: str, token: str, office: str | None = None, services: str | N
         voice: bool = True, voice_mode: str = "words", voice_template: str | None = None,
         voice_pack: str | Path | None = None, theme: Theme | None = None,
         announce_max_age: float = 30.0, automation_dir: str | Path | None = None,
-        voice_spelling: str = "name", voice_words: dict[str, str] | None = None, voice_repeat: int = 1) -> None:
+        voice_spelling: str = "name", voice_words: dict[str, str] | None = None, voice_repeat: int = 1,
+        ca_file: str | None = None) -> None:
     """Run the display until its window closes (blocking).
 
     ``size``: window size in pixels when not fullscreen (1920×1080 or 1080×1920);
     ``services`` / ``counters``: comma-separated filters (issue 6 §4);
     ``voice_mode``: "words" or "digits"; ``voice_spelling``: "name" (be) or "words"
     (be, Bandung); ``voice_repeat``: say each call once or twice; ``announce_max_age``:
-    seconds (see state.py).
+    seconds (see state.py); ``ca_file``: the office CA for an ``https://`` server.
     """
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     from kivy.config import Config
@@ -75,7 +76,7 @@ def run(*, server: str, token: str, office: str | None = None, services: str | N
     Config.set("graphics", "resizable", "1")
     Config.set("input", "mouse", "mouse,disable_multitouch")
 
-    api = Client(server, token, backoff=0.25)
+    api = Client(server, token, backoff=0.25, ca_file=ca_file)
     controller = DisplayController(api, office=office, filter=DisplayFilter.parse(services, counters),
                                    announce_max_age=announce_max_age)
     if voice:

@@ -31,15 +31,16 @@ class KioskApi(Client):
         office: office code sent with calls that take one (None: the token's office).
         session: a ``requests.Session`` to use (tests); a new one by default.
         sleep: the sleep function (tests pass a fake).
+        ca_file: the office CA's PEM file for an ``https://`` server (docs/deployment.md).
 
     Every method returns the decoded JSON (dict) or raises :class:`ApiError`.
     """
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 5.0, retries: int = 2, backoff: float = 0.3,
                  office: str | None = None, session: requests.Session | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, ca_file: str | None = None) -> None:
         super().__init__(base_url, token, timeout=timeout, retries=retries, backoff=backoff, session=session,
-                         sleep=sleep)
+                         sleep=sleep, ca_file=ca_file)
         self.office = office
 
     def _request(self, method: str, path: str, *, lang: str | None = None, params: dict | None = None,

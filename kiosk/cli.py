@@ -12,6 +12,8 @@ import os
 
 import click
 
+from client.options import ca_file_option
+
 __all__ = ["COMMANDS", "kiosk_cmd", "build_controller"]
 
 
@@ -19,7 +21,7 @@ def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "
                      office: str | None = None, idle_timeout: float = 60.0, timeout: float = 5.0,
                      audio_guide: bool = False, high_contrast: bool = False, large_text: bool = False,
                      voice_pack: str | None = None, sink=None,
-                     retry_delays: tuple[float, ...] = (2.0, 4.0, 8.0, 8.0, 8.0)):
+                     retry_delays: tuple[float, ...] = (2.0, 4.0, 8.0, 8.0, 8.0), ca_file: str | None = None):
     """A :class:`kiosk.controller.KioskController` with a real API client and printer.
 
     ``printer_uri`` is any ``printing.open_printer`` URI (tcp://, usb://, preview://DIR,
@@ -27,7 +29,8 @@ def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "
     print job; ``audio_guide`` offers spoken guidance (voice pack ``voice_pack``, default
     the shipped one; played on ``sink``, default Kivy's audio); ``high_contrast`` /
     ``large_text`` the default display modes; ``retry_delays`` seconds between the
-    automatic retries of a call the server did not answer. Raises
+    automatic retries of a call the server did not answer; ``ca_file`` the office CA for
+    an ``https://`` server. Raises
     ``printing.errors.PrinterConfigError`` for a bad URI.
     """
     from printing.uri import open_printer
@@ -35,7 +38,7 @@ def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "
     from .api import KioskApi
     from .controller import KioskController
 
-    api = KioskApi(server, token, timeout=timeout, office=office)
+    api = KioskApi(server, token, timeout=timeout, office=office, ca_file=ca_file)
     printer = open_printer(printer_uri, paper=paper, timeout=timeout)
     guide = None
     if audio_guide:
@@ -68,8 +71,9 @@ def build_controller(server: str, token: str, printer_uri: str, *, lang: str = "
 @click.option("--retry-delays", default="2,4,8,8,8", show_default=True,
               help="Seconds between automatic retries when the server does not answer; then the citizen is "
                    "offered 'Coba lagi' / 'Tunggu di sini' (answers are kept).")
+@ca_file_option
 def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size, idle_timeout, audio_guide,
-              high_contrast, large_text, retry_delays):
+              high_contrast, large_text, retry_delays, ca_file):
     """Layar sentuh kios: ambil nomor antrean, cek status, survei IKM."""
     logging.getLogger("urllib3").setLevel(logging.WARNING)  # one line per request is noise on a kiosk
     # Check the options before Kivy is imported (it takes over stderr and opens a window).
@@ -90,7 +94,7 @@ def kiosk_cmd(server, token, printer_uri, fullscreen, lang, paper, office, size,
     try:
         ctrl = build_controller(server, token, printer_uri, lang=lang, paper=int(paper), office=office,
                                 idle_timeout=idle_timeout, audio_guide=audio_guide, high_contrast=high_contrast,
-                                large_text=large_text, retry_delays=delays)
+                                large_text=large_text, retry_delays=delays, ca_file=ca_file)
     except PrinterConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="--printer") from None
     os.environ.setdefault("KIVY_NO_ARGS", "1")

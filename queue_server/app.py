@@ -273,6 +273,8 @@ def _register_handlers(app: APIFlask) -> None:
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Referrer-Policy", "no-referrer")
+        if request.scheme == "https":  # behind the office's TLS proxy (loket serve --trusted-proxy)
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
         if response.mimetype == "text/html" and request.blueprint != "openapi":  # (the API docs page: item 14)
             h.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
         actor = g.get("actor")

@@ -144,8 +144,11 @@ def build_app(data_dir: Path, *, enforce_hours: bool = True, clock=None, extra: 
               help="Stop when the process that started the server ends (tests, simulation, demo).")
 @click.option("--clock-start", default=None, help="Simulated start time, ISO 8601 with offset (simulation only).")
 @click.option("--clock-speed", default=1.0, type=float, help="Simulated seconds per real second (simulation only).")
+@click.option("--trusted-proxy", default=None, callback=lambda ctx, param, v: _proxy_address(v),
+              help="Address of the HTTPS reverse proxy in front (e.g. 127.0.0.1): its X-Forwarded-For/-Proto/-Host "
+                   "give the client's address and the public URL (docs/deployment.md). Others' are ignored.")
 def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int | None, ignore_hours: bool,
-              exit_with_parent: bool, clock_start: str | None, clock_speed: float):
+              exit_with_parent: bool, clock_start: str | None, clock_speed: float, trusted_proxy: str | None):
     """Run the queue server with waitress (a production WSGI server that also runs on Windows)."""
     import waitress
 
@@ -181,12 +184,42 @@ def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int |
                                    f"permissions and free space.)")
     click.echo(f"Loket server: http://{host}:{port}/api/v1  (data: {data_dir.resolve()}, "
                f"{workers} proses × {threads} thread)", err=True)
+    if trusted_proxy:
+        click.echo(f"Di belakang proxy {trusted_proxy} (behind the reverse proxy at {trusted_proxy})", err=True)
+    settings = {**connection_limits(), **proxy_settings(trusted_proxy)}
     if workers <= 1 or not hasattr(os, "fork"):
         if exit_with_parent:
             _watch_parent(lambda: os._exit(0))
-        waitress.serve(app, host=host, port=port, threads=threads, ident="loket", **connection_limits())
+        waitress.serve(app, host=host, port=port, threads=threads, ident="loket", **settings)
         return
-    _serve_prefork(app, host, port, threads, workers, exit_with_parent)
+    _serve_prefork(app, host, port, threads, workers, exit_with_parent, settings)
+
+
+def _proxy_address(value: str | None) -> str | None:
+    """``--trusted-proxy``: one IPv4/IPv6 address, as the proxy connects from."""
+    if not value:
+        return None
+    import ipaddress
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise click.BadParameter(f"bukan alamat IP: {value!r} (not an IP address, e.g. 127.0.0.1)") from None
+
+
+def proxy_settings(trusted_proxy: str | None) -> dict:
+    """waitress settings for a reverse proxy at ``trusted_proxy`` (issue 16 item 18).
+
+    Only connections from that address have their ``X-Forwarded-For`` (the last entry,
+    the one the proxy added: the client's address in the audit log and the login
+    limiter), ``X-Forwarded-Proto`` (``https``: the public URL's scheme, HSTS) and
+    ``X-Forwarded-Host``/``-Port`` honoured; from anyone else these headers are
+    dropped, so a client cannot claim another address. None: no proxy, headers dropped.
+    """
+    if not trusted_proxy:
+        return {"clear_untrusted_proxy_headers": True}
+    return {"trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
+            "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host x-forwarded-port",
+            "clear_untrusted_proxy_headers": True}
 
 
 #: A connection that sends nothing for this long is closed (seconds; waitress checks every
@@ -232,7 +265,8 @@ def _watch_parent(on_orphan, interval: float = 1.0) -> None:
     threading.Thread(target=run, name="loket-parent-watch", daemon=True).start()
 
 
-def _serve_prefork(app, host: str, port: int, threads: int, workers: int, exit_with_parent: bool = False) -> None:
+def _serve_prefork(app, host: str, port: int, threads: int, workers: int, exit_with_parent: bool = False,
+                   settings: dict | None = None) -> None:
     """Several waitress processes accepting on one listening socket (POSIX)."""
     import waitress
 
@@ -249,7 +283,7 @@ def _serve_prefork(app, host: str, port: int, threads: int, workers: int, exit_w
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            waitress.serve(app, sockets=[sock], threads=threads, ident="loket", **connection_limits())
+            waitress.serve(app, sockets=[sock], threads=threads, ident="loket", **(settings or connection_limits()))
             os._exit(0)
         children.append(pid)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a new Debian/Ubuntu machine, then run it.
 # Debian packages: xvfb, xdotool and x11-utils (real Kivy windows, their places), poppler-utils (pdftoppm for
-# PDFs), espeak-ng and sox (voice pack), fonts. Python packages: the project with [test]
+# PDFs), espeak-ng and sox (voice pack), fonts, nginx and openssl (HTTPS behind the office's
+# reverse proxy, tests/server/test_https_proxy.py). Python packages: the project with [test]
 # in its own virtual environment (./.venv, or the one already active).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ for pair in Xvfb:xvfb pdftoppm:poppler-utils espeak-ng:espeak-ng sox:sox xdotool
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair##*:}")
 done
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] || loket_apt "${need[@]}"
 
 loket_venv test

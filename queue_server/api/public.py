@@ -191,7 +191,10 @@ def health():
     problem = _write_probe()
     out = {"ok": problem is None, "time": now, "local_time": iso_local(office, now),
            "office_day": ctx().office_day(office, now), "clock_speed": getattr(ctx().clock, "speed", 1.0),
-           "last_event_id": last}
+           "last_event_id": last,
+           # the address this request reached Loket by: behind the office's TLS proxy
+           # (loket serve --trusted-proxy) the proxy's https URL, not the loopback one
+           "public_url": request.host_url.rstrip("/")}
     if problem:  # reads still work, but no ticket can be issued: say so (issue 16 item 9)
         out.update(reason="database_not_writable", detail=problem)
     return out
