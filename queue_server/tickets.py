@@ -642,19 +642,24 @@ def queue_overview(ctx: Context, office: Office) -> dict:
     """Waiting counts and next numbers per service and step, the number at each counter,
     and the last calls: what the display and the counter stations show (public)."""
     day = ctx.office_day(office)
-    waiting = (Ticket.select(Ticket.service, Ticket.step, Ticket.number, Ticket.priority, Ticket.sort_key, Ticket.id)
-               .where((Ticket.office == office.code) & (Ticket.office_day == day) & (Ticket.status == WAITING))
-               .order_by(Ticket.sort_key, Ticket.id))
     per_service: dict[str, dict] = {
         s.code: {"service": s.code, "name": s.name.id, "name_en": s.name.en or s.name.id, "prefix": s.prefix,
                  "waiting": 0, "priority_waiting": 0, "next": [], "estimated_wait_seconds": 0}
         for s in office.services}
-    for t in waiting:
-        entry = per_service[t.service]
-        entry["waiting"] += 1
-        entry["priority_waiting"] += 1 if t.priority else 0
-        if len(entry["next"]) < 5:
-            entry["next"].append(t.number)
+    # counted in SQL and only the next five numbers of each service returned, in one
+    # query: every display refreshes this, so its cost must not grow in Python with the
+    # number of people waiting (bench/bench_web.py)
+    rows = db.execute_sql(
+        'SELECT "service", "number", "n", "p" FROM (SELECT "service", "number", '
+        'ROW_NUMBER() OVER (PARTITION BY "service" ORDER BY "sort_key", "id") AS "rn", '
+        'COUNT(*) OVER (PARTITION BY "service") AS "n", COUNT("priority") OVER (PARTITION BY "service") AS "p" '
+        'FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ?) AS "w" WHERE "rn" <= 5 '
+        'ORDER BY "service", "rn"', (office.code, day, WAITING)).fetchall()
+    for service, number, n, prio in rows:
+        entry = per_service.get(service)
+        if entry is not None:
+            entry.update(waiting=n, priority_waiting=prio)
+            entry["next"].append(number)
     for s in office.services:
         entry = per_service[s.code]
         if entry["waiting"]:
