@@ -28,7 +28,7 @@ from werkzeug.routing import IntegerConverter
 
 from client.protocol import error_body
 
-from .auth import authenticate
+from .auth import WEB_COOKIE, authenticate
 from .config import load_offices
 from .context import Clock, Context
 from .db.database import is_storage_failure, migrate, open_database
@@ -145,11 +145,15 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     app.extensions["loket_broker"] = broker
     from .tickets import DayCloser
     app.extensions["loket_day_closer"] = DayCloser()
+    from .dashboard import AlertWatch
+    app.extensions["loket_alert_watch"] = AlertWatch()
 
     from .api import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    from .web import bp as web_pages
+    app.register_blueprint(web_pages)
     _register_handlers(app)
     return app
 
@@ -253,9 +257,19 @@ def _register_handlers(app: APIFlask) -> None:
         # yesterday's open numbers are closed on the first request of the new office day
         # (a display's 15 s refresh makes that within a minute of midnight; issue 16 item 16)
         app.extensions["loket_day_closer"].tick(app.extensions["loket"])
+        app.extensions["loket_alert_watch"].tick(app.extensions["loket"])
         g.actor = None
-        g.actor = authenticate(request.headers.get("Authorization"), now=app.extensions["loket"].now(),
-                               remote_addr=request.remote_addr or "")
+        header = request.headers.get("Authorization")
+        if not header and request.method in ("GET", "HEAD") and request.cookies.get(WEB_COOKIE):
+            # the browser pages' token (an EventSource cannot send a header); reads only,
+            # so no write can be forged with it (queue_server.web)
+            header = f"Bearer {request.cookies[WEB_COOKIE]}"
+        try:
+            g.actor = authenticate(header, now=app.extensions["loket"].now(), remote_addr=request.remote_addr or "")
+        except DomainError:
+            if request.blueprint != "web" or request.headers.get("Authorization"):
+                raise
+            g.actor = None  # a page with a stale cookie shows its login or token form
         if request.blueprint == "applications" or request.endpoint == "tickets.ticket_get":
             # staff only, checked before any id is looked up: no 404-versus-401/403 oracle
             # telling a stranger which berkas, tickets, photos or pickup codes exist (issue 16 item 13)

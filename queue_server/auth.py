@@ -41,6 +41,10 @@ class Forbidden(DomainError):
     http_status = 403
 
 
+#: The cookie in which the browser pages keep their token (queue_server.web); the server
+#: reads it for GET and HEAD requests only.
+WEB_COOKIE = "loket_token"
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

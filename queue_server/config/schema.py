@@ -52,7 +52,7 @@ _OFFICE_KEYS = (
     "admin_may_sign",
 )
 _OFFICE_REQUIRED = ("code", "name", "regency", "timezone")
-_QUEUE_KEYS = ("normal_run", "priority_run", "skip_return_after", "max_skips", "number_digits")
+_QUEUE_KEYS = ("normal_run", "priority_run", "skip_return_after", "max_skips", "number_digits", "alert_wait_minutes")
 _SERVICE_KEYS = (
     "code", "name", "prefix", "icon", "description", "rules", "pickup",
     "completion_days", "daily_quota", "questions", "requirements", "steps", "refusals",

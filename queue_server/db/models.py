@@ -273,6 +273,25 @@ class Event(BaseModel):
     created_at = FloatField()
 
 
+class Alert(BaseModel):
+    """A wait or a step past its threshold, raised once per office day and ``key``
+    (``wait:KIA``, ``step:KIA:verifikasi``); the live dashboard lists them (issue 15 §2).
+    ``seconds`` is the wait or the berkas's time at the step when raised."""
+
+    office = CharField(max_length=64)
+    office_day = CharField(max_length=10)
+    key = CharField(max_length=120)
+    kind = CharField(max_length=16)  # wait|step
+    service = CharField(max_length=32)
+    step = CharField(max_length=48, default="")
+    seconds = FloatField()
+    threshold_seconds = FloatField()
+    raised_at = FloatField()
+
+    class Meta:
+        indexes = ((("office", "office_day", "key"), True),)
+
+
 class AuditLog(BaseModel):
     """Who wrote what, when (every write)."""
 
@@ -288,6 +307,7 @@ class AuditLog(BaseModel):
 
 ALL_MODELS = [
     SchemaVersion,
+    Alert,
     Staff,
     Token,
     DayCounter,

@@ -283,7 +283,9 @@ class QueuePolicy:
     ``normal_run`` normal tickets are served between priority ones and at most
     ``priority_run`` priority tickets in a row while normal ones wait (so neither queue
     starves); a skipped number may come back after ``skip_return_after`` other calls of
-    its service, at most ``max_skips`` times, then it is a no-show.
+    its service, at most ``max_skips`` times, then it is a no-show. The live dashboard
+    raises an alert when someone has waited longer than ``alert_wait_minutes`` for a
+    service (a berkas: longer than its step's mutu baku).
     """
 
     normal_run: int = 2
@@ -291,6 +293,7 @@ class QueuePolicy:
     skip_return_after: int = 3
     max_skips: int = 2
     number_digits: int = 3
+    alert_wait_minutes: int = 45
 
 
 @dataclass(frozen=True)
