@@ -2,7 +2,8 @@
 # Install everything the test suite needs on a new Debian/Ubuntu machine, then run it.
 # Debian packages: xvfb, xdotool and x11-utils (real Kivy windows, their places), poppler-utils (pdftoppm for
 # PDFs), espeak-ng and sox (voice pack), fonts, nginx and openssl (HTTPS behind the office's
-# reverse proxy, tests/server/test_https_proxy.py). Python packages: the project with [test]
+# reverse proxy, tests/server/test_https_proxy.py), chromium and chromium-driver (the browser
+# pages in real headless Chromium with Selenium, tests/web). Python packages: the project with [test]
 # in its own virtual environment (./.venv, or the one already active).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,8 @@ done
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need+=(nginx)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 [ ${#need[@]} -eq 0 ] || loket_apt "${need[@]}"
 
 loket_venv test

@@ -1,0 +1,61 @@
+"""The head of office's live dashboard (issue 15 §2) in real headless Chromium against a
+real ``loket serve`` whose clock runs 120× (45 minutes of waiting in 22.5 s): the figures
+on the page are the API's, and an alert appears when a wait passes the office's
+threshold. Screenshot in docs/screenshots/web."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from browser_kit import shot, wait_for
+from live_server import LiveServer
+from web_kit import SHOTS, Kit, staff_login
+
+pytestmark = pytest.mark.slow
+
+WITA = timezone(timedelta(hours=8))
+
+
+@pytest.fixture(scope="module")
+def fast(tmp_path_factory):
+    """A server whose day starts at 08:30 WITA today and runs 120 times faster."""
+    start = datetime.now(WITA).replace(hour=8, minute=30, second=0, microsecond=0)
+    srv = LiveServer(tmp_path_factory.mktemp("dash") / "data", workers=1,
+                     extra_args=("--clock-start", start.isoformat(), "--clock-speed", "120")).setup().start()
+    yield srv
+    srv.stop()
+
+
+def test_the_dashboard_shows_the_apis_figures_and_raises_a_wait_alert(fast, browser):
+    kit = Kit(fast)
+    kit.issue(3)
+    kit.issue(1, "KK")
+    called = kit.call_next("1")
+    d = browser(1366, 900)
+    staff_login(d, f"{fast.url}/dashboard", "u_kepala")
+    wait_for(d, "document.body.getAttribute('data-loaded') === '1'", 15)
+    wait_for(d, "document.querySelector('#counters tr[data-counter=\"1\"]').dataset.state === 'serving'", 10)
+    assert called in d.find_element("css selector", '#counters tr[data-counter="1"]').text
+    # the page's figures are the API's at the same moment
+    page = d.execute_script("return window.loketDashboard.data()")
+    status, api = fast.request("GET", "/api/v1/dashboard", token=fast.login("u_kepala"))
+    assert status == 200
+    assert page["totals"]["tickets"] == api["totals"]["tickets"] == 4
+    assert page["alerts"] == [] and "Tidak ada peringatan" in d.find_element("id", "alerts").text
+    kia_row = d.find_element("css selector", '#services tr[data-service="KIA"]').text
+    assert kia_row.split()[-1] == "3"  # tickets today
+    # 45 minutes (22.5 s here) after the first ticket the KIA wait passes alert_wait_minutes:
+    # the alert appears by itself (the alert.raised event redraws the page)
+    wait_for(d, "document.querySelector('#alerts li.alert[data-kind=\"wait\"][data-service=\"KIA\"]')", 60)
+    text = d.find_element("css selector", '#alerts li.alert[data-kind="wait"][data-service="KIA"]').text
+    assert "Kartu Identitas Anak" in text and "batas 45 menit" in text
+    assert "late" in d.find_element("css selector", '#services tr[data-service="KIA"]').get_attribute("class")
+    shot(d, SHOTS / "dashboard_1366x900_alert.png")
+
+
+def test_a_counter_officer_may_not_open_the_dashboard(fast, browser):
+    d = browser(1280, 720)
+    staff_login(d, f"{fast.url}/dashboard", "u_operator")
+    wait_for(d, "!document.getElementById('login-error').hidden", 10)
+    assert "tidak boleh" in d.find_element("id", "login-error").text
+    assert d.find_element("id", "app").get_attribute("hidden") is not None
