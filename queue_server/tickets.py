@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from client.protocol import CODE_ALPHABET, OFFICE_DAY_CLOSED
 
+import copy
 import json
 import logging
 import secrets
@@ -638,10 +639,34 @@ def set_priority(ctx: Context, actor: Actor, *, office_code: str | None, counter
         return t
 
 
+_overview_cache: dict[tuple[str, str], tuple[float, int, dict]] = {}
+_overview_lock = threading.Lock()
+
+
 def queue_overview(ctx: Context, office: Office) -> dict:
     """Waiting counts and next numbers per service and step, the number at each counter,
-    and the last calls: what the display and the counter stations show (public)."""
+    and the last calls: what the display and the counter stations show (public).
+
+    Every change to the queue writes an event, so the answer is kept per office and day
+    until the newest event id changes (at most :data:`AVERAGE_TTL` seconds, for the
+    estimates): a hall of displays refreshing at once costs one ``MAX(id)`` each
+    (bench/bench_web.py). Returns a new dict the caller may change."""
     day = ctx.office_day(office)
+    last = db.execute_sql('SELECT MAX("id") FROM "event"').fetchone()[0] or 0
+    key = (office.code, day)
+    with _overview_lock:
+        hit = _overview_cache.get(key)
+    if hit is not None and hit[1] == last and hit[0] > time.monotonic():
+        return copy.deepcopy(hit[2])
+    out = _queue_overview(ctx, office, day)
+    with _overview_lock:
+        if len(_overview_cache) > 100:
+            _overview_cache.clear()
+        _overview_cache[key] = (time.monotonic() + AVERAGE_TTL, last, copy.deepcopy(out))
+    return out
+
+
+def _queue_overview(ctx: Context, office: Office, day: str) -> dict:
     per_service: dict[str, dict] = {
         s.code: {"service": s.code, "name": s.name.id, "name_en": s.name.en or s.name.id, "prefix": s.prefix,
                  "waiting": 0, "priority_waiting": 0, "next": [], "estimated_wait_seconds": 0}

@@ -12,7 +12,7 @@ ISSUE_TICKET = 6
 #: Three indexed queue-head reads per (service, step) the counter serves (seven at counter 1),
 #: plus the finish of the current ticket, the call and the staff view of the visit.
 CALL_NEXT = 33
-QUEUE_OVERVIEW = 3
+QUEUE_OVERVIEW = 4  # the newest event id (the cache key), then the overview
 
 
 def _warm(client, tokens, n=6):
@@ -43,8 +43,14 @@ def test_calling_the_next_number(client, tokens):
 def test_the_queue_overview_does_not_grow_with_the_queue(client, tokens):
     _warm(client, tokens)
     client.get("/api/v1/queue", headers=tokens["display"])  # the first read of a process fills a cache
+    assert issue(client, tokens).status_code == 201  # a change: the overview is computed again
     with assert_query_count(QUEUE_OVERVIEW):
         assert client.get("/api/v1/queue", headers=tokens["display"]).status_code == 200
     _warm(client, tokens, 12)
     with assert_query_count(QUEUE_OVERVIEW):
-        assert client.get("/api/v1/queue", headers=tokens["display"]).status_code == 200
+        fresh = client.get("/api/v1/queue", headers=tokens["display"])
+    assert fresh.status_code == 200 and fresh.json["waiting_total"] == 7 + 1 + 13
+    # nothing changed since: a hall of displays refreshing costs one query each
+    with assert_query_count(1):
+        same = client.get("/api/v1/queue", headers=tokens["display"])
+    assert same.json == fresh.json

@@ -15,7 +15,8 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 def chrome(width: int = 1280, height: int = 720, *, autoplay: bool = True, scale: float = 1.0):
     """A headless Chromium window of ``width``×``height`` CSS pixels (``scale``: device
     pixel ratio, 2 makes a 3840×2160 screenshot of a 1920×1080 page); ``autoplay``
-    lets Web Audio start without a tap (a TV set up for it). Quit it when done."""
+    lets Web Audio start without a tap (a TV set up for it); without it audio waits for a
+    tap, as in a browser as shipped. Quit it with :func:`quit` when done."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -27,8 +28,7 @@ def chrome(width: int = 1280, height: int = 720, *, autoplay: bool = True, scale
                 "--disable-extensions", "--mute-audio", f"--user-data-dir={profile}",
                 f"--window-size={width},{height}", f"--force-device-scale-factor={scale}"):
         opts.add_argument(arg)
-    if autoplay:
-        opts.add_argument("--autoplay-policy=no-user-gesture-required")
+    opts.add_argument("--autoplay-policy=" + ("no-user-gesture-required" if autoplay else "user-gesture-required"))
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
     driver.set_window_size(width, height)
     # the window size includes no browser chrome in headless mode; make the viewport exact

@@ -29,6 +29,16 @@ def pick_counter(d, code: str) -> None:
     Select(d.find_element(By.ID, "counter-pick")).select_by_value(code)
 
 
+def call_first_at_loket_3(d, live) -> str:
+    """Log in to the panel in ``d``, take loket 3 and press F2; returns the number called."""
+    staff_login(d, f"{live.url}/counter", "u_operator")
+    wait_for(d, "document.body.getAttribute('data-live') === '1'", 15)
+    pick_counter(d, "3")
+    press(d, Keys.F2)
+    wait_for(d, "document.body.getAttribute('data-current') !== ''", 5)
+    return current(d)
+
+
 def test_a_full_visit_from_the_call_panel(live, kit, browser):
     for _ in range(3):  # start from an empty loket 3 queue
         status, _ = live.request("POST", "/api/v1/counters/3/call-next", {}, token=kit.op)
@@ -37,12 +47,7 @@ def test_a_full_visit_from_the_call_panel(live, kit, browser):
     kit.act("3", "close")
     first, second, third = (t["number"] for t in kit.issue(3))
     d = browser(1366, 768)
-    staff_login(d, f"{live.url}/counter", "u_operator")
-    wait_for(d, "document.body.getAttribute('data-live') === '1'", 15)
-    pick_counter(d, "3")
-    press(d, Keys.F2)
-    wait_for(d, "document.body.getAttribute('data-current') !== ''", 5)
-    got = current(d)
+    got = call_first_at_loket_3(d, live)
     assert got and got.startswith("A")
     wait_for(d, "document.querySelectorAll('#checklist li').length > 0", 5)
     answers = d.find_element(By.ID, "answers").text
@@ -80,12 +85,7 @@ def test_another_officers_action_is_refused_not_repeated(live, kit, browser):
     kit.act("3", "close")
     kit.issue(2)
     d = browser(1280, 720)
-    staff_login(d, f"{live.url}/counter", "u_operator")
-    wait_for(d, "document.body.getAttribute('data-live') === '1'", 15)
-    pick_counter(d, "3")
-    press(d, Keys.F2)
-    wait_for(d, "document.body.getAttribute('data-current') !== ''", 5)
-    mine = current(d)
+    mine = call_first_at_loket_3(d, live)
     d.execute_script("window._old = window.loketPanel.current")
     # another station finishes this visit and calls the next one at the same loket
     other = kit.act("3", "call-next")["number"]

@@ -170,3 +170,16 @@ def test_screens_at_tv_sizes(live, kit, browser, size, scale, name):
     from PIL import Image
     with Image.open(path) as im:
         assert im.size == (size[0] * scale, size[1] * scale)
+
+
+def test_a_browser_that_needs_a_tap_shows_aktifkan_suara_and_plays_after_it(live, kit, browser):
+    d = browser(1280, 720, autoplay=False)  # Chromium's default: audio waits for a gesture
+    open_display(d, live)
+    wait_for(d, "!document.getElementById('enable-sound').hidden", 5)
+    assert d.find_element("id", "enable-sound").text == "Aktifkan suara"
+    d.find_element("id", "enable-sound").click()
+    wait_for(d, "document.getElementById('enable-sound').hidden && "
+                "window.loketDisplay.voice.context.state === 'running'", 5)
+    kit.issue(1)
+    number = kit.call_next("2")
+    wait_for(d, f"window.loketDisplay.voice.played.some(c => c.number === '{number}')", 15)

@@ -196,10 +196,14 @@
     if (s) { s.waiting = Math.max(0, s.waiting + delta); }
   }
 
+  /* The events already move the waiting counts; the refresh corrects the estimates. At
+   * most one per 5-10 s per page (the delay is random so a hall of TVs does not ask at
+   * the same moment): 100 open displays cost the server at most ~15 requests a second
+   * however fast tickets come (bench/bench_web.py). */
   var refreshTimer = null;
   function scheduleRefresh() {
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refreshWaiting, 500);
+    if (refreshTimer) { return; }
+    refreshTimer = setTimeout(function () { refreshTimer = null; refreshWaiting(); }, 5000 + Math.random() * 5000);
   }
   function refreshWaiting() {
     if (state.connection !== "live") { return; }

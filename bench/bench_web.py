@@ -1,0 +1,273 @@
+"""Benchmark of the browser pages (issue 15): call → web display DOM, and the server's
+cost of many open pages.
+
+1. **Call → DOM**: ``--browsers`` real headless Chromium windows open ``/display`` (each
+   with its own display token); ``--calls`` calls are made one per second through
+   ``POST /counters/1/call-next``; every page records with a MutationObserver when its
+   ``#latest-number`` changed (``Date.now()``, same machine clock as the caller). Figures:
+   p50/p95/max of (DOM changed − call sent) over all pages and calls.
+2. **Open pages' cost**: kiosk ticket issuance (``--clients`` threads, ``--rate``
+   tickets a second in all, for ``--seconds``) on a fresh office without, then on a
+   fresh office with ``--pages`` open pages — each an event stream with its own
+   display token plus the ``GET /queue`` refreshes a display page makes (every 15 s, and
+   one 5-10 s after queue events) — and the server processes' resident memory.
+   Figures: ticket p50/p99 without and with, their ratio, RSS without and with.
+
+Loopback only, bounded, stops by itself:
+
+    python bench/bench_web.py [--browsers 20] [--calls 20] [--pages 100] [--rate 5] [--seconds 30]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+from browser_kit import chrome, quit, wait_for  # noqa: E402
+from live_server import LiveServer  # noqa: E402
+
+KIA = {"service": "KIA", "answers": {"birth_date": "2019-06-01", "reason": "baru"}}
+
+
+def pct(values, q):
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the server process and its children (MiB, summed)."""
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                   text=True).stdout.split()]
+    total = 0
+    for p in pids:
+        try:
+            m = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{p}/status").read_text())
+        except OSError:
+            continue
+        total += int(m.group(1)) if m else 0
+    return total / 1024
+
+
+def display_tokens(srv: LiveServer, n: int) -> list[str]:
+    admin = srv.login("admin", "admin-pass-123")
+    out = []
+    for i in range(n):
+        status, body = srv.request("POST", "/api/v1/devices", {"role": "display", "name": f"bench-tv-{i}"},
+                                   token=admin)
+        assert status == 201, body
+        out.append(body["token"])
+    return out
+
+
+def issue_load(srv: LiveServer, token: str, clients: int, seconds: float, tag: str,
+               rate: float | None = None) -> list[float]:
+    """Tickets issued by ``clients`` kiosk threads for ``seconds``, back to back or, with
+    ``rate``, paced at ``rate`` tickets per second in all: latencies in ms."""
+    out: list[float] = []
+    lock = threading.Lock()
+    start = time.monotonic()
+    stop = start + seconds
+    gap = None if not rate else clients / rate
+
+    def run(k: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        n = 0
+        mine = []
+        due = start + (gap or 0) * k / clients
+        while time.monotonic() < stop:
+            if gap:
+                time.sleep(max(0.0, due - time.monotonic()))
+                due += gap
+            n += 1
+            body = json.dumps({**KIA, "idempotency_key": f"{tag}-{k}-{n}"})
+            t0 = time.perf_counter()
+            conn.request("POST", "/api/v1/tickets", body=body,
+                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            mine.append((time.perf_counter() - t0) * 1000)
+            assert r.status == 201, r.status
+        conn.close()
+        with lock:
+            out.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+class OpenPage:
+    """What one open display page costs the server, as display.js behaves: its event
+    stream, a ``GET /queue`` every ``refresh`` seconds (15 on the page) and one 5-10 s
+    after queue events (at most one pending)."""
+
+    def __init__(self, srv: LiveServer, token: str, refresh: float):
+        self.srv, self.token, self.refresh = srv, token, refresh
+        self.stop = threading.Event()
+        self.nudge = threading.Event()
+        self.events = 0
+        self.errors = 0
+        self.requests = 0
+        self.threads = [threading.Thread(target=self._stream, daemon=True),
+                        threading.Thread(target=self._poll, daemon=True)]
+        for t in self.threads:
+            t.start()
+
+    def _stream(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=10)
+        conn.request("GET", "/api/v1/events", headers={"Authorization": f"Bearer {self.token}",
+                                                      "Accept": "text/event-stream"})
+        resp = conn.getresponse()
+        while not self.stop.is_set():
+            line = resp.fp.readline()
+            if not line:
+                break
+            if line.startswith(b"event: ticket."):
+                self.events += 1
+                self.nudge.set()
+        conn.close()
+
+    def _poll(self) -> None:
+        import random
+        conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=10)
+        next_full = time.monotonic() + self.refresh
+        while not self.stop.is_set():
+            nudged = self.nudge.wait(max(0.0, next_full - time.monotonic()))
+            if self.stop.is_set():
+                break
+            if nudged:
+                self.stop.wait(5 + random.random() * 5)
+                self.nudge.clear()
+            else:
+                next_full = time.monotonic() + self.refresh
+            try:
+                conn.request("GET", "/api/v1/queue", headers={"Authorization": f"Bearer {self.token}"})
+                r = conn.getresponse()
+                r.read()
+                self.requests += 1
+                self.errors += r.status != 200
+            except (OSError, http.client.HTTPException):
+                self.errors += 1
+                conn.close()  # a new connection next time
+        conn.close()
+
+
+def call_to_dom(srv: LiveServer, tokens: list[str], calls: int, reduced_motion: bool = False) -> list[float]:
+    kiosk, op = srv.tokens["kiosk"], srv.login("u_operator")
+    for _ in range(calls + 2):
+        srv.request("POST", "/api/v1/tickets", KIA, token=kiosk)
+    drivers = []
+    try:
+        for token in tokens:
+            d = chrome(1280, 720)
+            drivers.append(d)
+            if reduced_motion:  # the screen's "reduce motion" setting: no running-text animation
+                d.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                                  {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+            d.get(f"{srv.url}/display?token={token}&voice=off")
+        for d in drivers:
+            wait_for(d, "document.body.getAttribute('data-connection') === 'live'", 60)
+            d.execute_script("""
+              window.benchChanges = {};
+              new MutationObserver(function () {
+                var n = document.getElementById('latest-number').textContent;
+                if (!(n in window.benchChanges)) { window.benchChanges[n] = Date.now(); }
+              }).observe(document.getElementById('latest-number'), {childList: true, characterData: true, subtree: true});
+            """)
+        sent = {}
+        for _ in range(calls):
+            t0 = time.time() * 1000
+            status, body = srv.request("POST", "/api/v1/counters/1/call-next", {}, token=op)
+            assert status == 200, body
+            sent[body["number"]] = t0
+            time.sleep(1.0)
+        time.sleep(2)
+        out = []
+        for d in drivers:
+            changes = d.execute_script("return window.benchChanges")
+            for number, t0 in sent.items():
+                if number in changes:
+                    out.append(changes[number] - t0)
+                else:
+                    out.append(float("inf"))
+        return out
+    finally:
+        for d in drivers:
+            quit(d)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--browsers", type=int, default=20)
+    ap.add_argument("--calls", type=int, default=20)
+    ap.add_argument("--pages", type=int, default=100)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--reduced-motion", action="store_true",
+                    help="browsers set to reduce motion (the running text stands still)")
+    ap.add_argument("--skip-pages", action="store_true", help="only the call → DOM part")
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--rate", type=float, default=5.0,
+                    help="tickets per second from all kiosks (a busy office issues one every few seconds)")
+    args = ap.parse_args()
+    def server(tmp: str, name: str) -> LiveServer:
+        return LiveServer(Path(tmp) / name, workers=2, threads=128).setup().start()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # the same fresh office for each phase: the queue starts empty both times
+        results = {}
+        for phase in () if args.skip_pages else ("without", "with"):
+            srv = server(tmp, phase)
+            try:
+                tokens = display_tokens(srv, args.pages)
+                kiosk = srv.tokens["kiosk"]
+                pages = []
+                if phase == "with":
+                    pages = [OpenPage(srv, t, refresh=15.0) for t in tokens]
+                    time.sleep(3)
+                issue_load(srv, kiosk, args.clients, 2, "warm")
+                lat = issue_load(srv, kiosk, args.clients, args.seconds, phase, rate=args.rate)
+                results[phase] = (lat, rss_mb(srv.proc.pid), sum(1 for p in pages if p.events > 0),
+                                  sum(p.errors for p in pages), sum(p.requests for p in pages) / args.seconds)
+                for p in pages:
+                    p.stop.set()
+            finally:
+                srv.stop()
+        if results:
+            base, rss0, *_ = results["without"]
+            loaded, rss1, streams, errors, qps = results["with"]
+            print(f"open pages: {args.pages} (streams receiving events: {streams}, their GET /queue: "
+                  f"{qps:.1f}/s, errors: {errors})")
+            print(f"tickets at {args.rate:g}/s for {args.seconds:.0f} s: p50 {statistics.median(base):.1f} ms / "
+                  f"p99 {pct(base, 0.99):.1f} ms without pages ({len(base)} tickets); p50 "
+                  f"{statistics.median(loaded):.1f} ms / p99 {pct(loaded, 0.99):.1f} ms with them ({len(loaded)} "
+                  f"tickets); p50 ratio {statistics.median(loaded) / statistics.median(base):.2f}, "
+                  f"p99 ratio {pct(loaded, 0.99) / pct(base, 0.99):.2f}")
+            print(f"server RSS {rss0:.0f} MiB without pages, {rss1:.0f} MiB with {args.pages} open")
+        srv = server(tmp, "browsers")
+        try:
+            tokens = display_tokens(srv, args.browsers)
+            lat = call_to_dom(srv, tokens, args.calls, reduced_motion=args.reduced_motion)
+            finite = [x for x in lat if x != float("inf")]
+            print(f"call → DOM with {args.browsers} browsers × {args.calls} calls"
+                  f"{' (reduced motion)' if args.reduced_motion else ''}: p50 {pct(finite, 0.5):.0f} ms, "
+                  f"p95 {pct(finite, 0.95):.0f} ms, max {max(finite):.0f} ms, missed {len(lat) - len(finite)}")
+        finally:
+            srv.stop()
+
+
+if __name__ == "__main__":
+    main()
