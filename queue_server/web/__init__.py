@@ -37,7 +37,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 COOKIE = WEB_COOKIE
 #: Query options of ``/display`` passed on to the page.
 DISPLAY_OPTIONS = ("services", "counters", "voice_mode", "spelling", "repeat", "lang", "voice", "office",
-                   "announce_max_age")
+                   "announce_max_age", "motion")
 #: Signage files shown on the display.
 SIGNAGE_TYPES = {".png": "image", ".jpg": "image", ".jpeg": "image", ".webp": "image", ".mp4": "video",
                  ".webm": "video"}

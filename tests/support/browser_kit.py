@@ -28,7 +28,9 @@ def chrome(width: int = 1280, height: int = 720, *, autoplay: bool = True, scale
                 "--disable-extensions", "--mute-audio", f"--user-data-dir={profile}",
                 f"--window-size={width},{height}", f"--force-device-scale-factor={scale}"):
         opts.add_argument(arg)
-    opts.add_argument("--autoplay-policy=" + ("no-user-gesture-required" if autoplay else "user-gesture-required"))
+    # without autoplay: the policy of a desktop Chromium as shipped (audio after a tap)
+    opts.add_argument("--autoplay-policy=" + ("no-user-gesture-required" if autoplay
+                                              else "document-user-activation-required"))
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
     driver.set_window_size(width, height)
     # the window size includes no browser chrome in headless mode; make the viewport exact

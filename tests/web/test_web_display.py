@@ -183,3 +183,12 @@ def test_a_browser_that_needs_a_tap_shows_aktifkan_suara_and_plays_after_it(live
     kit.issue(1)
     number = kit.call_next("2")
     wait_for(d, f"window.loketDisplay.voice.played.some(c => c.number === '{number}')", 15)
+
+
+def test_reduced_motion_stops_the_running_text(live, browser):
+    d = browser(1280, 720)
+    open_display(d, live, "motion=reduced")
+    assert d.execute_script("return getComputedStyle(document.getElementById('ticker')).animationName") == "none"
+    d2 = browser(1280, 720)
+    open_display(d2, live)
+    assert d2.execute_script("return getComputedStyle(document.getElementById('ticker')).animationName") == "ticker"

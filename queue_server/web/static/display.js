@@ -353,6 +353,7 @@
   }).catch(function () { return null; });
 
   L.banner(null);
+  if (opts.motion === "reduced") { document.body.classList.add("reduce-motion"); }
   signage(cfg.signage);
   voice.ensure();
   if (voice.enabled && voice.context && voice.context.state === "suspended") { showSoundButton(); }
