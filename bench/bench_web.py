@@ -166,6 +166,40 @@ class OpenPage:
         conn.close()
 
 
+class _Port:
+    """The little of LiveServer an OpenPage needs (in the pages' own process)."""
+
+    def __init__(self, port: int):
+        self.port = port
+
+
+def _pages_main(port: int, tokens: list[str], stop, out) -> None:
+    pages = [OpenPage(_Port(port), t, refresh=15.0) for t in tokens]
+    stop.wait()
+    for p in pages:
+        p.stop.set()
+    out.put((sum(1 for p in pages if p.events > 0), sum(p.errors for p in pages), sum(p.requests for p in pages)))
+
+
+class PagesProcess:
+    """``len(tokens)`` open pages (:class:`OpenPage`) in a child process."""
+
+    def __init__(self, port: int, tokens: list[str]):
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")
+        self.stop, self.out = ctx.Event(), ctx.Queue()
+        self.proc = ctx.Process(target=_pages_main, args=(port, tokens, self.stop, self.out), daemon=True)
+        self.proc.start()
+        self.started = time.monotonic()
+
+    def finish(self) -> tuple[int, int, int]:
+        """Close the pages; (streams that got events, errors, GET /queue requests made)."""
+        self.stop.set()
+        result = self.out.get(timeout=30)
+        self.proc.join(10)
+        return result
+
+
 def call_to_dom(srv: LiveServer, tokens: list[str], calls: int, reduced_motion: bool = False) -> list[float]:
     kiosk, op = srv.tokens["kiosk"], srv.login("u_operator")
     for _ in range(calls + 2):
@@ -231,16 +265,16 @@ def main() -> None:
             try:
                 tokens = display_tokens(srv, args.pages)
                 kiosk = srv.tokens["kiosk"]
-                pages = []
-                if phase == "with":
-                    pages = [OpenPage(srv, t, refresh=15.0) for t in tokens]
+                pages = None
+                if phase == "with":  # in their own process: their threads must not slow the kiosk's
+                    pages = PagesProcess(srv.port, tokens)
                     time.sleep(3)
                 issue_load(srv, kiosk, args.clients, 2, "warm")
                 lat = issue_load(srv, kiosk, args.clients, args.seconds, phase, rate=args.rate)
-                results[phase] = (lat, rss_mb(srv.proc.pid), sum(1 for p in pages if p.events > 0),
-                                  sum(p.errors for p in pages), sum(p.requests for p in pages) / args.seconds)
-                for p in pages:
-                    p.stop.set()
+                rss = rss_mb(srv.proc.pid)
+                elapsed = time.monotonic() - pages.started if pages else 1.0
+                streams, errors, requests = pages.finish() if pages else (0, 0, 0)
+                results[phase] = (lat, rss, streams, errors, requests / elapsed)
             finally:
                 srv.stop()
         if results:
@@ -254,6 +288,8 @@ def main() -> None:
                   f"tickets); p50 ratio {statistics.median(loaded) / statistics.median(base):.2f}, "
                   f"p99 ratio {pct(loaded, 0.99) / pct(base, 0.99):.2f}")
             print(f"server RSS {rss0:.0f} MiB without pages, {rss1:.0f} MiB with {args.pages} open")
+        if not args.browsers:
+            return
         srv = server(tmp, "browsers")
         try:
             tokens = display_tokens(srv, args.browsers)

@@ -14,6 +14,7 @@ Public payloads carry no personal data: number, service, step and counter only.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import queue
@@ -50,7 +51,12 @@ class StreamEvent:
     created_at: float
 
     def sse(self) -> str:
-        """The event in SSE wire format (``id``, ``event``, ``data`` lines)."""
+        """The event in SSE wire format (``id``, ``event``, ``data`` lines); built once
+        for all the streams it goes to."""
+        return self._wire
+
+    @functools.cached_property
+    def _wire(self) -> str:
         data = json.dumps(
             {"id": self.id, "type": self.type, "office": self.office, "at": self.created_at, **self.payload},
             ensure_ascii=False,
