@@ -115,15 +115,15 @@ class OpenPage:
     stream, a ``GET /queue`` every ``refresh`` seconds (15 on the page) and one 5-10 s
     after queue events (at most one pending)."""
 
-    def __init__(self, srv: LiveServer, token: str, refresh: float):
+    def __init__(self, srv: LiveServer, token: str, refresh: float, parts: str = "both"):
         self.srv, self.token, self.refresh = srv, token, refresh
         self.stop = threading.Event()
         self.nudge = threading.Event()
         self.events = 0
         self.errors = 0
         self.requests = 0
-        self.threads = [threading.Thread(target=self._stream, daemon=True),
-                        threading.Thread(target=self._poll, daemon=True)]
+        self.threads = ([threading.Thread(target=self._stream, daemon=True)] if parts != "poll" else []) + \
+                       ([threading.Thread(target=self._poll, daemon=True)] if parts != "stream" else [])
         for t in self.threads:
             t.start()
 
@@ -173,8 +173,8 @@ class _Port:
         self.port = port
 
 
-def _pages_main(port: int, tokens: list[str], stop, out) -> None:
-    pages = [OpenPage(_Port(port), t, refresh=15.0) for t in tokens]
+def _pages_main(port: int, tokens: list[str], stop, out, parts: str) -> None:
+    pages = [OpenPage(_Port(port), t, refresh=15.0, parts=parts) for t in tokens]
     stop.wait()
     for p in pages:
         p.stop.set()
@@ -184,11 +184,11 @@ def _pages_main(port: int, tokens: list[str], stop, out) -> None:
 class PagesProcess:
     """``len(tokens)`` open pages (:class:`OpenPage`) in a child process."""
 
-    def __init__(self, port: int, tokens: list[str]):
+    def __init__(self, port: int, tokens: list[str], parts: str = "both"):
         import multiprocessing
         ctx = multiprocessing.get_context("fork")
         self.stop, self.out = ctx.Event(), ctx.Queue()
-        self.proc = ctx.Process(target=_pages_main, args=(port, tokens, self.stop, self.out), daemon=True)
+        self.proc = ctx.Process(target=_pages_main, args=(port, tokens, self.stop, self.out, parts), daemon=True)
         self.proc.start()
         self.started = time.monotonic()
 
@@ -250,6 +250,8 @@ def main() -> None:
     ap.add_argument("--reduced-motion", action="store_true",
                     help="pages opened with motion=reduced (the running text stands still)")
     ap.add_argument("--skip-pages", action="store_true", help="only the call → DOM part")
+    ap.add_argument("--page-parts", choices=("both", "stream", "poll"), default="both",
+                    help="what each open page does: its event stream, its GET /queue refreshes, or both")
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--rate", type=float, default=5.0,
                     help="tickets per second from all kiosks (a busy office issues one every few seconds)")
@@ -267,7 +269,7 @@ def main() -> None:
                 kiosk = srv.tokens["kiosk"]
                 pages = None
                 if phase == "with":  # in their own process: their threads must not slow the kiosk's
-                    pages = PagesProcess(srv.port, tokens)
+                    pages = PagesProcess(srv.port, tokens, args.page_parts)
                     time.sleep(3)
                 issue_load(srv, kiosk, args.clients, 2, "warm")
                 lat = issue_load(srv, kiosk, args.clients, args.seconds, phase, rate=args.rate)
