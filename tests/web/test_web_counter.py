@@ -34,8 +34,10 @@ def call_first_at_loket_3(d, live) -> str:
     staff_login(d, f"{live.url}/counter", "u_operator")
     wait_for(d, "document.body.getAttribute('data-live') === '1'", 15)
     pick_counter(d, "3")
+    # as an officer looks before pressing: the panel shows loket 3's queue
+    wait_for(d, "window.loketPanel.counter === '3' && document.getElementById('waiting-here').textContent !== ''", 10)
     press(d, Keys.F2)
-    wait_for(d, "document.body.getAttribute('data-current') !== ''", 5)
+    wait_for(d, "document.body.getAttribute('data-current') !== ''", 10)
     return current(d)
 
 
@@ -122,7 +124,8 @@ def test_a_dead_server_is_noticed_within_ten_seconds(live, kit, browser):
 def test_the_panel_at_phone_size(live, browser):
     d = browser(412, 915)
     staff_login(d, f"{live.url}/counter", "u_operator")
-    wait_for(d, "document.body.getAttribute('data-live') === '1'", 15)
+    wait_for(d, "document.body.getAttribute('data-live') === '1' && "
+                "document.getElementById('waiting-here').textContent !== ''", 15)
     width = d.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width
     shot(d, SHOTS / "counter_412x915_phone.png")

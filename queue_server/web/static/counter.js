@@ -55,17 +55,24 @@
     ["btn-next", "btn-call-number"].forEach(function (id) { $(id).disabled = !panel.live; });
   }
 
+  /* Answers can come back out of order on a busy server: only the newest refresh, and
+   * none begun before the last action's answer, may change what the panel shows. */
+  var refreshSeq = 0;
   function refresh() {
     if (!panel.counter) { return Promise.resolve(); }
+    var mine = ++refreshSeq;
     return L.api("GET", "queue").then(function (q) {
-      var mine = q.counters.filter(function (c) { return String(c.code) === panel.counter; })[0];
-      var serves = mine ? mine.services : [];
+      if (mine !== refreshSeq) { return null; }
+      var here = q.counters.filter(function (c) { return String(c.code) === panel.counter; })[0];
+      var serves = here ? here.services : [];
       var waiting = q.services.filter(function (s) { return serves.indexOf(s.service) >= 0; })
         .reduce(function (n, s) { return n + s.waiting; }, 0);
       $("waiting-here").textContent = L.t("waiting_here", {n: waiting});
-      if (mine && mine.current) {
-        if (panel.current && panel.current.id === mine.current.id) { return null; }
-        return L.api("GET", "tickets/" + mine.current.id).then(function (t) { panel.current = t; renderCurrent(); });
+      if (here && here.current) {
+        if (panel.current && panel.current.id === here.current.id) { return null; }
+        return L.api("GET", "tickets/" + here.current.id).then(function (t) {
+          if (mine === refreshSeq) { panel.current = t; renderCurrent(); }
+        });
       }
       panel.current = null;
       renderCurrent();
@@ -78,6 +85,7 @@
     panel.busy = true;
     message("");
     L.api("POST", "counters/" + encodeURIComponent(panel.counter) + "/" + path, body).then(function (t) {
+      refreshSeq += 1;  // a refresh begun before this answer must not undo it
       var before = panel.current;
       if (done) { message(done(before, t)); }
       panel.current = t && t.status === "called" ? t : null;
@@ -134,6 +142,8 @@
     panel.counter = code;
     try { window.localStorage.setItem(COUNTER_KEY, code); } catch (e) { /* private mode */ }
     panel.current = null;
+    $("waiting-here").textContent = "";  // until this loket's queue is read
+    renderCurrent();
     refresh();
   }
 
