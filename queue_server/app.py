@@ -147,6 +147,10 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     app.extensions["loket_day_closer"] = DayCloser()
     from .dashboard import AlertWatch
     app.extensions["loket_alert_watch"] = AlertWatch()
+    from .bookings import BookingSweeper
+    app.extensions["loket_booking_sweeper"] = BookingSweeper()
+    from . import limits
+    limits.init_app(app)
 
     from .api import BLUEPRINTS
 
@@ -258,6 +262,7 @@ def _register_handlers(app: APIFlask) -> None:
         # (a display's 15 s refresh makes that within a minute of midnight; issue 16 item 16)
         app.extensions["loket_day_closer"].tick(app.extensions["loket"])
         app.extensions["loket_alert_watch"].tick(app.extensions["loket"])
+        app.extensions["loket_booking_sweeper"].tick(app.extensions["loket"])
         g.actor = None
         header = request.headers.get("Authorization")
         if not header and request.method in ("GET", "HEAD") and request.cookies.get(WEB_COOKIE):
@@ -329,6 +334,22 @@ def _register_handlers(app: APIFlask) -> None:
                 details["field"], problem = first
                 msg, msg_en = f"Data tidak sah: {first[0]} ({problem}).", f"Invalid data: {first[0]} ({problem})."
         return error_body(code, msg, msg_en, details), error.status_code, error.headers
+
+    from flask_limiter.errors import RateLimitExceeded
+
+    @app.errorhandler(RateLimitExceeded)
+    def _rate_limited(e: RateLimitExceeded):
+        """A public write or read past its rate (:mod:`queue_server.limits`): 429 in the one
+        error shape with ``retry_after``; the citizen pages answer an Indonesian page."""
+        import math
+        window = e.limit.limit.get_expiry()  # seconds of the limit's window
+        retry = max(1, math.ceil(window / max(1, e.limit.limit.amount)))
+        if request.blueprint == "citizen":
+            from .web.citizen import rate_limited_page
+            return rate_limited_page(retry)
+        return error_body("rate_limited", "Terlalu banyak permintaan dari alamat atau NIK ini. Coba lagi nanti.",
+                          "Too many requests from this address or NIK. Try again later.",
+                          {"retry_after": retry, "limit": str(e.limit.limit)}), 429, {"Retry-After": str(retry)}
 
     @app.errorhandler(HTTPException)
     def _werkzeug_error(e: HTTPException):

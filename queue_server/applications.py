@@ -763,7 +763,12 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
     if app is None:
         ticket = Ticket.get_or_none(Ticket.public_code == code)
         if ticket is None:
-            raise NotFound("unknown_code", "Kode tidak ditemukan.", "Code not found.")
+            from .db.models import Booking
+            booking = Booking.get_or_none(Booking.code == code)
+            if booking is None:
+                raise NotFound("unknown_code", "Kode tidak ditemukan.", "Code not found.")
+            from .bookings import booking_public, booking_text
+            return {**booking_public(ctx, booking, lang), "text": booking_text(ctx, booking, lang)}
         office = ctx.office(ticket.office)
         apps = list(ticket.applications)
         if not apps:
@@ -789,10 +794,15 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
                      "no_show": ("tidak hadir saat dipanggil", "did not come when called"),
                      "done": ("selesai dilayani", "served"),
                      "unfinished": ("belum selesai saat hari layanan berakhir", "not finished when the day ended")}
+            counter = next((c for c in office.counters if c.code == ticket.counter), None)
             return {"kind": "ticket", "number": t["number"], "service": t["service"], "status": ticket.status,
                     "text": texts.get(ticket.status, (ticket.status, ticket.status))[idx],
                     "day_ended": False, "office_day": ticket.office_day,
-                    "people_ahead": t["people_ahead"], "estimated_wait_seconds": t["estimated_wait_seconds"]}
+                    "people_ahead": t["people_ahead"], "estimated_wait_seconds": t["estimated_wait_seconds"],
+                    "service_name": t["service_name_en"] if idx else t["service_name"], "booked": t["booked"],
+                    "counter": ticket.counter if ticket.status == "called" else None,
+                    "counter_number": counter.number if counter and ticket.status == "called" else None,
+                    "called_at": t["called_at"], "version": ticket.version}
         return {"kind": "visit", "number": ticket.number,
                 "applications": [public_status(ctx, a.code, lang) for a in apps]}
     office = ctx.office(app.office)
@@ -810,5 +820,45 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
         text = ("dikembalikan: berkas belum lengkap", "returned: the file is incomplete")
     else:
         text = _step_status(_service(office, app.service), app.step)
-    return {"kind": "application", "code": app.code, "service": app.service, "state": app.state, "step": app.step,
-            "text": text[idx]}
+    service = _service(office, app.service)
+    place = ctx.office(app.pickup_office or app.office)
+    steps = [{"step": k.step, "name": _step_name(service, k.step, idx), "arrived_at": iso_local(office, k.arrived_at),
+              "ended_at": iso_local(office, k.ended_at), "outcome": k.outcome}
+             for k in app.kartu_kendali.order_by(KartuKendali.id)]
+    return {"kind": "application", "code": app.code, "service": app.service,
+            "service_name": service.name.get("en" if idx else "id"), "state": app.state, "step": app.step,
+            "step_name": _step_name(service, app.step, idx) if app.step else None,
+            "text": text[idx], "applicant": mask_name(app.applicant_name), "steps": steps,
+            "filed_at": iso_local(office, app.created_at), "ready_by": ready_by(ctx, office, service, app.created_at),
+            "pickup": {"office": place.code, "name": place.name, "address": place.address,
+                       "hours": opening_hours_text(place, "en" if idx else "id")} if service.pickup else None}
+
+
+def _step_name(service: Service, code: str | None, idx: int) -> str:
+    st = next((x for x in service.steps if x.code == code), None)
+    return st.name.get("en" if idx else "id") if st else (code or "")
+
+
+def mask_name(name: str) -> str:
+    """A name for public pages: each word's first letter, the rest starred
+    ("Siti Aminah" → "S*** A*****"); "" stays "" (UU 27/2022)."""
+    return " ".join(w[0] + "*" * (len(w) - 1) for w in (name or "").split())
+
+
+WEEKDAY_NAMES = {"id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+                 "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+
+
+def opening_hours_text(office: Office, lang: str = "id") -> list[str]:
+    """The weekly hours as lines, consecutive days with the same hours joined:
+    ["Senin–Kamis 08:00–15:00", "Jumat 08:00–11:30", "Sabtu–Minggu tutup"]."""
+    names = WEEKDAY_NAMES["en" if lang == "en" else "id"]
+    closed = "closed" if lang == "en" else "tutup"
+    spans: list[tuple[int, int, str]] = []
+    for i, h in enumerate(office.opening_hours):
+        text = f"{h.opens:%H:%M}–{h.closes:%H:%M}" if h.is_open_day else closed
+        if spans and spans[-1][2] == text and spans[-1][1] == i - 1:
+            spans[-1] = (spans[-1][0], i, text)
+        else:
+            spans.append((i, i, text))
+    return [f"{names[a]}{'–' + names[b] if b != a else ''} {text}" for a, b, text in spans]

@@ -117,7 +117,8 @@ def service_status(ctx: Context, office: Office, service: Service) -> dict:
     issued = (DayCounter.select(DayCounter.last_seq)
               .where((DayCounter.office == office.code) & (DayCounter.prefix == service.prefix) &
                      (DayCounter.office_day == day)).scalar()) or 0
-    remaining = None if service.daily_quota is None else max(0, service.daily_quota - issued)
+    expected = expected_bookings(office, service, day, ctx.now()) if service.daily_quota is not None else 0
+    remaining = None if service.daily_quota is None else max(0, service.daily_quota - issued - expected)
     reason = opens_at = closed_reason = None
     local = ctx.local(office)
     if ctx.enforce_hours and not is_open(office, local):
@@ -144,7 +145,7 @@ def scoped_idempotency_key(actor: Actor, office_day: str, key: str | None) -> st
 
 def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service_code: str,
                  priority: str | None = None, answers: dict[str, Any] | None = None,
-                 idempotency_key: str | None = None) -> IssueResult:
+                 idempotency_key: str | None = None, booking: str | None = None) -> IssueResult:
     """Issue the next number of ``service_code`` for today's office day.
 
     Raises ``NotFound`` (unknown office/service), ``Unprocessable`` (bad priority or
@@ -153,6 +154,12 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     device on the same office day returns the ticket issued first (``created=False``)
     instead of a second one; with a different request it is ``Conflict``
     (``idempotency_key_reused``).
+
+    ``booking`` (a booking code; :func:`queue_server.bookings.check_in` only, inside the
+    caller's write transaction) issues the booked lane's ticket: its place was reserved,
+    so neither the opening hours (the check-in window may open before them) nor the
+    walk-in quota apply. A walk-in is refused with ``kuota_habis`` once the numbers
+    issued plus the bookings still expected today reach the ``daily_quota``.
     """
     require(actor, *ISSUE_ROLES)
     office = ctx.office(office_code or actor.office)
@@ -171,7 +178,7 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
         raise Unprocessable("not_eligible", "Pemohon belum memenuhi syarat layanan ini.",
                             "The applicant is not eligible for this service.",
                             {"reasons": [i.as_dict() for i in checklist.ineligible]})
-    if ctx.enforce_hours and not is_open(office, ctx.local(office, now)):
+    if booking is None and ctx.enforce_hours and not is_open(office, ctx.local(office, now)):
         raise Conflict("layanan_tutup", "Layanan sedang tutup. Silakan datang pada jam pelayanan.",
                        "The service is closed now. Please come during opening hours.")
     step = first_step(service, checklist.facts)
@@ -182,7 +189,7 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     fields = dict(office=office.code, office_day=day, prefix=service.prefix, origin_service=service.code,
                   service=service.code, step=step.code, priority=priority, status=WAITING, answers=stored_answers,
                   public_code=new_public_code(), idempotency_key=key, issued_by=actor.name,
-                  issued_at=now, queued_at=now, sort_key=now, skip_count=0, version=0)
+                  issued_at=now, queued_at=now, sort_key=now, skip_count=0, version=0, booking=booking)
     # The hot path of every kiosk: plain parameterised SQL, one write transaction.
     with write_tx():
         if key:
@@ -200,7 +207,8 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
                                    {"field": "idempotency_key"})
                 return IssueResult(existing, False, existing.answers.get("_checklist", {}))
         seq = _next_seq(office.code, service.prefix, day)
-        if service.daily_quota is not None and seq > service.daily_quota:
+        if booking is None and service.daily_quota is not None and \
+                seq + expected_bookings(office, service, day, now) > service.daily_quota:
             raise Conflict("kuota_habis", f"Kuota {service.name.id} hari ini sudah habis.",
                            f"Today's quota for {service.name.en or service.name.id} is used up.",
                            {"quota": service.daily_quota})
@@ -213,7 +221,8 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
             for k in _TICKET_COLUMNS])
         ticket = Ticket(id=cursor.lastrowid, **fields)
         record(office.code, "ticket.issued", {"number": ticket.number, "service": service.code,
-                                             "step": step.code, "priority": priority is not None}, now)
+                                             "step": step.code, "priority": priority is not None,
+                                             "booked": booking is not None}, now)
         audit(actor, "ticket.issue", office=office.code, target=ticket.number,
               details={"service": service.code, "priority": priority}, at=now)
     return IssueResult(ticket, True, stored_answers["_checklist"])
@@ -247,9 +256,21 @@ def reprint_ticket(ctx: Context, actor: Actor, *, office_code: str | None, numbe
 
 _TICKET_COLUMNS = ("office", "office_day", "prefix", "seq", "number", "origin_service", "service", "step", "priority",
                    "status", "answers", "public_code", "idempotency_key", "issued_by", "issued_at", "queued_at",
-                   "sort_key", "skip_count", "version")
+                   "sort_key", "skip_count", "version", "booking")
 _INSERT_TICKET = ('INSERT INTO "ticket" (' + ", ".join(f'"{c}"' for c in _TICKET_COLUMNS) + ") VALUES (" +
                   ", ".join("?" for _ in _TICKET_COLUMNS) + ")")
+
+
+def expected_bookings(office: Office, service: Service, day: str, now: float) -> int:
+    """Bookings of ``service`` on ``day`` still expected: booked and their check-in
+    window not over (a booking that missed it gave its place back). 0 for a service
+    without bookings."""
+    if service.booking is None:
+        return 0
+    return db.execute_sql(
+        'SELECT COUNT(*) FROM "booking" WHERE "office" = ? AND "service" = ? AND "office_day" = ? '
+        'AND "status" = ? AND "slot_at" >= ?',
+        (office.code, service.code, day, "booked", now - service.booking.check_in_after * 60)).fetchone()[0]
 
 
 def _next_seq(office: str, prefix: str, day: str) -> int:
@@ -321,6 +342,22 @@ def estimated_wait_seconds(ctx: Context, office: Office, ticket: Ticket, ahead: 
     return int(round(ahead * average_service_seconds(ctx, office, service, ticket.step) / counters))
 
 
+def public_base_url(office: Office) -> str:
+    """Where citizens reach this server: the office file's ``public_url``, else the
+    address of the request being answered (``http://192.168.1.10:8080``); "" outside a
+    request."""
+    if office.public_url:
+        return office.public_url
+    from flask import has_request_context, request
+    return request.host_url.rstrip("/") if has_request_context() else ""
+
+
+def status_url(office: Office, code: str) -> str:
+    """The page that follows a ticket, berkas or booking: ``{public_base_url}/s/{code}``
+    (what the printed QR holds)."""
+    return f"{public_base_url(office)}/s/{code}"
+
+
 def ticket_public(ctx: Context, office: Office, t: Ticket, *, with_position: bool = True) -> dict:
     """The ticket as shown to the citizen and the display: no personal data."""
     service = office.service(t.service)
@@ -341,6 +378,8 @@ def ticket_public(ctx: Context, office: Office, t: Ticket, *, with_position: boo
         "code": t.public_code,
         "zone": office.zone_abbreviation,
         "version": t.version,
+        "booked": t.booking is not None,
+        "status_url": status_url(office, t.public_code),
     }
     if with_position:
         ahead = people_ahead(t)
@@ -416,20 +455,26 @@ def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str)
     Only queue heads are read (``choose_next`` serves each queue in order), so a call
     costs the same with ten or ten thousand people waiting.
     """
-    cols = '"id", "service", "step", "priority", "queued_at", "sort_key", "status", "skip_call_index"'
+    cols = '"id", "service", "step", "priority", "queued_at", "sort_key", "status", "skip_call_index", "booking"'
     head = (f'SELECT {cols} FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? '
             'AND "service" = ? AND "step" = ? AND {prio} ORDER BY "sort_key", "id" LIMIT {n}')
     rows = []
+    booked_services = {sv.code for sv in office.services if sv.booking is not None}
     for service, step in sorted(set(counter.serves)):
         args = (office.code, day, WAITING, service, step)
-        rows += db.execute_sql(head.format(prio='"priority" IS NULL', n=1), args).fetchall()
+        if service in booked_services:  # the walk-in and the booked lane (issue 12 item 5)
+            rows += db.execute_sql(head.format(prio='"priority" IS NULL AND "booking" IS NULL', n=1), args).fetchall()
+            rows += db.execute_sql(head.format(prio='"priority" IS NULL AND "booking" > \'\'', n=1),
+                                   args).fetchall()
+        else:
+            rows += db.execute_sql(head.format(prio='"priority" IS NULL', n=1), args).fetchall()
         rows += db.execute_sql(head.format(prio='"priority" > \'\'', n=1), args).fetchall()
         rows += db.execute_sql(head.format(prio="1", n=50), (office.code, day, SKIPPED, service, step)).fetchall()
     out, parked = [], []
     call_index: dict[str, int] = {}
-    for (tid, service, step, priority, queued_at, sort_key, status, skip_index) in rows:
+    for (tid, service, step, priority, queued_at, sort_key, status, skip_index, booking) in rows:
         wt = WaitingTicket(ticket_id=tid, service=service, step=step, priority=priority is not None,
-                           queued_at=queued_at, sort_key=sort_key)
+                           queued_at=queued_at, sort_key=sort_key, booked=booking is not None)
         if status == SKIPPED:
             if service not in call_index:
                 call_index[service] = _call_index(office.code, day, service)
@@ -441,10 +486,15 @@ def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str)
     return out or parked
 
 
-def _recent_calls(office: Office, counter: Counter, day: str, n: int = 16) -> list[bool]:
-    rows = db.execute_sql('SELECT "priority" FROM "call_log" WHERE "office" = ? AND "counter" = ? AND "office_day" = ? '
-                          'AND "action" = ? ORDER BY "id" DESC LIMIT ?', (office.code, counter.code, day, "call", n))
-    return [bool(r[0]) for r in rows.fetchall()][::-1]
+def _recent_calls(office: Office, counter: Counter, day: str, n: int = 16) -> tuple[list[bool], list[bool]]:
+    """This counter's latest calls, oldest first: ``(priority flags, booked flags of the
+    normal ones)`` for :func:`queue_server.domain.routing.choose_next`."""
+    rows = db.execute_sql('SELECT "c"."priority", "t"."booking" FROM "call_log" AS "c" '
+                          'JOIN "ticket" AS "t" ON "t"."id" = "c"."ticket_id" '
+                          'WHERE "c"."office" = ? AND "c"."counter" = ? AND "c"."office_day" = ? '
+                          'AND "c"."action" = ? ORDER BY "c"."id" DESC LIMIT ?',
+                          (office.code, counter.code, day, "call", n)).fetchall()[::-1]
+    return [bool(p) for p, _ in rows], [b is not None for p, b in rows if not p]
 
 
 def _do_call(office: Office, counter: Counter, t: Ticket, actor: Actor, now: float) -> Ticket:
@@ -473,8 +523,8 @@ def call_next(ctx: Context, actor: Actor, *, office_code: str | None, counter_co
         cur = _current(office, counter, day)
         _check_expected(cur, expected_ticket, None)
         _finish_current(office, counter, day, actor, now)
-        chosen = choose_next(waiting_candidates(ctx, office, counter, day), _recent_calls(office, counter, day),
-                             office.queue)
+        recent, recent_booked = _recent_calls(office, counter, day)
+        chosen = choose_next(waiting_candidates(ctx, office, counter, day), recent, office.queue, recent_booked)
         if chosen is None:
             return None
         t = list(Ticket.raw('SELECT * FROM "ticket" WHERE "id" = ?', chosen.ticket_id))[0]

@@ -178,3 +178,26 @@ class EventsQuery(Schema):
 class DayQuery(Schema):
     office = String(load_default=None, validate=Length(1, 64))
     date = String(load_default=None, validate=Regexp(r"^\d{4}-\d{2}-\d{2}$"))
+
+
+class SlotsQuery(Schema):
+    service = String(required=True, validate=Length(1, 32))
+    date = String(load_default=None, validate=Length(1, 10),
+                  metadata={"description": "YYYY-MM-DD; the first bookable day when left out"})
+    office = String(load_default=None, validate=Length(1, 64))
+
+
+class BookingIn(StrictSchema):
+    service = String(required=True, validate=Length(1, 32))
+    date = String(required=True, validate=Length(1, 10), metadata={"description": "the visit day, YYYY-MM-DD"})
+    slot = String(required=True, validate=Length(1, 5), metadata={"description": "the slot's start, HH:MM"})
+    nik = String(required=True, validate=Length(1, 40))
+    answers = Dict(keys=String(validate=Length(1, 64)), load_default=dict)
+    phone = String(load_default=None, allow_none=True, validate=Length(0, 32))
+    email = String(load_default=None, allow_none=True, validate=Length(0, 200))
+    office = String(load_default=None, allow_none=True, validate=Length(1, 64))
+
+
+class BookingListQuery(Schema):
+    date = String(load_default=None, validate=Length(1, 10))
+    office = String(load_default=None, validate=Length(1, 64))

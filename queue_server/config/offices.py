@@ -1,6 +1,7 @@
 """The ``[office]`` table, opening hours, the queue policy and the kecamatan list."""
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -99,6 +100,13 @@ class OfficeReader(BaseReader):
         fields["closed_dates"] = self.closed_dates(raw, path)
         fields["complaints"] = tuple(text for _, text in self.string_list(raw, "complaints", path))
         fields["admin_may_sign"] = self.boolean(raw, "admin_may_sign", path, default=False)
+        fields["public_url"] = self.string(raw, "public_url", path, default="", nonempty=False)
+        if isinstance(fields["public_url"], str):
+            fields["public_url"] = fields["public_url"].rstrip("/")
+            if fields["public_url"] and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", fields["public_url"]):
+                self.problem(_join(path, "public_url"),
+                             f"'{fields['public_url']}' bukan alamat web, mis. \"https://antrean.disdukcapil.go.id\" "
+                             f"(not a web address: http:// or https:// and a host)")
         if not self.clean_since(mark) or any(v is _MISSING for v in fields.values()):
             return None
         return fields

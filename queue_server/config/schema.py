@@ -49,14 +49,16 @@ _OFFICE_KEYS = (
     "code", "name", "short_name", "regency", "timezone", "address", "phone",
     "head_name", "head_nip", "head_title", "parent", "pickup_offices",
     "running_text", "photo_ratio", "public_holidays", "closed_dates", "complaints", "province",
-    "admin_may_sign",
+    "admin_may_sign", "public_url",
 )
 _OFFICE_REQUIRED = ("code", "name", "regency", "timezone")
-_QUEUE_KEYS = ("normal_run", "priority_run", "skip_return_after", "max_skips", "number_digits", "alert_wait_minutes")
+_QUEUE_KEYS = ("normal_run", "priority_run", "skip_return_after", "max_skips", "number_digits", "alert_wait_minutes",
+               "booked_run", "walk_in_run")
 _SERVICE_KEYS = (
     "code", "name", "prefix", "icon", "description", "rules", "pickup",
-    "completion_days", "daily_quota", "questions", "requirements", "steps", "refusals",
+    "completion_days", "daily_quota", "questions", "requirements", "steps", "refusals", "booking",
 )
+_BOOKING_KEYS = ("days_ahead", "slot_minutes", "capacity", "walk_in_percent", "check_in_before", "check_in_after")
 _SERVICE_REQUIRED = ("code", "name", "prefix", "steps")
 _QUESTION_KEYS = ("key", "kind", "label", "choices", "required", "eligible_if", "ineligible_message", "help", "when")
 _QUESTION_REQUIRED = ("key", "kind", "label")

@@ -9,6 +9,7 @@ import re
 from typing import Any, Callable, Mapping
 
 from ..domain.office import (
+    BookingPolicy,
     COUNTER_EFFECTS,
     EFFECTS,
     PRESENCE_COUNTER,
@@ -23,6 +24,7 @@ from ..domain.office import (
 from ..domain.roles import DEVICE_ROLES, STAFF_ROLES
 from .reader import _MISSING, BaseReader, _describe, _is_int, _join, _ServiceContext
 from .schema import (
+    _BOOKING_KEYS,
     _CHOICE_KEYS,
     _FACT_RULES,
     _LOWER_CODE_RE,
@@ -119,14 +121,42 @@ class ServiceReader(BaseReader):
         requirements = self.requirements(raw, path, context)
         steps = self.steps(raw, path, context)
         refusals = self.refusals(raw, path, context.rules)
+        booking = self.booking(raw, path) if "booking" in raw else None
         if not self.clean_since(mark):
             return None
         return Service(
             code=code, name=name, prefix=prefix, questions=tuple(questions),
             requirements=tuple(requirements), steps=tuple(steps), daily_quota=daily_quota,
             rules=rules, icon=icon, description=description, pickup=pickup,
-            completion_days=completion_days, refusals=refusals,
+            completion_days=completion_days, refusals=refusals, booking=booking,
         )
+
+    def booking(self, raw: Mapping[str, Any], path: str) -> BookingPolicy | None:
+        """``[services.booking]``: the service takes bookings (antrean online); every key
+        has a default (:class:`BookingPolicy`)."""
+        where = _join(path, "booking")
+        table = self.table(raw["booking"], where)
+        if table is None:
+            return None
+        mark = self.checkpoint()
+        self.keys(table, where, _BOOKING_KEYS)
+        d = BookingPolicy()
+        values = {
+            "days_ahead": self.integer(table, "days_ahead", where, minimum=1, default=d.days_ahead),
+            "slot_minutes": self.integer(table, "slot_minutes", where, minimum=5, default=d.slot_minutes),
+            "capacity": self.integer(table, "capacity", where, minimum=1, default=d.capacity),
+            "walk_in_percent": self.integer(table, "walk_in_percent", where, minimum=0, default=d.walk_in_percent),
+            "check_in_before": self.integer(table, "check_in_before", where, minimum=0, default=d.check_in_before),
+            "check_in_after": self.integer(table, "check_in_after", where, minimum=0, default=d.check_in_after),
+        }
+        if isinstance(values["days_ahead"], int) and values["days_ahead"] > 90:
+            self.problem(_join(where, "days_ahead"), "paling banyak 90 hari (at most 90 days)")
+        if isinstance(values["walk_in_percent"], int) and values["walk_in_percent"] > 90:
+            self.problem(_join(where, "walk_in_percent"),
+                         "paling banyak 90 (persen); sisakan kuota untuk pemesanan (at most 90 percent)")
+        if not self.clean_since(mark):
+            return None
+        return BookingPolicy(**values)
 
     def refusals(self, raw: Mapping[str, Any], path: str, rules: str | None) -> dict:
         """``refusals = { kia_age_17_or_over = { id = "...", en = "..." } }``: the office's

@@ -24,7 +24,7 @@ from playhouse.db_url import connect as url_connect
 from .models import ALL_MODELS, SchemaVersion, db
 
 #: Current schema version. Add a function to ``MIGRATIONS`` for every change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1_to_v2(database: Database) -> None:
@@ -54,8 +54,18 @@ def _v1_to_v2(database: Database) -> None:
         run(migrator.add_index(table, ("office", "service", "year", "number"), True))
 
 
+def _v2_to_v3(database: Database) -> None:
+    """Issue 12: a ticket remembers the booking it was checked in from (the booked lane);
+    the ``booking`` table itself is created by ``create_tables``."""
+    from playhouse.migrate import SchemaMigrator, migrate as run
+
+    from .models import Ticket
+    if database.table_exists("ticket") and "booking" not in {c.name for c in database.get_columns("ticket")}:
+        run(SchemaMigrator.from_database(database).add_column("ticket", "booking", Ticket.booking))
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, callable] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, callable] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

@@ -114,6 +114,8 @@ class Ticket(BaseModel):
     skip_count = IntegerField(default=0)
     skip_call_index = IntegerField(null=True)
     version = IntegerField(default=0)
+    #: the booking code this ticket was checked in from (the booked lane), None for a walk-in
+    booking = CharField(max_length=16, null=True)
 
     class Meta:
         indexes = (
@@ -305,9 +307,45 @@ class AuditLog(BaseModel):
     remote_addr = CharField(max_length=64, default="")
 
 
+class Booking(BaseModel):
+    """A booked visit (antrean online, issue 12): a service on an office day at a slot.
+
+    ``slot`` is the slot's local start "HH:MM" and ``slot_at`` the same as UTC epoch
+    seconds; ``status`` booked|checked_in|cancelled|no_show. ``active_nik`` holds the NIK
+    while the booking counts (booked or checked in) and NULL otherwise, so the unique
+    index allows one booking per NIK, service and day and a cancelled one can be made
+    again. NIK, phone and email are personal data: staff views only, never public.
+    """
+
+    office = CharField(max_length=64)
+    service = CharField(max_length=32)
+    office_day = CharField(max_length=10)
+    slot = CharField(max_length=5)
+    slot_at = FloatField()
+    code = CharField(max_length=16, unique=True)
+    status = CharField(max_length=16)
+    nik = CharField(max_length=16)
+    active_nik = CharField(max_length=16, null=True)
+    phone = CharField(max_length=32, default="")
+    email = CharField(max_length=200, default="")
+    answers = JSONField(default=dict)
+    created_at = FloatField()
+    remote_addr = CharField(max_length=64, default="")
+    cancelled_at = FloatField(null=True)
+    checked_in_at = FloatField(null=True)
+    ticket = ForeignKeyField(Ticket, null=True, backref="bookings", on_delete="SET NULL")
+    version = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("office", "service", "office_day", "active_nik"), True),
+                   (("office", "service", "office_day", "slot", "status"), False),
+                   (("office", "status", "slot_at"), False))
+
+
 ALL_MODELS = [
     SchemaVersion,
     Alert,
+    Booking,
     Staff,
     Token,
     DayCounter,

@@ -193,6 +193,27 @@ class Step:
 
 
 @dataclass(frozen=True)
+class BookingPolicy:
+    """How a service takes bookings (antrean online, issue 12 item 4).
+
+    ``days_ahead``: bookable from tomorrow up to this many days ahead (calendar days;
+    closed days have no slots); ``slot_minutes``: length of a slot, slots start at the
+    opening time and end ``slot_minutes`` before closing; ``capacity``: bookings per slot;
+    ``walk_in_percent``: share (0..90 %) of the service's ``daily_quota`` kept for
+    walk-ins, so bookings of a day stop at ``daily_quota * (100 - percent) // 100`` (no
+    cap without a quota); ``check_in_before``/``check_in_after``: minutes before and after the slot's
+    start when the kiosk checks the booking in (e.g. 30 and 15: 08:30 slot, 08:00-08:45).
+    """
+
+    days_ahead: int = 14
+    slot_minutes: int = 30
+    capacity: int = 4
+    walk_in_percent: int = 50
+    check_in_before: int = 30
+    check_in_after: int = 15
+
+
+@dataclass(frozen=True)
 class Service:
     """A service the office offers (KIA, KK, IKD, KTP-el print, Akta Kelahiran, ...).
 
@@ -214,6 +235,8 @@ class Service:
     description: Text | None = None
     pickup: bool = True
     completion_days: int | None = None
+    #: bookings (antrean online) for this service; None: walk-in only
+    booking: BookingPolicy | None = None
     #: the office's own wording of a rule's refusal, by its code (e.g.
     #: ``kia_age_17_or_over``): where to go in this office; ``{age}`` is filled in
     refusals: Mapping[str, Text] = field(default_factory=dict)
@@ -294,6 +317,11 @@ class QueuePolicy:
     max_skips: int = 2
     number_digits: int = 3
     alert_wait_minutes: int = 45
+    #: booked tickets (antrean online, checked in at the kiosk) and walk-in tickets of
+    #: the normal queue alternate like priority and normal ones: at most ``booked_run``
+    #: booked calls in a row while walk-ins wait, ``walk_in_run`` walk-ins between them
+    booked_run: int = 1
+    walk_in_run: int = 1
 
 
 @dataclass(frozen=True)
@@ -339,6 +367,9 @@ class Office:
     #: whether an ``admin`` account may complete a TTE step (effect ``tte``); by default the
     #: signature is the pejabat TTE's own (issue 16 item 17)
     admin_may_sign: bool = False
+    #: the address citizens reach this server by (``https://antrean.example.go.id``): the
+    #: printed QR codes and ``status_url`` use it; "" = the address the request came by
+    public_url: str = ""
 
     @property
     def zone_abbreviation(self) -> str:

@@ -167,8 +167,8 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
     db.initialize(database)
     database.connect()
     try:
-        assert migrate(database) == SCHEMA_VERSION == 2
-        assert migrate(database) == 2  # a second start changes nothing
+        assert migrate(database) == SCHEMA_VERSION == 3
+        assert migrate(database) == 3  # a second start changes nothing
         columns = {c.name for c in database.get_columns("application")}
         assert {"sex", "card_data"} <= columns
         assert database.execute_sql('SELECT service, number FROM register_entry').fetchall() == [("KIA", 7)]

@@ -10,8 +10,9 @@ from server_kit import issue
 #: Statements of one request: issue a ticket, call the next, read the queue overview.
 ISSUE_TICKET = 6
 #: Three indexed queue-head reads per (service, step) the counter serves (seven at counter 1),
+#: four where the service takes bookings (the walk-in and the booked lane: five of them),
 #: plus the finish of the current ticket, the call and the staff view of the visit.
-CALL_NEXT = 33
+CALL_NEXT = 38
 QUEUE_OVERVIEW = 4  # the newest event id (the cache key), then the overview
 
 
