@@ -135,6 +135,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "waiting_total": ("Total menunggu untuk loket ini: {total}", "Waiting for this counter: {total}"),
     "serving_at": ("Sedang dilayani di {counter}", "Being served at {counter}"),
     "priority": ("PRIORITAS", "PRIORITY"),
+    "booked": ("ANTREAN ONLINE", "BOOKED ONLINE"),
+    "walk_in": ("datang langsung", "walk-in"),
     "nobody_called": ("{counter}: belum ada nomor dipanggil", "{counter}: no number called yet"),
     "press_call_next": ("Tekan «Panggil berikutnya»", "Press «Call next»"),
     "called_elsewhere": ("Nomor ini dipanggil dari komputer lain", "This number was called from another PC"),

@@ -158,6 +158,9 @@ def create_app(test_config: dict | None = None) -> APIFlask:
         app.register_blueprint(blueprint)
     from .web import bp as web_pages
     app.register_blueprint(web_pages)
+    from .web.citizen import bp as citizen_pages
+    app.register_blueprint(citizen_pages)
+    _csrf(app)
     _register_handlers(app)
     return app
 
@@ -208,6 +211,12 @@ def _check_body():
     mimetype = request.mimetype
     if request.endpoint == "applications.application_photo_put" and mimetype == "image/jpeg":
         return None
+    if request.blueprint == "citizen" and mimetype == "application/x-www-form-urlencoded":
+        found = _bad_text(request.form.to_dict(), "")  # the citizen pages' forms
+        if found:
+            return error_body("invalid_text", f"Data tidak sah: {found[0]} ({found[1]}).",
+                              f"Invalid data: {found[0]} ({found[1]}).", {"field": found[0]}), 422
+        return None
     if mimetype != "application/json":
         return error_body("unsupported_media_type", "Isi permintaan harus JSON (Content-Type: application/json).",
                           "The request body must be JSON (Content-Type: application/json).",
@@ -247,6 +256,38 @@ def _docs_assets(app: APIFlask) -> None:
             from flask import abort
             abort(404)
         return send_from_directory(swagger_ui_path, name, max_age=86400)
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The key that signs the citizen pages' session cookie (its CSRF token): made once
+    per data directory (``secret_key``, mode 0600) so every worker and restart share it."""
+    import os
+    import secrets
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _csrf(app: APIFlask) -> None:
+    """CSRF tokens for the citizen pages' forms (Flask-WTF). The JSON API carries bearer
+    tokens, never cookies that write, so only the forms check: each POST view calls
+    ``validate_csrf`` itself (``WTF_CSRF_CHECK_DEFAULT`` off)."""
+    from flask_wtf.csrf import CSRFProtect
+    if not app.config.get("SECRET_KEY"):  # Flask's default config holds None
+        app.config["SECRET_KEY"] = _secret_key(Path(app.config["DATA_DIR"]))
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 6 * 3600)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    CSRFProtect(app)
 
 
 def _register_handlers(app: APIFlask) -> None:

@@ -308,7 +308,8 @@ class LoketView(View):
         if t:
             self.serving_label.text = self.t("serving_at", counter=counter)
             self.serving_info.text = ctl.service(t["service"]).get("name", t["service"]) + \
-                (f"  ·  {self.t('priority')}" if t.get("priority") else "")
+                (f"  ·  {self.t('priority')}" if t.get("priority") else "") + \
+                f"  ·  {self.t('booked') if t.get('booked') else self.t('walk_in')}"
         else:
             self.serving_label.text = self.t("nobody_called", counter=counter)
             self.serving_info.text = self.t("press_call_next") if not ctl.current_number else \

@@ -24,7 +24,7 @@
     meta.textContent = "";
     if (t) {
       if (t.priority) { meta.appendChild(el("span", {className: "tag priority", text: L.t("priority")})); }
-      meta.appendChild(el("span", {className: "tag", text: t.booking ? L.t("booked") : L.t("walk_in")}));
+      meta.appendChild(el("span", {className: "tag", text: t.booked ? L.t("booked") : L.t("walk_in")}));
       meta.appendChild(el("span", {text: " " + t.service + (t.called_at ? " · " + L.t("called_at", {time: t.called_at.substr(11, 5)}) : "")}));
     } else {
       meta.textContent = L.t("none_current");
