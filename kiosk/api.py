@@ -89,6 +89,14 @@ class KioskApi(Client):
         ``ApiError`` code ``unknown_code`` when not found."""
         return self._request("GET", f"/status/{requests.utils.quote(code.strip(), safe='')}", lang=lang)
 
+    def check_in(self, code: str) -> dict:
+        """``POST /bookings/<code>/check-in`` → the ticket of the booked lane (as
+        :meth:`issue_ticket`); safe to repeat (the same booking gives the same ticket).
+        ``ApiError`` ``check_in_terlalu_awal``/``check_in_terlambat``/``booking_not_active``
+        (409) with the reason in its text."""
+        return self._request("POST", f"/bookings/{requests.utils.quote(code.strip(), safe='')}/check-in",
+                             idempotent=True)
+
     def ikm_questions(self, lang: str = "id") -> dict:
         """``GET /ikm/questions`` → ``{"elements": [{"code", "name", "question", "answers": [{"value",
         "label"}]}]}`` (Permen PANRB 14/2017)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from client.protocol import CODE_ALPHABET
 
+from ..api import ApiError
 from .base import STATUS, WELCOME, KioskCore
 
 
@@ -25,7 +26,9 @@ class StatusFlow(KioskCore):
             return False
         submit = "\n" in text or "\r" in text
         for ch in text.upper():
-            if (ch in CODE_ALPHABET or ch == "-") and len(self.status_code) < 16:
+            if ch == "/":  # a scanned QR holds the status URL (…/s/CODE): the code is what follows the last "/"
+                self.status_code = ""
+            elif (ch in CODE_ALPHABET or ch == "-") and len(self.status_code) < 16:
                 self.status_code += ch
         self.status_result = None
         self.message = ""
@@ -68,6 +71,27 @@ class StatusFlow(KioskCore):
         self._call(lambda: self.api.status(code, self.lang), ok)
         return True
 
+    def can_check_in(self) -> bool:
+        """True when the code shown is a booking still waiting for its check-in."""
+        r = self.status_result or {}
+        return r.get("kind") == "booking" and r.get("status") == "booked"
+
+    def check_in(self) -> bool:
+        """Check the booking in (``POST /bookings/{code}/check-in``): its ticket in the
+        booked lane is recorded by the server, then printed, then the confirmation
+        screen, as for a walk-in ticket. Outside the window the server's reason (too
+        early: the time it opens; too late: take a regular number) stays on this screen."""
+        if not self._accept(STATUS) or not self.can_check_in():
+            return False
+        code = self.status_result["code"]
+
+        def refused(error: BaseException) -> None:
+            self.message = error.text(self.lang) if isinstance(error, ApiError) else self._error_text(error)
+            self._changed()
+
+        self._call(lambda: self.api.check_in(code), self._issued, on_error=refused)
+        return True
+
     def status_lines(self) -> list[str]:
         """The answer as lines: "Nomor A012 — menunggu dipanggil", or one line per
         application of a visit ("KIA: siap diambil di loket 5")."""
@@ -82,4 +106,6 @@ class StatusFlow(KioskCore):
             if r.get("status") == "waiting":
                 lines.append(self.t("people_ahead", n=r.get("people_ahead", 0)))
             return lines
+        if r.get("kind") == "booking":
+            return [f"{self.t('booking_code')} {r.get('code', '')}", f"{r.get('service_name', '')}: {r.get('text', '')}"]
         return [f"{r.get('service', '')} {r.get('code', '')}: {r.get('text', '')}"]

@@ -361,7 +361,8 @@ class VisitFlow(KioskCore):
             service_name=name or tk.get("service", ""), number=tk["number"],
             issued_at=datetime.fromisoformat(tk["issued_at"]), zone=tk.get("zone", ""),
             people_ahead=int(tk.get("people_ahead") or 0), estimated_wait_seconds=tk.get("estimated_wait_seconds"),
-            checklist=tuple(self.ticket_checklist_labels()), status_code=tk.get("code") or "", lang=self.lang,
+            checklist=tuple(self.ticket_checklist_labels()), status_code=tk.get("code") or "",
+            status_url=tk.get("status_url") or "", lang=self.lang,
             priority=self.t(f"prio_{tk['priority']}") if tk.get("priority") in PRIORITIES else "")
 
     def confirmation_lines(self) -> list[str]:

@@ -40,4 +40,6 @@ def status(app) -> Widget:
         lab = app.label(line, 4.8 if i == 0 else 4.0, bold=i == 0, halign="center")
         lab.kid = f"status_line_{i}"
         results.add_widget(lab)
+    if ctrl.can_check_in():  # a booking: its ticket in the booked lane (issue 12 item 5)
+        results.add_widget(app.button(app.t("check_in"), "check_in", ctrl.check_in, style=ACCENT, size=5, height=14))
     return outer

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from datetime import date
@@ -20,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from live_server import ADMIN_PASSWORD, LiveServer, free_port
-from xvfb_kit import kivy_env, start_xvfb, stop_xvfb
+from kiosk_kit import run_kiosk
+from xvfb_kit import start_xvfb, stop_xvfb
 
 REPO = Path(__file__).resolve().parents[2]
 WITA = ZoneInfo("Asia/Makassar")
@@ -90,26 +89,6 @@ def printer():
     p = LoopbackPrinter()
     yield p
     p.close()
-
-
-def run_kiosk(server, display, tmp_path, steps, *, printer_uri, size, lang="id", timeout=90, extra=()):
-    """Run the kiosk with ``steps`` (``extra``: more ``loket kiosk`` options); returns
-    (automation result, out dir)."""
-    out = tmp_path / "shots"
-    script = tmp_path / "script.json"
-    script.write_text(json.dumps({"out": str(out), "steps": steps}), encoding="utf-8")
-    home = tmp_path / "kivy-home"
-    home.mkdir()
-    env = kivy_env(display, str(home))
-    env["LOKET_KIOSK_SCRIPT"] = str(script)
-    cmd = [sys.executable, "-m", "loket.cli", "kiosk", "--server", server.url, "--token", server.tokens["kiosk"],
-           "--printer", printer_uri, "--size", f"{size[0]}x{size[1]}", "--lang", lang, "--paper", "80", *extra]
-    proc = subprocess.run(cmd, env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=timeout)
-    result_file = out / "automation.json"
-    assert result_file.is_file(), proc.stderr[-3000:]
-    result = json.loads(result_file.read_text())
-    assert result["ok"], (result["error"], proc.stderr[-3000:])
-    return result, out
 
 
 def ages_today() -> tuple[date, date]:
