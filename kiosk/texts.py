@@ -114,6 +114,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_clear": ("Hapus", "Clear"),
     "booking_code": ("Kode booking", "Booking code"),
     "check_in": ("Check-in: ambil nomor", "Check in: get my number"),
+    "walk_in_instead": ("Ambil nomor antrean biasa", "Take a regular number"),
     "status_number": ("Nomor {number}", "Number {number}"),
     "status_code_empty": ("Masukkan kode terlebih dahulu.", "Enter a code first."),
     "ikm_title": ("Survei Kepuasan Masyarakat", "Public Satisfaction Survey"),

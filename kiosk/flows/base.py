@@ -272,6 +272,7 @@ class KioskCore:
         self.idempotency_key = uuid.uuid4().hex
         self.status_code = ""
         self.status_result: dict | None = None
+        self.walk_in_service: str | None = None  # a booking too late to check in: its service
         self.ikm_elements: list[dict] = []
         self.ikm_index = 0
         self.ikm_answers: list[int] = []

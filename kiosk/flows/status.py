@@ -5,7 +5,7 @@ from __future__ import annotations
 from client.protocol import CODE_ALPHABET
 
 from ..api import ApiError
-from .base import STATUS, WELCOME, KioskCore
+from .base import SERVICES, STATUS, WELCOME, KioskCore
 
 
 class StatusFlow(KioskCore):
@@ -31,6 +31,7 @@ class StatusFlow(KioskCore):
             elif (ch in CODE_ALPHABET or ch == "-") and len(self.status_code) < 16:
                 self.status_code += ch
         self.status_result = None
+        self.walk_in_service = None
         self.message = ""
         self._changed()
         if submit:
@@ -43,6 +44,7 @@ class StatusFlow(KioskCore):
             return False
         self.status_code = self.status_code[:-1]
         self.status_result = None
+        self.walk_in_service = None
         self._changed()
         return True
 
@@ -51,6 +53,7 @@ class StatusFlow(KioskCore):
         if not self._accept(STATUS):
             return False
         self.status_code, self.status_result, self.message = "", None, ""
+        self.walk_in_service = None
         self._changed()
         return True
 
@@ -66,15 +69,40 @@ class StatusFlow(KioskCore):
 
         def ok(data):
             self.status_result = data
+            self.walk_in_service = None
             self._changed()
 
         self._call(lambda: self.api.status(code, self.lang), ok)
         return True
 
     def can_check_in(self) -> bool:
-        """True when the code shown is a booking still waiting for its check-in."""
+        """True when the code shown is a booking still waiting for its check-in (and the
+        server has not already said it is too late for it)."""
         r = self.status_result or {}
-        return r.get("kind") == "booking" and r.get("status") == "booked"
+        return r.get("kind") == "booking" and r.get("status") == "booked" and not self.walk_in_service
+
+    def can_walk_in(self) -> bool:
+        """True when the booking shown can no longer be checked in — its window is over
+        (``no_show``: the place was released) or the server refused the check-in as too
+        late (``check_in_terlambat``/a past day, ``walk_in`` in its details): the kiosk
+        then offers a regular number for the booking's service (issue 12 item 5)."""
+        r = self.status_result or {}
+        return bool(self.walk_in_service) or (r.get("kind") == "booking" and r.get("status") == "no_show")
+
+    def take_walk_in(self) -> bool:
+        """Too late for the booking → the regular visit flow for the booking's service:
+        its questions (asked again: the booking's answers are not public), priority,
+        checklist and a walk-in ticket. When that service takes no number now (closed,
+        quota used up) the service list shows why, as for anyone walking in."""
+        if not self._accept(STATUS) or not self.can_walk_in():
+            return False
+        code = self.walk_in_service or self.status_result["service"]
+        self._go(WELCOME)
+        if not self.begin():
+            return False
+        if self.screen == SERVICES:
+            self.choose_service(code)
+        return True
 
     def check_in(self) -> bool:
         """Check the booking in (``POST /bookings/{code}/check-in``): its ticket in the
@@ -85,8 +113,12 @@ class StatusFlow(KioskCore):
             return False
         code = self.status_result["code"]
 
+        service = self.status_result.get("service")
+
         def refused(error: BaseException) -> None:
             self.message = error.text(self.lang) if isinstance(error, ApiError) else self._error_text(error)
+            if isinstance(error, ApiError) and (error.details or {}).get("walk_in"):
+                self.walk_in_service = service
             self._changed()
 
         self._call(lambda: self.api.check_in(code), self._issued, on_error=refused)

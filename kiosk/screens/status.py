@@ -42,4 +42,7 @@ def status(app) -> Widget:
         results.add_widget(lab)
     if ctrl.can_check_in():  # a booking: its ticket in the booked lane (issue 12 item 5)
         results.add_widget(app.button(app.t("check_in"), "check_in", ctrl.check_in, style=ACCENT, size=5, height=14))
+    if ctrl.can_walk_in():  # too late for the booking: a regular number for its service
+        results.add_widget(app.button(app.t("walk_in_instead"), "walk_in", ctrl.take_walk_in, style=ACCENT, size=5,
+                                      height=14))
     return outer

@@ -43,6 +43,8 @@ class FakeApi:
         self.ikm: list[tuple[list[int], str | None]] = []
         self.device_faults: list[tuple] = []
         self.status_answers: dict[str, dict] = {}
+        self.check_in_refusals: dict[str, Exception] = {}
+        self.booking_answers: dict[str, dict] = {}  # what the citizen answered when booking
 
     def _enter(self, name):
         self.calls.append(name)
@@ -111,6 +113,16 @@ class FakeApi:
         if code not in self.status_answers:
             raise ApiError("unknown_code", "Kode tidak ditemukan.", "Code not found.", status=404)
         return self.status_answers[code]
+
+    def check_in(self, code):
+        """A booking's check-in: ``check_in_refusals[code]`` (an ApiError) is raised when
+        set, otherwise a booked-lane ticket is issued with the booking's service."""
+        self._enter("check_in")
+        if code in self.check_in_refusals:
+            raise self.check_in_refusals[code]
+        booking = self.status_answers[code]
+        ticket = self.issue_ticket(booking["service"], self.booking_answers.get(code, {}), None, f"booking-{code}")
+        return {**ticket, "booked": True}
 
     def ikm_questions(self, lang="id"):
         self._enter("ikm_questions")

@@ -618,6 +618,91 @@ def test_status_check_by_typing_and_scanner(kiosk, runner, api):
     assert kiosk.message == "Kode tidak ditemukan." and kiosk.status_result is None
 
 
+def _booking(code, service="KK", status="booked"):
+    return {"kind": "booking", "code": code, "service": service, "service_name": "Kartu Keluarga",
+            "status": status, "text": "terdaftar untuk Selasa pukul 08:30 WITA"}
+
+
+def test_booking_check_in_issues_a_booked_ticket_and_prints_it(kiosk, runner, api, printer):
+    api.status_answers["BK234567"] = _booking("BK234567")
+    api.booking_answers["BK234567"] = {"reason": "kelahiran"}
+    kiosk.open_status()
+    kiosk.status_type("http://loket.example/s/BK234567\r")  # the scanner types the QR's URL
+    runner.run()
+    assert kiosk.status_code == "BK234567" and kiosk.can_check_in() and not kiosk.can_walk_in()
+    assert kiosk.status_lines()[0] == "Kode booking BK234567"
+    assert kiosk.check_in()
+    runner.run()
+    assert kiosk.screen == CONFIRMATION and kiosk.ticket["booked"] is True and kiosk.ticket["number"] == "B001"
+    assert len(printer.jobs) == 1 and b"B001" in printer.jobs[0] and api.calls.count("check_in") == 1
+
+
+def test_booking_too_early_says_when_and_offers_nothing_else(kiosk, runner, api):
+    api.status_answers["BK234567"] = _booking("BK234567")
+    api.check_in_refusals["BK234567"] = ApiError(
+        "check_in_terlalu_awal", "Terlalu awal: check-in untuk sesi 08:30 dibuka pukul 08:00 WITA.",
+        "Too early: check-in for the 08:30 slot opens at 08:00 WITA.", status=409, details={"opens": "08:00"})
+    kiosk.open_status()
+    kiosk.status_type("BK234567\r")
+    runner.run()
+    kiosk.check_in()
+    runner.run()
+    assert kiosk.screen == STATUS and "dibuka pukul 08:00" in kiosk.message
+    assert kiosk.can_check_in() and not kiosk.can_walk_in() and "issue_ticket" not in api.calls
+
+
+def test_booking_too_late_offers_a_walk_in_number_for_its_service(kiosk, runner, api, printer):
+    api.status_answers["BK234567"] = _booking("BK234567", service="KIA")
+    api.check_in_refusals["BK234567"] = ApiError(
+        "check_in_terlambat", "Terlambat: check-in sesi 08:30 ditutup pukul 08:45. Anda masih bisa mengambil "
+        "nomor antrean biasa.", "Too late.", status=409, details={"walk_in": True})
+    kiosk.open_status()
+    assert not kiosk.take_walk_in()  # nothing refused yet
+    kiosk.status_type("BK234567\r")
+    runner.run()
+    kiosk.check_in()
+    runner.run()
+    assert kiosk.screen == STATUS and "Terlambat" in kiosk.message
+    assert kiosk.can_walk_in() and not kiosk.can_check_in()
+    assert kiosk.take_walk_in()
+    runner.run()
+    assert kiosk.screen == QUESTION and kiosk.service["code"] == "KIA" and kiosk.message == ""
+    # from here the ordinary visit: the KIA questions, the checklist, a walk-in ticket
+    kiosk.go_home()
+    kia_to_checklist(kiosk, runner, date(2022, 1, 1))
+    kiosk.take_ticket()
+    runner.run()
+    assert kiosk.screen == CONFIRMATION and kiosk.ticket["number"] == "A001" and "booked" not in kiosk.ticket
+
+
+def test_a_released_booking_offers_a_walk_in_number(kiosk, runner, api):
+    api.status_answers["BK234567"] = _booking("BK234567", service="KIA", status="no_show")
+    kiosk.open_status()
+    kiosk.status_type("BK234567\r")
+    runner.run()
+    assert not kiosk.can_check_in() and kiosk.can_walk_in() and "check_in" not in api.calls
+    assert kiosk.take_walk_in()
+    runner.run()
+    assert kiosk.screen == QUESTION and kiosk.service["code"] == "KIA"
+
+
+def test_a_new_code_forgets_the_walk_in_offer(kiosk, runner, api):
+    api.status_answers["BK234567"] = _booking("BK234567")
+    api.check_in_refusals["BK234567"] = ApiError("check_in_terlambat", "Terlambat.", status=409,
+                                                 details={"walk_in": True})
+    kiosk.open_status()
+    kiosk.status_type("BK234567\r")
+    runner.run()
+    kiosk.check_in()
+    runner.run()
+    assert kiosk.can_walk_in()
+    kiosk.status_backspace()
+    assert not kiosk.can_walk_in()
+    kiosk.status_type("7\r")
+    runner.run()
+    assert not kiosk.can_walk_in() and kiosk.can_check_in()
+
+
 def test_ikm_survey_nine_answers_tied_to_ticket(kiosk, runner, api, clock):
     kia_to_checklist(kiosk, runner, date(2022, 1, 1))
     kiosk.take_ticket()

@@ -3,9 +3,11 @@
 
 One story: on Monday 23 November 2026 09:00 WITA a mother books a KIA visit from her
 phone (office page → booking wizard → slot → the booking page with its QR); the server
-is then run on Tuesday at 08:10 (``--clock-start``), the kiosk scans the booking's QR
-(the status URL, typed by a scanner) and checks it in; the phone follows the ticket
-until the counter calls it and shows "Silakan menuju loket 1". Screenshots go to
+is then run on Tuesday at 08:40 (``--clock-start``), the kiosk scans the booking's QR
+(the status URL, typed by a scanner) and checks it in; a neighbour whose 08:00 booking
+closed at 08:15 (released as a no-show) is offered a regular number, which opens the KIA
+questions;
+the phone follows the ticket until the counter calls it and shows "Silakan menuju loket 1". Screenshots go to
 docs/screenshots/phone. Then 50 concurrent bookings of a slot of capacity 10."""
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_follow_until_called(tmp_pat
         phone.find_element(By.ID, "day-2026-11-24").click()
         wait_for(phone, "!!document.getElementById('step-slot')")
         phone.find_element(By.ID, "nik").send_keys("64010455")  # too short: the page says so
-        phone.find_element(By.CSS_SELECTOR, "label.c-slot input[value='08:30']").click()
+        phone.find_element(By.CSS_SELECTOR, "label.c-slot input[value='09:00']").click()
         phone.execute_script("document.getElementById('nik').removeAttribute('pattern')")  # the server checks too
         phone.find_element(By.ID, "book-submit").click()
         wait_for(phone, "!!document.getElementById('error')")
@@ -59,20 +61,24 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_follow_until_called(tmp_pat
         nik.clear()
         nik.send_keys(NIK)
         phone.find_element(By.ID, "phone").send_keys("0812 3456 7890")
-        phone.find_element(By.CSS_SELECTOR, "label.c-slot input[value='08:30']").click()
+        phone.find_element(By.CSS_SELECTOR, "label.c-slot input[value='09:00']").click()
         shot(phone, SHOTS / "05_slot_and_nik.png")
         phone.find_element(By.ID, "book-submit").click()
         wait_for(phone, "!!document.getElementById('booking-code')")
         code = _text(phone, "booking-code").strip()
-        assert len(code) == 8 and "08:30" in _text(phone, "state")
+        assert len(code) == 8 and "09:00" in _text(phone, "state")
         page = phone.page_source
         assert NIK not in page and "3456" not in page and "6401********0003" in page
         assert phone.execute_script("return document.querySelector('img.c-qr').naturalWidth") > 100
         shot(phone, SHOTS / "06_booking.png")
+        status, late = monday.request("POST", "/api/v1/bookings", {
+            "service": "KIA", "date": "2026-11-24", "slot": "08:00", "nik": "6401041506190004",
+            "answers": {"birth_date": "2020-02-01", "reason": "baru"}})
+        assert status == 201, late
     finally:
         monday.stop()
 
-    tuesday = LiveServer(data, workers=2, extra_args=("--clock-start", "2026-11-24T08:10:00+08:00"))
+    tuesday = LiveServer(data, workers=2, extra_args=("--clock-start", "2026-11-24T08:40:00+08:00"))
     tuesday.tokens = dict(monday.tokens)
     tuesday.start()
     disp, xvfb = start_xvfb(1080, 1920)
@@ -80,11 +86,17 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_follow_until_called(tmp_pat
         status_url = f"{tuesday.url}/s/{code}"
         steps = [{"wait": "welcome"}, {"tap": "open_status"}, {"wait": "status"}, {"type": status_url + "\r"},
                  {"see": "check_in"}, {"sleep": 0.4}, {"shot": "kiosk_booking"}, {"tap": "check_in"},
-                 {"wait": "confirmation"}, {"sleep": 0.4}, {"shot": "kiosk_checked_in"}]
+                 {"wait": "confirmation"}, {"sleep": 0.4}, {"shot": "kiosk_checked_in"}, {"tap": "done"},
+                 {"wait": "welcome"}, {"tap": "open_status"}, {"wait": "status"},
+                 {"type": f"{tuesday.url}/s/{late['code']}\r"}, {"see": "walk_in"},
+                 {"absent": "check_in"}, {"sleep": 0.4}, {"shot": "kiosk_too_late"}, {"tap": "walk_in"},
+                 {"wait": "question"}, {"sleep": 0.4}, {"shot": "kiosk_walk_in_questions"}]
         result, out = run_kiosk(tuesday, disp, tmp_path, steps, printer_uri="dummy://", size=(1080, 1920))
-        assert result["screens"][-1] == "confirmation"
-        for name in ("kiosk_booking", "kiosk_checked_in"):
+        assert "confirmation" in result["screens"] and result["screens"][-1] == "question"
+        for name in ("kiosk_booking", "kiosk_checked_in", "kiosk_too_late", "kiosk_walk_in_questions"):
             (SHOTS / f"07_{name}.png").write_bytes((out / f"{name}.png").read_bytes())
+        status, refused = tuesday.request("GET", f"/api/v1/bookings/{late['code']}")
+        assert refused["status"] == "no_show" and refused["ticket"] is None
         status, booking = tuesday.request("GET", f"/api/v1/bookings/{code}")
         assert status == 200 and booking["status"] == "checked_in" and booking["ticket"] == "A001"
         phone.get(f"{tuesday.url}/s/{booking['ticket_code']}")
