@@ -21,6 +21,7 @@ from typing import Any
 from .auth import require
 from .context import Actor, Context, iso_local
 from .db.database import write_tx
+from .db.lookup import get_by
 from .db.models import Application, CardPrint, Handover, KartuKendali, Photo, RegisterEntry, Ticket
 from .domain import opening, priority, roles, workflow
 from .domain.errors import DomainError
@@ -759,9 +760,10 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
     if not code or len(code) > 16 or not all(c in CODE_ALPHABET + "-" for c in code):
         raise NotFound("unknown_code", "Kode tidak ditemukan.", "Code not found.")
     idx = 1 if lang == "en" else 0
-    app = Application.get_or_none(Application.code == code)
+    # phones poll this every 10 s: the lookups use SQL compiled once (db/lookup.py)
+    app = get_by(Application, Application.code, code)
     if app is None:
-        ticket = Ticket.get_or_none(Ticket.public_code == code)
+        ticket = get_by(Ticket, Ticket.public_code, code)
         if ticket is None:
             from .db.models import Booking
             booking = Booking.get_or_none(Booking.code == code)
@@ -770,7 +772,8 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
             from .bookings import booking_public, booking_text
             return {**booking_public(ctx, booking, lang), "text": booking_text(ctx, booking, lang)}
         office = ctx.office(ticket.office)
-        apps = list(ticket.applications)
+        apps = [c for (c,) in Application.select(Application.code).where(Application.ticket == ticket.id)
+                .order_by(Application.id).tuples()]
         if not apps:
             from .tickets import OPEN_STATUSES, UNFINISHED, ticket_public
             if ticket.office_day != ctx.office_day(office):
@@ -804,7 +807,7 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
                     "counter_number": counter.number if counter and ticket.status == "called" else None,
                     "called_at": t["called_at"], "version": ticket.version}
         return {"kind": "visit", "number": ticket.number,
-                "applications": [public_status(ctx, a.code, lang) for a in apps]}
+                "applications": [public_status(ctx, a, lang) for a in apps]}
     office = ctx.office(app.office)
     if app.state == workflow.READY:
         place = ctx.office(app.pickup_office or app.office)
