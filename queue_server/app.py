@@ -149,6 +149,11 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     app.extensions["loket_alert_watch"] = AlertWatch()
     from .bookings import BookingSweeper
     app.extensions["loket_booking_sweeper"] = BookingSweeper()
+    from .notify.sender import Sender
+    from .notify.triggers import NotifySweeper
+    app.extensions["loket_notify_sweeper"] = NotifySweeper()
+    app.extensions["loket_sender"] = Sender(lambda: context.offices, context.now,
+                                            drivers=app.config.get("NOTIFY_DRIVERS"))
     from . import limits
     limits.init_app(app)
 
@@ -304,6 +309,9 @@ def _register_handlers(app: APIFlask) -> None:
         app.extensions["loket_day_closer"].tick(app.extensions["loket"])
         app.extensions["loket_alert_watch"].tick(app.extensions["loket"])
         app.extensions["loket_booking_sweeper"].tick(app.extensions["loket"])
+        app.extensions["loket_notify_sweeper"].tick(app.extensions["loket"])
+        if app.config.get("NOTIFY_SENDER", True):
+            app.extensions["loket_sender"].ensure_started()
         g.actor = None
         header = request.headers.get("Authorization")
         if not header and request.method in ("GET", "HEAD") and request.cookies.get(WEB_COOKIE):
@@ -329,6 +337,8 @@ def _register_handlers(app: APIFlask) -> None:
     def _headers(response):
         """Security headers on every answer (issue 16 item 15); no caching of anything a
         staff token read (personal data: berkas, uncollected lists, reports)."""
+        if g.get("loket_notify"):  # this request committed messages: the sender takes them now
+            app.extensions["loket_sender"].wake()
         h = response.headers
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("X-Frame-Options", "DENY")

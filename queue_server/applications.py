@@ -169,6 +169,24 @@ def _validate_applicant(office: Office, applicant: dict, on: date) -> dict:
                             "Kecamatan: not served by this office.", {"kecamatan_code": kec,
                                                                        "field": "applicant.kecamatan_code"})
     out["kecamatan_code"] = kec
+    from .bookings import _email, normalise_phone
+    try:
+        out["email"] = _email(applicant.get("email"))
+    except Unprocessable as e:
+        e.details["field"] = "applicant.email"
+        raise
+    out["notify"] = bool(applicant.get("notify"))
+    if out["notify"]:
+        # consent to messages (issue 14): a number they can reach (a mobile, E.164) or an email
+        try:
+            mobile = normalise_phone(phone) if phone else ""
+        except Unprocessable as e:
+            e.details["field"] = "applicant.phone"
+            raise
+        if not (mobile or out["email"]):
+            raise Unprocessable("contact_required", "Isi No. HP atau email pemohon untuk mengirim pemberitahuan.",
+                                "Give the applicant's mobile number or email to send notices.",
+                                {"field": "applicant.phone"})
     return out
 
 
@@ -309,7 +327,7 @@ def update_applicant(ctx: Context, actor: Actor, app_id: int, *, applicant: dict
         _refuse_if_signed(ctx, office, service, app)
     if applicant:
         current = {"name": app.applicant_name, "nik": app.nik, "birth_date": app.birth_date, "phone": app.phone,
-                   "kecamatan_code": app.kecamatan_code, "sex": app.sex}
+                   "kecamatan_code": app.kecamatan_code, "sex": app.sex, "email": app.email, "notify": app.notify}
         current.update({k: v for k, v in applicant.items() if v is not None})
         for k, v in _validate_applicant(office, current, ctx.today(office)).items():
             setattr(app, k, v)
@@ -325,8 +343,13 @@ def update_applicant(ctx: Context, actor: Actor, app_id: int, *, applicant: dict
         app.siak_reference = ref
     changes = _changes(before, _audited_fields(app))
     with write_tx():
+        withdrawn = before.get("notify") and not app.notify
         _save(app, expected_version)
         audit(actor, "application.update", office=office.code, target=app.code, details={"changes": changes}, at=now)
+        if withdrawn:  # the citizen withdrew consent at the counter: nothing pending goes out
+            from .notify import outbox
+            outbox.cancel_for(f"application:{app.code}", now=now, actor=actor.name, role=actor.role,
+                              office=office.code)
     return app
 
 
@@ -340,7 +363,7 @@ def mask_nik(nik: str) -> str:
 def _audited_fields(app: Application) -> dict:
     return {"name": app.applicant_name, "nik": app.nik, "sex": app.sex, "birth_date": app.birth_date,
             "phone": app.phone, "kecamatan_code": app.kecamatan_code, "pickup_office": app.pickup_office,
-            "siak_reference": app.siak_reference,
+            "siak_reference": app.siak_reference, "email": app.email, "notify": app.notify,
             **{f"answers.{k}": v for k, v in (app.answers or {}).items() if not k.startswith("_")}}
 
 
@@ -422,6 +445,7 @@ def verify_documents(ctx: Context, actor: Actor, app_id: int, *, present: list[s
             record(office.code, "application.returned", {"application": app.id, "service": app.service}, now)
             audit(actor, "application.return", office=office.code, target=app.code,
                   details={"missing": [i.code for i in missing]}, at=now)
+            _notify(ctx, office, app, now)
         else:
             _advance(ctx, office, service, app, actor, "done", "Berkas lengkap", now)
             _save(app, expected_version)
@@ -449,6 +473,14 @@ def _advance(ctx: Context, office: Office, service: Service, app: Application, a
     record(office.code, "application.step_finished",
            {"application": app.id, "service": app.service, "step": previous, "outcome": outcome,
             "next_step": tr.step_code, "state": tr.state}, now)
+    _notify(ctx, office, app, now)
+
+
+def _notify(ctx: Context, office: Office, app: Application, now: float) -> None:
+    """The citizen's message about this move, if they consented (issue 14)."""
+    if app.notify and office.notifications.enabled:
+        from .notify import triggers
+        triggers.application_changed(ctx, office, app, now)
 
 
 def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome: str, note: str = "",

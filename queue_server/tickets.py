@@ -145,7 +145,8 @@ def scoped_idempotency_key(actor: Actor, office_day: str, key: str | None) -> st
 
 def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service_code: str,
                  priority: str | None = None, answers: dict[str, Any] | None = None,
-                 idempotency_key: str | None = None, booking: str | None = None) -> IssueResult:
+                 idempotency_key: str | None = None, booking: str | None = None, contact: str = "",
+                 notify: bool = False, lang: str = "id") -> IssueResult:
     """Issue the next number of ``service_code`` for today's office day.
 
     Raises ``NotFound`` (unknown office/service), ``Unprocessable`` (bad priority or
@@ -160,6 +161,11 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     so neither the opening hours (the check-in window may open before them) nor the
     walk-in quota apply. A walk-in is refused with ``kuota_habis`` once the numbers
     issued plus the bookings still expected today reach the ``daily_quota``.
+
+    ``contact`` (an E.164 phone or an email address, already normalised by the caller)
+    and ``notify`` (the citizen's consent) let the outbox tell them when their turn is
+    near and when they are called (issue 14); no consent, no message. ``lang`` ("id"
+    or "en", the kiosk's language) is the language of those messages.
     """
     require(actor, *ISSUE_ROLES)
     office = ctx.office(office_code or actor.office)
@@ -185,11 +191,14 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     day = ctx.office_day(office, now)
     stored_answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in answers.items()}
     stored_answers["_checklist"] = checklist.as_dict()
+    if lang == "en" and notify:
+        stored_answers["_lang"] = "en"
     key = scoped_idempotency_key(actor, day, idempotency_key)
     fields = dict(office=office.code, office_day=day, prefix=service.prefix, origin_service=service.code,
                   service=service.code, step=step.code, priority=priority, status=WAITING, answers=stored_answers,
                   public_code=new_public_code(), idempotency_key=key, issued_by=actor.name,
-                  issued_at=now, queued_at=now, sort_key=now, skip_count=0, version=0, booking=booking)
+                  issued_at=now, queued_at=now, sort_key=now, skip_count=0, version=0, booking=booking,
+                  contact=(contact or "")[:200] if notify else "", notify=bool(notify and contact))
     # The hot path of every kiosk: plain parameterised SQL, one write transaction.
     with write_tx():
         if key:
@@ -256,7 +265,7 @@ def reprint_ticket(ctx: Context, actor: Actor, *, office_code: str | None, numbe
 
 _TICKET_COLUMNS = ("office", "office_day", "prefix", "seq", "number", "origin_service", "service", "step", "priority",
                    "status", "answers", "public_code", "idempotency_key", "issued_by", "issued_at", "queued_at",
-                   "sort_key", "skip_count", "version", "booking")
+                   "sort_key", "skip_count", "version", "booking", "contact", "notify")
 _INSERT_TICKET = ('INSERT INTO "ticket" (' + ", ".join(f'"{c}"' for c in _TICKET_COLUMNS) + ") VALUES (" +
                   ", ".join("?" for _ in _TICKET_COLUMNS) + ")")
 
@@ -502,6 +511,9 @@ def _do_call(office: Office, counter: Counter, t: Ticket, actor: Actor, now: flo
     _log(t, counter, "call", actor, now)
     record(office.code, "ticket.called", _public_call(office, counter, t), now)
     audit(actor, "counter.call", office=office.code, target=t.number, details={"counter": counter.code}, at=now)
+    if office.notifications.enabled:
+        from .notify import triggers
+        triggers.ticket_called(office, counter, t, now)
     return t
 
 

@@ -150,10 +150,20 @@ def uncollected(query):
         ((apps.Application.pickup_office == office.code) | (apps.Application.office == office.code)) &
         (apps.Application.state == apps.workflow.READY)).order_by(apps.Application.step_arrived_at))
     now = ctx().now()
+    rows = list(rows)
+    from ..notify.outbox import last_sent
+    last = last_sent([f"application:{a.code}" for a in rows])
+
+    def last_message(code: str):
+        m = last.get(f"application:{code}")
+        return {"kind": m.kind, "channel": m.channel, "sent_at": iso_local(office, m.sent_at),
+                "sent_by": m.sent_by} if m else None
+
     items = [{"id": a.id, "code": a.code, "service": a.service, "applicant_name": a.applicant_name, "phone": a.phone,
               "kecamatan_code": a.kecamatan_code, "pickup_office": a.pickup_office,
               "ready_since": iso_local(office, a.step_arrived_at),
-              "waiting_days": round((now - (a.step_arrived_at or now)) / 86400, 1)} for a in rows]
+              "waiting_days": round((now - (a.step_arrived_at or now)) / 86400, 1),
+              "notify": a.notify, "last_message": last_message(a.code)} for a in rows]
     names = {k.code: k.name for k in office.kecamatan}
     batches: dict[str, list] = {}
     for it in items:

@@ -43,7 +43,7 @@ def create(body):
     booking, checklist = bk.create_booking(
         ctx(), office_code=body["office"], service_code=body["service"], day=body["date"], slot=body["slot"],
         nik=body["nik"], answers=body["answers"], phone=body["phone"], email=body["email"],
-        remote_addr=request.remote_addr or "")
+        remote_addr=request.remote_addr or "", notify=body["notify"], lang=body["lang"])
     notify()
     return bk.booking_public(ctx(), booking, lang()), 201
 

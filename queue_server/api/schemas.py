@@ -37,6 +37,10 @@ class TicketIn(StrictSchema):
     answers = Dict(keys=String(validate=Length(1, 64)), load_default=dict)
     idempotency_key = String(load_default=None, allow_none=True, validate=Length(1, 100))
     office = String(load_default=None, allow_none=True, validate=Length(1, 64))
+    contact = String(load_default="", validate=Length(0, 200), metadata={
+        "description": "a mobile number (08…, +62…) or an email for 'your turn is near' and 'called' (issue 14)"})
+    notify = Boolean(load_default=False, metadata={"description": "the citizen agreed to those messages"})
+    lang = String(load_default="id", validate=OneOf(["id", "en"]))
 
 
 class TicketReprintIn(StrictSchema):
@@ -71,6 +75,10 @@ class ApplicantIn(StrictSchema):
     kecamatan_code = String(load_default="", validate=Length(0, 16))
     sex = String(load_default="", validate=Length(0, 1), metadata={
         "description": "L or P; from the NIK when empty (a different value is a warning)"})
+    email = String(load_default="", validate=Length(0, 200))
+    notify = Boolean(load_default=False, metadata={
+        "description": "the citizen agreed to messages about this berkas (returned, ready, uncollected, survey) "
+                       "at the phone (a mobile) or email"})
 
 
 class ApplicationIn(StrictSchema):
@@ -195,6 +203,9 @@ class BookingIn(StrictSchema):
     answers = Dict(keys=String(validate=Length(1, 64)), load_default=dict)
     phone = String(load_default=None, allow_none=True, validate=Length(0, 32))
     email = String(load_default=None, allow_none=True, validate=Length(0, 200))
+    notify = Boolean(load_default=False, metadata={
+        "description": "the citizen agreed to a confirmation and a reminder at the phone/email"})
+    lang = String(load_default="id", validate=OneOf(["id", "en"]))
     office = String(load_default=None, allow_none=True, validate=Length(1, 64))
 
 

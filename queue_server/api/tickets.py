@@ -13,7 +13,8 @@ from .. import applications as apps
 from .. import tickets
 from ..auth import require
 from ..db.models import Ticket
-from ..errors import NotFound
+from ..bookings import normalise_contact
+from ..errors import NotFound, Unprocessable
 from . import schemas as s
 from .common import STAFF_READ, actor, ctx, lang, notify
 
@@ -26,8 +27,13 @@ bp = APIBlueprint("tickets", __name__, url_prefix="/api/v1")
         responses={201: "ticket issued", 200: "idempotent replay", 409: "quota used up or closed"})
 def issue(body):
     key = body["idempotency_key"] or request.headers.get("Idempotency-Key")
+    contact = normalise_contact(body["contact"], "contact") if body["notify"] else ""
+    if body["notify"] and not contact:
+        raise Unprocessable("contact_required", "Isi nomor HP atau email untuk menerima pemberitahuan.",
+                            "Give a phone number or an email to be notified.", {"field": "contact"})
     res = tickets.issue_ticket(ctx(), actor(), office_code=body["office"], service_code=body["service"],
-                               priority=body["priority"], answers=body["answers"], idempotency_key=key)
+                               priority=body["priority"], answers=body["answers"], idempotency_key=key,
+                               contact=contact, notify=body["notify"], lang=body["lang"])
     if res.created:
         notify()
     office = ctx().office(res.ticket.office)

@@ -10,11 +10,12 @@ from ..domain.office import (
     Office,
 )
 from .counters import CounterReader
+from .notifications import NotificationReader
 from .offices import OfficeReader
 from .services import ServiceReader
 
 
-class _Reader(OfficeReader, ServiceReader, CounterReader):
+class _Reader(OfficeReader, ServiceReader, CounterReader, NotificationReader):
     """Walks the parsed TOML, building domain objects and collecting problems."""
 
 

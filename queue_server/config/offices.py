@@ -13,6 +13,7 @@ from ..domain.office import (
     Office,
     QueuePolicy,
 )
+from ..domain.notify import NotificationPolicy
 from ..domain.opening import holiday_names
 from .reader import _MISSING, BaseReader, _describe, _join
 from .schema import (
@@ -39,10 +40,11 @@ class OfficeReader(BaseReader):
         fields = self.office_fields(raw_office) if raw_office is not None else None
         hours = self.opening_hours(data["opening_hours"]) if "opening_hours" in data else None
         queue = self.queue(data["queue"]) if "queue" in data else QueuePolicy()
+        notifications = self.notifications(data["notifications"]) if "notifications" in data else NotificationPolicy()
         kecamatan = self.kecamatan(data)
         services = self.services(data)
         counters = self.counters(data, services)
-        if self.problems or fields is None or hours is None or queue is None:
+        if self.problems or fields is None or hours is None or queue is None or notifications is None:
             return None
         return Office(
             opening_hours=hours,
@@ -50,6 +52,7 @@ class OfficeReader(BaseReader):
             counters=tuple(counters),
             kecamatan=tuple(kecamatan),
             queue=queue,
+            notifications=notifications,
             source_file=source_file,
             **fields,
         )

@@ -43,7 +43,7 @@ _KECAMATAN_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 _HOURS_RE = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
 _COUNTER_CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
-_TOP_KEYS = ("office", "opening_hours", "queue", "kecamatan", "services", "counters")
+_TOP_KEYS = ("office", "opening_hours", "queue", "kecamatan", "services", "counters", "notifications")
 _TOP_REQUIRED = ("office", "opening_hours", "services", "counters")
 _OFFICE_KEYS = (
     "code", "name", "short_name", "regency", "timezone", "address", "phone",

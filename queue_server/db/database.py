@@ -24,7 +24,7 @@ from playhouse.db_url import connect as url_connect
 from .models import ALL_MODELS, SchemaVersion, db
 
 #: Current schema version. Add a function to ``MIGRATIONS`` for every change.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v1_to_v2(database: Database) -> None:
@@ -64,8 +64,27 @@ def _v2_to_v3(database: Database) -> None:
         run(SchemaMigrator.from_database(database).add_column("ticket", "booking", Ticket.booking))
 
 
+def _v3_to_v4(database: Database) -> None:
+    """Issue 14: the citizen's consent to messages and where to send them, on the ticket
+    (``contact``, ``notify``), the berkas (``notify``, ``email``) and the booking
+    (``notify``); the ``message`` outbox itself is created by ``create_tables``."""
+    from playhouse.migrate import SchemaMigrator, migrate as run
+
+    from .models import Application, Booking, Ticket
+    migrator = SchemaMigrator.from_database(database)
+    ops = []
+    for table, fields in (("ticket", (Ticket.contact, Ticket.notify)),
+                          ("application", (Application.notify, Application.email)),
+                          ("booking", (Booking.notify,))):
+        if not database.table_exists(table):
+            continue
+        have = {c.name for c in database.get_columns(table)}
+        ops += [migrator.add_column(table, f.column_name, f) for f in fields if f.column_name not in have]
+    run(*ops)
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, callable] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, callable] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

@@ -116,6 +116,10 @@ class Ticket(BaseModel):
     version = IntegerField(default=0)
     #: the booking code this ticket was checked in from (the booked lane), None for a walk-in
     booking = CharField(max_length=16, null=True)
+    #: where the citizen asked to be told "your turn is near"/"called" (E.164 phone or
+    #: email, issue 14) and whether they agreed (``notify``); personal data, staff only
+    contact = CharField(max_length=200, default="")
+    notify = BooleanField(default=False)
 
     class Meta:
         indexes = (
@@ -174,6 +178,10 @@ class Application(BaseModel):
     missing = JSONField(default=list)
     siak_reference = CharField(max_length=64, default="")
     pickup_office = CharField(max_length=64, null=True)
+    #: the citizen agreed to be messaged about this berkas (issue 14): returned, ready,
+    #: uncollected, the IKM survey; ``email`` a second address besides ``phone``
+    notify = BooleanField(default=False)
+    email = CharField(max_length=200, default="")
     card_serial = CharField(max_length=64, default="")
     outcome_note = TextField(default="")
     created_at = FloatField()
@@ -334,6 +342,8 @@ class Booking(BaseModel):
     cancelled_at = FloatField(null=True)
     checked_in_at = FloatField(null=True)
     ticket = ForeignKeyField(Ticket, null=True, backref="bookings", on_delete="SET NULL")
+    #: the citizen agreed to a confirmation and a reminder at ``phone``/``email`` (issue 14)
+    notify = BooleanField(default=False)
     version = IntegerField(default=0)
 
     class Meta:
@@ -342,8 +352,50 @@ class Booking(BaseModel):
                    (("office", "status", "slot_at"), False))
 
 
+class Message(BaseModel):
+    """One message to a citizen in the outbox (issue 14), written in the same
+    transaction as the change that causes it.
+
+    ``cause`` names that change (``ticket_near:T123``, ``card_ready:ABC23456``); with
+    ``recipient`` (E.164 or email) and ``channel`` it is unique, so a cause messages a
+    recipient once per channel however often its trigger runs. ``ref`` ("ticket:123",
+    "application:ABC23456", "booking:K7Q2…") ties it to the record whose consent it
+    rests on: withdrawing cancels every open message of the ref. ``state``:
+    :data:`queue_server.domain.notify.STATES`; ``next_attempt_at``/``claimed_at``/
+    ``sent_at`` are epoch seconds. ``text`` is the rendered text (personal data: the
+    outbox is shown to admins only)."""
+
+    office = CharField(max_length=64)
+    cause = CharField(max_length=120)
+    kind = CharField(max_length=32)
+    channel = CharField(max_length=16)
+    recipient = CharField(max_length=200)
+    lang = CharField(max_length=2, default="id")
+    text = TextField()
+    params = JSONField(default=dict)
+    ref = CharField(max_length=64)
+    state = CharField(max_length=16)
+    attempts = IntegerField(default=0)
+    next_attempt_at = FloatField()
+    claimed_at = FloatField(null=True)
+    claimed_by = CharField(max_length=100, default="")
+    last_error = TextField(default="")
+    provider_id = CharField(max_length=200, default="")
+    created_at = FloatField()
+    sent_at = FloatField(null=True)
+    sent_by = CharField(max_length=100, default="")
+    version = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("cause", "recipient", "channel"), True),
+                   (("state", "next_attempt_at"), False),
+                   (("ref", "state"), False),
+                   (("office", "state", "created_at"), False))
+
+
 ALL_MODELS = [
     SchemaVersion,
+    Message,
     Alert,
     Booking,
     Staff,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from client.protocol import (  # noqa: F401  (step effects, re-exported for the server)
     COUNTER_EFFECTS,
@@ -27,6 +27,9 @@ from client.protocol import (  # noqa: F401  (step effects, re-exported for the 
 )
 
 from .roles import ROLES
+
+if TYPE_CHECKING:
+    from .notify import NotificationPolicy
 
 #: Step presence: the citizen is at a counter (a called number) or the step is
 #: back-office work (a work queue of berkas, no number is called).
@@ -370,6 +373,8 @@ class Office:
     #: the address citizens reach this server by (``https://antrean.example.go.id``): the
     #: printed QR codes and ``status_url`` use it; "" = the address the request came by
     public_url: str = ""
+    #: whom Loket messages and how (``[notifications]``, issue 14); off by default
+    notifications: NotificationPolicy = field(default_factory=lambda: _notification_default())
 
     @property
     def zone_abbreviation(self) -> str:
@@ -390,3 +395,8 @@ class Office:
             if c.code == str(code):
                 return c
         raise KeyError(code)
+
+
+def _notification_default():
+    from .notify import NotificationPolicy
+    return NotificationPolicy()

@@ -107,8 +107,25 @@ def follow(code: str):
     elif status["kind"] == "booking":
         office = ctx.office(status["office"])
         checklist = status.get("checklist")
+    from ..notify.triggers import consent_of
     return _render("citizen_follow.html", info=status, office=office, checklist=checklist, code=code.upper(),
-                   poll=POLL_SECONDS, config={"code": code.upper(), "poll": POLL_SECONDS, "status": status})
+                   poll=POLL_SECONDS, config={"code": code.upper(), "poll": POLL_SECONDS, "status": status},
+                   consent=consent_of(code))
+
+
+@bp.post("/s/<code>/berhenti")
+@booking_by_address
+def stop_notifications(code: str):
+    """Withdraw consent to messages about this code (issue 14 item 4; CSRF-checked):
+    every pending message is cancelled."""
+    _check_csrf()
+    from ..notify.triggers import withdraw
+    ctx = _ctx()
+    done = withdraw(ctx, code, now=ctx.now(), actor=f"publik:{(request.remote_addr or '')[:40]}", role="publik")
+    if done is None:
+        return message_page(t("unknown_code_title", _lang()), t("unknown_code_text", _lang(), code=code[:16]), 404)
+    return message_page(t("notify_stop", _lang()), t("notify_stopped", _lang()), 200,
+                        back=url_for("citizen.follow", code=code))
 
 
 @bp.post("/s/<code>/batal")
@@ -261,7 +278,7 @@ def booking_form(office_code: str, service_code: str):
         return _render("citizen_book_step.html", step="date", days=days, checklist=checklist.as_dict(), **base)
     slot_info = bk.slots(ctx, office, service.code, chosen)
     form = {"slot": source.get("slot", ""), "nik": source.get("nik", ""), "phone": source.get("phone", ""),
-            "email": source.get("email", "")}
+            "email": source.get("email", ""), "notify": source.get("notify") == "ya"}
     if request.method == "GET":
         return _render("citizen_book_step.html", step="slot", day=date.fromisoformat(chosen), slots=slot_info,
                        form=form, error=None, **base)
@@ -269,7 +286,8 @@ def booking_form(office_code: str, service_code: str):
     try:
         booking, _ = bk.create_booking(ctx, office_code=office.code, service_code=service.code, day=chosen,
                                        slot=form["slot"], nik=form["nik"], answers=answers, phone=form["phone"],
-                                       email=form["email"], remote_addr=request.remote_addr or "")
+                                       email=form["email"], remote_addr=request.remote_addr or "",
+                                       notify=form["notify"], lang=lang)
     except DomainError as e:
         slot_info = bk.slots(ctx, office, service.code, chosen)
         field = (e.details or {}).get("field")

@@ -124,6 +124,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "email_label": ("Email (boleh kosong)", "Email (optional)"),
     "contact_help": ("Untuk pengingat dan kabar berkas siap. Tidak ditampilkan di mana pun.",
                      "For reminders and when the card is ready. Never shown anywhere."),
+    "notify_consent": ("Ya, kirimi saya konfirmasi dan pengingat sehari sebelumnya ke nomor/email di atas. "
+                       "Bisa dihentikan kapan saja dari halaman booking.",
+                       "Yes, send me a confirmation and a reminder the day before at the number/email above. "
+                       "You can stop it any time from the booking page."),
+    "notify_stop": ("Hentikan pemberitahuan", "Stop notifications"),
+    "notify_stopped": ("Pemberitahuan dihentikan. Kami tidak akan mengirim pesan lagi tentang kode ini.",
+                       "Notifications stopped. We will send no more messages about this code."),
+    "notify_on": ("Pemberitahuan aktif ke kontak yang Anda berikan.",
+                  "Notifications are on for the contact you gave."),
     "book_submit": ("Pesan sekarang", "Book now"),
     "checklist_title": ("Bawa dokumen ini", "Bring these documents"),
     "your_booking": ("Bukti antrean online", "Your booking"),

@@ -48,7 +48,8 @@ def make_app(tmp_path, offices_dir, clock):
 
     def _make(**cfg):
         config = {"DATA_DIR": str(tmp_path / "data"), "OFFICES_DIR": str(offices_dir), "CLOCK": clock,
-                  "SSE_HEARTBEAT": 0.5, "SSE_MAX_SECONDS": 5}
+                  "SSE_HEARTBEAT": 0.5, "SSE_MAX_SECONDS": 5,
+                  "NOTIFY_SENDER": False}
         config.update(cfg)
         app = create_app(config)
         created.append(app)
@@ -57,6 +58,7 @@ def make_app(tmp_path, offices_dir, clock):
     yield _make
     for app in created:
         app.extensions["loket_broker"].stop()
+        app.extensions["loket_sender"].stop()
     if not db.is_closed():
         db.close()
 

@@ -4,22 +4,11 @@ data frozen after the TTE with a recorded send-back to correct them, and an audi
 naming each changed field (the NIK masked). Plus the schema migration that adds them."""
 from __future__ import annotations
 
-import io
 import sqlite3
 
-from PIL import Image
-from server_kit import KIA_CARD, issue
+from server_kit import CHILD, KIA_CARD, issue, jpeg, step
 
 from queue_server.db.models import AuditLog, RegisterEntry, db
-
-CHILD = {"name": "Nur Aisyah", "nik": "6401045506190003", "birth_date": "2019-06-15", "phone": "081234567890",
-         "kecamatan_code": "64.01.04"}  # day 55 = 15 + 40: a girl
-
-
-def jpeg() -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", (300, 400), (30, 90, 200)).save(buf, "JPEG")
-    return buf.getvalue()
 
 
 def open_kia(client, tokens, applicant=CHILD, service="KIA", answers=None, counter="1"):
@@ -30,12 +19,6 @@ def open_kia(client, tokens, applicant=CHILD, service="KIA", answers=None, count
                     json={"service": service, "answers": answers, "applicant": applicant}, headers=tokens["operator"])
     assert r.status_code == 201, r.json
     return r.json
-
-
-def step(client, tokens, role, app, code, **body):
-    body.setdefault("outcome", "done")
-    r = client.post(f"/api/v1/applications/{app['id']}/steps/{code}/complete", json=body, headers=tokens[role])
-    return r
 
 
 def to_print(client, tokens, app):
@@ -167,10 +150,11 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
     db.initialize(database)
     database.connect()
     try:
-        assert migrate(database) == SCHEMA_VERSION == 3
-        assert migrate(database) == 3  # a second start changes nothing
+        assert migrate(database) == SCHEMA_VERSION == 4
+        assert migrate(database) == 4  # a second start changes nothing
         columns = {c.name for c in database.get_columns("application")}
-        assert {"sex", "card_data"} <= columns
+        assert {"sex", "card_data", "notify", "email"} <= columns
+        assert database.table_exists("message")
         assert database.execute_sql('SELECT service, number FROM register_entry').fetchall() == [("KIA", 7)]
         unique = [i.columns for i in database.get_indexes("register_entry") if i.unique]
         assert unique == [["office", "service", "year", "number"]]

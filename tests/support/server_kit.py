@@ -23,3 +23,24 @@ def issue(client, tokens, service="KIA", **body):
     if service == "KIA" and "answers" not in body:
         payload["answers"] = dict(KIA_7Y)
     return client.post("/api/v1/tickets", json=payload, headers=tokens["kiosk"])
+
+
+CHILD = {"name": "Nur Aisyah", "nik": "6401045506190003", "birth_date": "2019-06-15", "phone": "081234567890",
+         "kecamatan_code": "64.01.04"}  # day 55 = 15 + 40: a girl
+
+
+def jpeg() -> bytes:
+    """A small valid JPEG (a child's photo stand-in)."""
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 400), (30, 90, 200)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def step(client, tokens, role, app, code, **body):
+    """Complete step ``code`` of berkas ``app`` as ``role`` (outcome "done" unless given)."""
+    body.setdefault("outcome", "done")
+    return client.post(f"/api/v1/applications/{app['id']}/steps/{code}/complete", json=body, headers=tokens[role])
+
