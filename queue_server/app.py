@@ -108,6 +108,11 @@ def create_app(test_config: dict | None = None) -> APIFlask:
         SSE_MAX_SECONDS=None,
         MAX_STREAMS=56,
         MAX_STREAMS_PER_TOKEN=4,
+        # the outbox's sender (issue 14): on in every server process; the lease after which
+        # a send interrupted by a crash is marked failed (never repeated by itself)
+        NOTIFY_SENDER=True,
+        NOTIFY_LEASE_SECONDS=float(os.environ.get("LOKET_NOTIFY_LEASE", "120")),
+        NOTIFY_INTERVAL_SECONDS=float(os.environ.get("LOKET_NOTIFY_INTERVAL", "1")),
         MAX_CONTENT_LENGTH=3 * 1024 * 1024,
         VALIDATION_ERROR_STATUS_CODE=422,
         # the API docs page works on an office LAN without internet: Swagger UI from the
@@ -153,7 +158,9 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     from .notify.triggers import NotifySweeper
     app.extensions["loket_notify_sweeper"] = NotifySweeper()
     app.extensions["loket_sender"] = Sender(lambda: context.offices, context.now,
-                                            drivers=app.config.get("NOTIFY_DRIVERS"))
+                                            drivers=app.config.get("NOTIFY_DRIVERS"),
+                                            interval=app.config["NOTIFY_INTERVAL_SECONDS"],
+                                            lease=app.config["NOTIFY_LEASE_SECONDS"])
     from . import limits
     limits.init_app(app)
 
@@ -310,7 +317,7 @@ def _register_handlers(app: APIFlask) -> None:
         app.extensions["loket_alert_watch"].tick(app.extensions["loket"])
         app.extensions["loket_booking_sweeper"].tick(app.extensions["loket"])
         app.extensions["loket_notify_sweeper"].tick(app.extensions["loket"])
-        if app.config.get("NOTIFY_SENDER", True):
+        if app.config["NOTIFY_SENDER"]:
             app.extensions["loket_sender"].ensure_started()
         g.actor = None
         header = request.headers.get("Authorization")

@@ -30,15 +30,18 @@ class Sender:
     ``offices``: office code → Office (its ``notifications`` policy gives the drivers,
     the retry schedule and the rate limits); ``now``: the server clock (epoch s);
     ``drivers``: channel → driver overriding the real ones (tests, ``loket notify test``);
-    ``batch``: messages claimed per round."""
+    ``batch``: messages claimed per round; ``lease``: seconds after which a claim left
+    ``sending`` by a dead process is marked interrupted."""
 
     def __init__(self, offices: Callable[[], dict], now: Callable[[], float], *,
-                 drivers: dict[str, Channel] | None = None, interval: float = 1.0, batch: int = 20) -> None:
+                 drivers: dict[str, Channel] | None = None, interval: float = 1.0, batch: int = 20,
+                 lease: float = outbox.CLAIM_LEASE) -> None:
         self._offices = offices
         self._now = now
         self.overrides = dict(drivers or {})
         self.interval = interval
         self.batch = batch
+        self.lease = lease
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self._drivers: dict[tuple[str, str], Channel | None] = {}
         self._wake = threading.Event()
@@ -107,17 +110,23 @@ class Sender:
         """Recover interrupted sends (once a minute), claim a batch and deliver it.
         Returns how many messages were attempted. Call inside a connection context."""
         now = self._now()
-        if now - self._last_recovery >= 60:
+        if now - self._last_recovery >= min(60.0, self.lease / 2):
             self._last_recovery = now
-            outbox.recover_interrupted(now=now)
+            outbox.recover_interrupted(now=now, lease=self.lease)
         rates = self._rates()
         if not rates:
             return 0
-        claimed = outbox.claim(now=now, worker=self.worker, limit=self.batch, rate_per_minute=rates)
-        for msg in claimed:
-            self.deliver(msg)
+        # one claim per send: a message is ``sending`` only while it is really being sent,
+        # so a crash interrupts at most the one in flight
+        attempted = 0
+        while attempted < self.batch and not self._stop.is_set():
+            claimed = outbox.claim(now=self._now(), worker=self.worker, limit=1, rate_per_minute=rates)
+            if not claimed:
+                break
+            self.deliver(claimed[0])
+            attempted += 1
         self.rounds += 1
-        return len(claimed)
+        return attempted
 
     def deliver(self, msg: Message) -> str:
         """Send one claimed message and record the answer; returns its new state."""

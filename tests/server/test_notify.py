@@ -5,7 +5,16 @@ withdrawal, the officers' manual WhatsApp list and the admin's outbox."""
 from __future__ import annotations
 
 import pytest
-from server_kit import CHILD, KIA_CARD, MONDAY_0900, issue, jpeg, step
+from server_kit import (
+    CHILD,
+    KIA_CARD,
+    MONDAY_0900,
+    issue,
+    jpeg,
+    login_tokens,
+    step,
+    with_notifications,
+)
 
 from queue_server.config import OfficeConfigError, load_office
 from queue_server.db.models import AuditLog, Message, db
@@ -33,11 +42,6 @@ sender = "loket@paserkab.go.id"
 """
 
 
-def with_notifications(offices_dir, extra: str = NOTIFY) -> None:
-    path = offices_dir / "default.toml"
-    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
-
-
 @pytest.fixture
 def fakes():
     return {"whatsapp": FakeChannel("whatsapp"), "email": FakeChannel("email")}
@@ -45,31 +49,15 @@ def fakes():
 
 @pytest.fixture
 def app(make_app, offices_dir, fakes):
-    with_notifications(offices_dir)
+    with_notifications(offices_dir, NOTIFY)
     return make_app(NOTIFY_DRIVERS=fakes)
-
-
-def login_tokens(app) -> dict:
-    """Bearer headers for every role, as the ``tokens`` fixture makes them, for an app
-    made inside the test."""
-    from queue_server.auth import create_device_token, create_staff, login
-    from queue_server.domain import roles
-    from server_kit import PASSWORD
-    out = {}
-    with app.app_context(), db.connection_context():
-        for role in roles.STAFF_ROLES:
-            create_staff(f"u_{role}", role, PASSWORD, full_name=f"Petugas {role}", office="paser")
-            token, _ = login(f"u_{role}", PASSWORD, now=MONDAY_0900)
-            out[role] = {"Authorization": f"Bearer {token}"}
-        for role in roles.DEVICE_ROLES:
-            out[role] = {"Authorization": f"Bearer {create_device_token(role, f'{role}-1', office='paser')}"}
-    return out
 
 
 def relogin(app, role: str, clock) -> dict:
     """A fresh session for ``u_<role>`` at the clock's time."""
-    from queue_server.auth import login
     from server_kit import PASSWORD
+
+    from queue_server.auth import login
     with app.app_context(), db.connection_context():
         token, _ = login(f"u_{role}", PASSWORD, now=clock.now())
     return {"Authorization": f"Bearer {token}"}
@@ -324,7 +312,7 @@ def test_an_interrupted_send_is_never_repeated_by_itself(client, tokens, app, cl
     issue(client, tokens, contact="081234567890", notify=True)
     client.post("/api/v1/counters/1/call-next", json={}, headers=tokens["operator"])
     with app.app_context(), db.connection_context():
-        [m] = outbox.claim(now=clock.now(), worker="dead", limit=5, rate_per_minute={"whatsapp": 100})
+        [_claimed] = outbox.claim(now=clock.now(), worker="dead", limit=5, rate_per_minute={"whatsapp": 100})
     # ... the process dies here, before the provider's answer was recorded
     clock.advance(outbox.CLAIM_LEASE + 61)
     assert deliver(app) == 0 and fakes["whatsapp"].sent == []

@@ -44,3 +44,25 @@ def step(client, tokens, role, app, code, **body):
     body.setdefault("outcome", "done")
     return client.post(f"/api/v1/applications/{app['id']}/steps/{code}/complete", json=body, headers=tokens[role])
 
+
+def with_notifications(offices_dir, extra: str) -> None:
+    """Append ``extra`` (a ``[notifications]`` table) to the test's copy of default.toml."""
+    path = offices_dir / "default.toml"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+def login_tokens(app) -> dict:
+    """Bearer headers for every role, as the ``tokens`` fixture makes them, for an app
+    made inside the test."""
+    from queue_server.auth import create_device_token, create_staff, login
+    from queue_server.db.models import db
+    from queue_server.domain import roles
+    out = {}
+    with app.app_context(), db.connection_context():
+        for role in roles.STAFF_ROLES:
+            create_staff(f"u_{role}", role, PASSWORD, full_name=f"Petugas {role}", office="paser")
+            token, _ = login(f"u_{role}", PASSWORD, now=MONDAY_0900)
+            out[role] = {"Authorization": f"Bearer {token}"}
+        for role in roles.DEVICE_ROLES:
+            out[role] = {"Authorization": f"Bearer {create_device_token(role, f'{role}-1', office='paser')}"}
+    return out
