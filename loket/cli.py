@@ -15,6 +15,7 @@ import click
 SOURCES = [
     ("queue_server.cli", "COMMANDS"),
     ("queue_server.report_cli", "COMMANDS"),
+    ("queue_server.notify_cli", "COMMANDS"),
     ("printing.cli", "printer_group"),
     ("printing.cli", "card_group"),
     ("kiosk.cli", "COMMANDS"),

@@ -209,3 +209,26 @@ def test_kill_9_in_the_middle_of_a_send_sends_nothing_twice(tmp_path, provider):
         assert len(received) == len(set(received)) == 5  # each number once, the interrupted one included
     finally:
         srv.stop()
+
+
+def test_loket_notify_test_sends_one_message_and_says_so(tmp_path):
+    from live_server import ADMIN_PASSWORD, loket
+    smtp = SmtpServer().start()
+    try:
+        data = tmp_path / "data"
+        loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=data)
+        office = data / "offices" / "default.toml"
+        office.write_text(office.read_text(encoding="utf-8") + NOTIFY_EMAIL.replace("{port}", str(smtp.port)),
+                          encoding="utf-8")
+        done = loket("notify", "test", "--channel", "email", "--to", "admin@paserkab.go.id", data_dir=data)
+        assert "terkirim (sent): email → admin@paserkab.go.id" in done.stdout
+        [got] = smtp.messages
+        assert got["Subject"].endswith("Pesan uji Loket") and "Saluran ini berfungsi" in got.get_body(("plain",)).get_content()
+        refused = loket("notify", "test", "--channel", "whatsapp", "--to", "081234567890", data_dir=data, check=False)
+        assert refused.returncode != 0 and "saluran whatsapp belum diatur" in refused.stderr
+        listing = loket("notify", "outbox", data_dir=data).stdout
+        assert "test" in listing and "sent" in listing and "admin@paserkab.go.id" in listing
+    finally:
+        smtp.stop()
+    down = loket("notify", "test", "--channel", "email", "--to", "admin@paserkab.go.id", data_dir=data, check=False)
+    assert down.returncode == 1 and "gagal (not sent): SMTP server unreachable" in down.stderr
