@@ -41,6 +41,17 @@ def _recipients(*values: str) -> list[str]:
     return [v for v in values if v]
 
 
+def _mobile(phone: str) -> str:
+    """A berkas's phone as typed at the counter ("0812-…") → E.164, "" when it is no
+    mobile number (a landline cannot take WhatsApp or SMS)."""
+    from ..bookings import normalise_phone
+    from ..errors import Unprocessable
+    try:
+        return normalise_phone(phone)
+    except Unprocessable:
+        return ""
+
+
 def _lang(answers: dict | None) -> str:
     return "en" if (answers or {}).get("_lang") == "en" else "id"
 
@@ -148,7 +159,7 @@ def application_changed(ctx: Context, office: Office, app: Application, now: flo
     if not app.notify or not office.notifications.enabled:
         return 0
     lang = _lang(app.answers)
-    recipients = _recipients(app.phone, app.email)
+    recipients = _recipients(_mobile(app.phone), app.email)
     params = _app_params(office, app, lang)
     ref = f"application:{app.code}"
     if app.state == workflow.RETURNED:
@@ -190,7 +201,7 @@ def uncollected_reminders(ctx: Context, office: Office, now: float) -> int:
         place, hours = _pickup(ctx, app, lang)
         with write_tx():
             n += outbox.enqueue(home, "card_uncollected", f"card_uncollected:{app.code}:{k}",
-                                _recipients(app.phone, app.email), f"application:{app.code}",
+                                _recipients(_mobile(app.phone), app.email), f"application:{app.code}",
                                 {**_app_params(home, app, lang), "place": place, "hours": hours,
                                  "days": int((now - app.step_arrived_at) // 86400)}, lang=lang, now=now)
     return n

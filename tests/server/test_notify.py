@@ -375,3 +375,72 @@ def test_the_admin_outbox_filters_and_the_test_message(client, tokens, app, fake
     assert client.get("/api/v1/messages", headers=tokens["kepala"]).status_code == 200
     assert client.get("/api/v1/messages", headers=tokens["operator"]).status_code == 403
     assert client.get("/api/v1/messages?state=nope", headers=tokens["admin"]).status_code == 422
+
+
+def test_one_citizen_one_visit_every_message_once_and_in_order(client, tokens, app, clock, fakes):
+    """Booked on Monday → reminder Monday 16:00 → checked in Tuesday → near → called →
+    the berkas returned incomplete → brought again, ready → not collected for 7 days."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def at(day: str, hm: str) -> float:
+        return datetime.fromisoformat(f"{day}T{hm}:00").replace(tzinfo=ZoneInfo("Asia/Makassar")).timestamp()
+
+    phone = "+6281234567890"
+    r = client.post("/api/v1/bookings", json={"service": "KIA", "date": "2026-11-24", "slot": "08:30",
+                                              "nik": CHILD["nik"], "answers": {"birth_date": "2019-06-15",
+                                                                               "reason": "baru"},
+                                              "phone": "0812-3456-7890", "notify": True})
+    assert r.status_code == 201, r.json
+    for _ in range(2):
+        deliver(app)
+        with app.test_request_context(), db.connection_context():
+            NotifySweeper.sweep(app.extensions["loket"])
+        clock.set(at("2026-11-23", "16:05"))
+    clock.set(at("2026-11-24", "08:05"))
+    ticket = client.post(f"/api/v1/bookings/{r.json['code']}/check-in", headers=tokens["kiosk"]).json
+    assert ticket["booked"] is True
+    issue(client, tokens)  # a walk-in behind, never messaged
+    op = relogin(app, "operator", clock)
+    # a walk-in already waiting ahead? none: the booked ticket is first, then called at once
+    first = client.post("/api/v1/counters/1/call-next", json={}, headers=op).json
+    assert first["number"] == ticket["number"]
+    deliver(app)
+    r = client.post(f"/api/v1/tickets/{ticket['id']}/applications",
+                    json={"service": "KIA", "answers": {"birth_date": "2019-06-15", "reason": "baru"},
+                          "applicant": {**CHILD, "notify": True}}, headers=op)
+    assert r.status_code == 201, r.json
+    berkas = r.json
+    codes = [i["code"] for i in berkas["checklist"]["items"]]
+    client.post(f"/api/v1/applications/{berkas['id']}/verify", json={"present": codes[1:]}, headers=op)
+    deliver(app)
+    # Wednesday: the missing paper brought, a new berkas walked to the pickup
+    clock.set(at("2026-11-25", "09:00"))
+    op = relogin(app, "operator", clock)
+    toks = {**tokens, "operator": op, **{r: relogin(app, r, clock) for r in ("verifikator", "pejabat_tte",
+                                                                             "petugas_cetak")}}
+    t2 = issue(client, toks).json
+    client.post("/api/v1/counters/1/call-next", json={}, headers=op)
+    berkas = client.post(f"/api/v1/tickets/{t2['id']}/applications",
+                         json={"service": "KIA", "answers": {"birth_date": "2019-06-15", "reason": "baru"},
+                               "applicant": {**CHILD, "notify": True}}, headers=op).json
+    codes = [i["code"] for i in berkas["checklist"]["items"]]
+    client.post(f"/api/v1/applications/{berkas['id']}/verify", json={"present": codes}, headers=op)
+    client.put(f"/api/v1/applications/{berkas['id']}/photo", data=jpeg(),
+               headers={**op, "Content-Type": "image/jpeg"})
+    for role, code in (("operator", "foto"), ("operator", "unggah_foto"), ("verifikator", "verifikasi"),
+                       ("pejabat_tte", "tte")):
+        assert step(client, toks, role, berkas, code).status_code == 200
+    step(client, toks, "petugas_cetak", berkas, "cetak", card_serial="KIA-77", card=KIA_CARD)
+    assert step(client, toks, "petugas_cetak", berkas, "register").json["state"] == "ready_for_pickup"
+    deliver(app)
+    for days in range(1, 9):  # the sweeper runs every day; the card waits
+        clock.set(at("2026-11-25", "09:30") + days * 86400)
+        with app.test_request_context(), db.connection_context():
+            NotifySweeper.sweep(app.extensions["loket"])
+        deliver(app)
+    to_phone = [m for m in fakes["whatsapp"].sent if m.recipient == phone]
+    assert [m.kind for m in to_phone] == ["booking_confirmed", "booking_reminder", "ticket_called", "berkas_returned",
+                                          "card_ready", "card_uncollected"]
+    assert len({m.ref_id for m in to_phone}) == len(to_phone)
+    assert all(CHILD["nik"] not in m.text for m in to_phone)
