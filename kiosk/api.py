@@ -75,11 +75,15 @@ class KioskApi(Client):
                              params=self._office_params(params))
 
     def issue_ticket(self, service: str, answers: dict[str, Any], priority: str | None,
-                     idempotency_key: str) -> dict:
+                     idempotency_key: str, *, contact: str = "", lang: str = "id") -> dict:
         """``POST /tickets`` → the ticket (``id``, ``number``, ``code``, ``people_ahead``,
         ``estimated_wait_seconds``, ``issued_at`` ISO with offset, ``zone``, ``checklist``,
-        ``office_name``, ``created``). Safe to repeat with the same ``idempotency_key``."""
-        body = {"service": service, "answers": answers, "priority": priority, "idempotency_key": idempotency_key}
+        ``office_name``, ``created``). Safe to repeat with the same ``idempotency_key``.
+        ``contact`` (E.164): the citizen consented to "near"/"called" messages there."""
+        body = {"service": service, "answers": answers, "priority": priority, "idempotency_key": idempotency_key,
+                "lang": lang}
+        if contact:
+            body.update(contact=contact, notify=True)
         if self.office:
             body["office"] = self.office
         return self._request("POST", "/tickets", json=body, idempotent=True)

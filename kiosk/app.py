@@ -185,7 +185,7 @@ class KioskApp(App):
                                            c.INELIGIBLE)
         self.back_label = "‹  " + self.t("back")
         self.home_label = self.t("home")
-        banner = ctrl.message if ctrl.screen not in (c.NOTICE, c.ISSUING, c.QUESTION, c.STATUS) else ""
+        banner = ctrl.message if ctrl.screen not in (c.NOTICE, c.ISSUING, c.QUESTION, c.STATUS, c.NOTIFY) else ""
         if ctrl.stalled is not None or ctrl.waiting:
             banner = ctrl.message or self.t("server_down_kept")
         if ctrl.screen == c.WELCOME and ctrl.server_ok is False and not banner:

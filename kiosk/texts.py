@@ -115,6 +115,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "booking_code": ("Kode booking", "Booking code"),
     "check_in": ("Check-in: ambil nomor", "Check in: get my number"),
     "walk_in_instead": ("Ambil nomor antrean biasa", "Take a regular number"),
+    "notify_offer": ("Kabari saya lewat WhatsApp/SMS", "Tell me by WhatsApp/SMS"),
+    "notify_title": ("Nomor HP untuk pemberitahuan", "Mobile number for notices"),
+    "notify_consent": ("Kami kirim pesan saat {n} orang lagi sebelum Anda dan saat nomor Anda dipanggil — hanya "
+                       "tentang antrean ini. Dengan menyimpan nomor, Anda setuju. Bisa dihentikan di halaman "
+                       "pantau antrean.",
+                       "We message you when {n} people are left before you and when your number is called — "
+                       "about this visit only. Saving the number is your consent. You can stop it on the "
+                       "follow page."),
+    "notify_save": ("Simpan", "Save"),
+    "notify_cancel": ("Batal", "Cancel"),
+    "notify_invalid": ("Bukan nomor HP Indonesia. Contoh: 081234567890", "Not an Indonesian mobile number. "
+                                                                          "Example: 081234567890"),
+    "notify_saved": ("Pemberitahuan ke {number}", "Notices to {number}"),
+    "notify_remove": ("Hapus nomor", "Remove the number"),
     "status_number": ("Nomor {number}", "Number {number}"),
     "status_code_empty": ("Masukkan kode terlebih dahulu.", "Enter a code first."),
     "ikm_title": ("Survei Kepuasan Masyarakat", "Public Satisfaction Survey"),

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import phonenumbers
+from client.phone import mobile_e164
 from peewee import IntegrityError
 
 from client.protocol import CODE_ALPHABET
@@ -145,19 +145,11 @@ def normalise_phone(value: str | None) -> str:
     """An Indonesian mobile number in E.164 (``+6281234567890``) from "0812-3456-7890",
     "62812…" or "+62 812…"; "" for none. Raises ``Unprocessable`` (``invalid_phone``,
     field ``phone``) for anything else (phonenumbers' validity check for region ID)."""
-    text = (value or "").strip()
-    if not text:
-        return ""
-    try:
-        number = phonenumbers.parse(text if not text.startswith("62") else "+" + text, "ID")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number) or number.country_code != 62 or \
-            phonenumbers.number_type(number) not in (phonenumbers.PhoneNumberType.MOBILE,
-                                                     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+    number = mobile_e164(value)
+    if number is None:
         raise Unprocessable("invalid_phone", "No. HP: bukan nomor HP Indonesia (mis. 081234567890).",
                             "Phone: not an Indonesian mobile number (e.g. 081234567890).", {"field": "phone"})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def normalise_contact(value: str | None, field: str = "contact") -> str:

@@ -54,8 +54,9 @@ NOTICE = "notice"
 STATUS = "status"
 IKM = "ikm"
 IKM_DONE = "ikm_done"
+NOTIFY = "notify"
 SCREENS = (WELCOME, SERVICES, QUESTION, INELIGIBLE, PRIORITY, CHECKLIST, ISSUING, CONFIRMATION, NOTICE, STATUS,
-           IKM, IKM_DONE)
+           IKM, IKM_DONE, NOTIFY)
 
 #: Priority categories offered on the priority screen (server's PRIORITY_CATEGORIES;
 #: UU 25/2009 Pasal 29: the elderly, persons with disabilities, pregnant women,
@@ -273,6 +274,8 @@ class KioskCore:
         self.status_code = ""
         self.status_result: dict | None = None
         self.walk_in_service: str | None = None  # a booking too late to check in: its service
+        self.contact = ""  # the mobile number (E.164) the citizen gave for messages: their consent
+        self.notify_digits = ""
         self.ikm_elements: list[dict] = []
         self.ikm_index = 0
         self.ikm_answers: list[int] = []

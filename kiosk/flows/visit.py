@@ -14,6 +14,7 @@ from .base import (
     INELIGIBLE,
     ISSUING,
     NOTICE,
+    NOTIFY,
     PRIORITIES,
     PRIORITY,
     QUESTION,
@@ -259,6 +260,8 @@ class VisitFlow(KioskCore):
         elif self.screen == CHECKLIST:
             self._arm_idle()
             self._go(PRIORITY)
+        elif self.screen == NOTIFY:
+            self.notify_cancel()
         elif self.screen == IKM and self.ikm_index > 0:
             self._arm_idle()
             self.ikm_index -= 1
@@ -300,7 +303,9 @@ class VisitFlow(KioskCore):
         self._cancel_timer()
         self._arm_idle()
         code, answers, priority, key = self.service["code"], dict(self.answers), self.priority, self.idempotency_key
-        self._call(lambda: self.api.issue_ticket(code, answers, priority, key), self._issued,
+        contact, lang = self.contact, self.lang
+        self._call(lambda: self.api.issue_ticket(code, answers, priority, key, contact=contact, lang=lang),
+                   self._issued,
                    on_error=self._issue_failed, resume=self.take_ticket, on_stall=lambda: self._go(CHECKLIST))
         return True
 

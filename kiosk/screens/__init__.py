@@ -3,7 +3,7 @@ citizen's path they belong to; :data:`BUILDERS` maps a screen name
 (``kiosk.controller.SCREENS``) to its function."""
 from __future__ import annotations
 
-from . import ikm, questions, start, status, ticket
+from . import ikm, notify, questions, start, status, ticket
 
 #: Screen name → builder.
 BUILDERS = {
@@ -19,4 +19,5 @@ BUILDERS = {
     "status": status.status,
     "ikm": ikm.ikm,
     "ikm_done": ikm.ikm_done,
+    "notify": notify.notify,
 }

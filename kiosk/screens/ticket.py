@@ -34,6 +34,15 @@ def checklist(app) -> Widget:
             text += f"\n[size={int(app.u * 3.2)}][color={hex_of('muted')}]{item['note']}[/color][/size]"
         items.add_widget(app.label(text, 4.2))
     right.add_widget(Widget(size_hint_y=None, height=app.u * 1))
+    if ctrl.contact:  # the citizen asked to be told: shown masked, removable before the number is taken
+        saved = app.label(app.t("notify_saved", number=ctrl.contact_masked), 3.8, bold=True, color=COLORS["primary"])
+        saved.kid = "notify_saved"
+        right.add_widget(saved)
+        right.add_widget(app.button(app.t("notify_remove"), "notify_remove", ctrl.notify_remove, style=OUTLINE,
+                                    size=3.8, height=10))
+    elif ctrl.can_notify():
+        right.add_widget(app.button(app.t("notify_offer"), "open_notify", ctrl.open_notify, style=OUTLINE, size=4.0,
+                                    height=12))
     right.add_widget(app.button(app.t("print_ticket"), "take_ticket", ctrl.take_ticket, style=ACCENT, size=5.4,
                                  height=16))
     return outer

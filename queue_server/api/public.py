@@ -40,6 +40,11 @@ def offices():
                          "head_title": o.head_title, "province": o.province, "pickup_offices": list(o.pickup_offices),
                          "complaints": list(o.complaints),
                          "kecamatan": [{"code": k.code, "name": k.name} for k in o.kecamatan],
+                         # which contacts the office can message (issue 14): the kiosk and the
+                         # counter offer the citizen "tell me when my turn is near" only then
+                         "notifications": {"phone": o.notifications.phone_channel() is not None,
+                                           "email": "email" in o.notifications.channels,
+                                           "near_ahead": o.notifications.near_ahead},
                          "opening_hours": [{"opens": h.opens.strftime("%H:%M"), "closes": h.closes.strftime("%H:%M")}
                                            if h.is_open_day else None for h in o.opening_hours],
                          **_open_now(o)}

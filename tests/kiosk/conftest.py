@@ -45,6 +45,8 @@ class FakeApi:
         self.status_answers: dict[str, dict] = {}
         self.check_in_refusals: dict[str, Exception] = {}
         self.booking_answers: dict[str, dict] = {}  # what the citizen answered when booking
+        self.notify_phone = False  # the office messages phones ([notifications] with a phone channel)
+        self.contacts: list[str] = []  # the contact sent with each issue_ticket call
 
     def _enter(self, name):
         self.calls.append(name)
@@ -58,7 +60,8 @@ class FakeApi:
         hours = [{"opens": h.opens.strftime("%H:%M"), "closes": h.closes.strftime("%H:%M")} if h.is_open_day
                  else None for h in o.opening_hours]
         return {"offices": [{"code": o.code, "name": o.name, "short_name": o.short_name, "zone": "WITA",
-                             "opening_hours": hours}],
+                             "opening_hours": hours,
+                             "notifications": {"phone": self.notify_phone, "email": False, "near_ahead": 3}}],
                 "default": o.code}
 
     def services(self, lang="id"):
@@ -88,8 +91,9 @@ class FakeApi:
         return {"service": service,
                 **build_checklist(sv, self._bools(sv, answers), TODAY, lang=lang, partial=partial).as_dict()}
 
-    def issue_ticket(self, service, answers, priority, idempotency_key):
+    def issue_ticket(self, service, answers, priority, idempotency_key, contact="", lang="id"):
         self._enter("issue_ticket")
+        self.contacts.append(contact)
         if idempotency_key in self.tickets:
             return {**self.tickets[idempotency_key], "created": False}
         sv = self.office_obj.service(service)

@@ -9,7 +9,7 @@ import pytest
 
 from kiosk.api import ApiError
 from kiosk.controller import (CHECKLIST, CONFIRMATION, INELIGIBLE, ISSUING, NOTICE, PRIORITY, QUESTION, SCREENS, SERVICES,
-                              STATUS, WELCOME, IKM, IKM_DONE, DATE_REFUSALS, DateEntry,
+                              STATUS, WELCOME, IKM, IKM_DONE, NOTIFY, DATE_REFUSALS, DateEntry,
                               KioskController)
 
 TODAY = date(2026, 11, 23)  # the fake API's application date (conftest.TODAY)
@@ -701,6 +701,43 @@ def test_a_new_code_forgets_the_walk_in_offer(kiosk, runner, api):
     kiosk.status_type("7\r")
     runner.run()
     assert not kiosk.can_walk_in() and kiosk.can_check_in()
+
+
+def test_notify_is_offered_only_when_the_office_messages_phones(kiosk, runner, api):
+    kia_to_checklist(kiosk, runner, date(2022, 1, 1))
+    assert not kiosk.can_notify() and not kiosk.open_notify()
+
+
+def test_the_citizen_types_a_mobile_number_and_it_goes_with_the_ticket(make_kiosk, runner, api):
+    api.notify_phone = True
+    kiosk = make_kiosk()
+    kia_to_checklist(kiosk, runner, date(2022, 1, 1))
+    assert kiosk.can_notify() and kiosk.open_notify() and kiosk.screen == NOTIFY
+    for d in "0812345":
+        kiosk.notify_digit(d)
+    assert not kiosk.notify_save() and kiosk.screen == NOTIFY and "Bukan nomor HP" in kiosk.message
+    for d in "67890":
+        kiosk.notify_digit(d)
+    assert kiosk.notify_digits == "081234567890" and kiosk.message == ""
+    assert kiosk.notify_save() and kiosk.screen == CHECKLIST
+    assert kiosk.contact == "+6281234567890" and kiosk.contact_masked == "0812-****-7890"
+    assert kiosk.take_ticket()
+    runner.run()
+    assert kiosk.screen == CONFIRMATION and api.contacts == ["+6281234567890"]
+    kiosk.go_home()
+    assert kiosk.contact == ""  # the next citizen starts without it
+    kia_to_checklist(kiosk, runner, date(2022, 1, 1))
+    kiosk.open_notify()
+    kiosk.notify_digit("0")
+    assert kiosk.notify_cancel() and kiosk.contact == ""
+    kiosk.open_notify()
+    for d in "081234567890":
+        kiosk.notify_digit(d)
+    kiosk.notify_save()
+    assert kiosk.notify_remove() and kiosk.contact == ""
+    kiosk.take_ticket()
+    runner.run()
+    assert api.contacts[-1] == ""
 
 
 def test_ikm_survey_nine_answers_tied_to_ticket(kiosk, runner, api, clock):
