@@ -122,8 +122,8 @@ class OpenPage:
         self.events = 0
         self.errors = 0
         self.requests = 0
-        self.threads = ([threading.Thread(target=self._stream, daemon=True)] if parts != "poll" else []) + \
-                       ([threading.Thread(target=self._poll, daemon=True)] if parts != "stream" else [])
+        self.threads = ([threading.Thread(target=self._stream, daemon=True)] if parts in ("both", "stream") else []) + \
+                       ([threading.Thread(target=self._poll, daemon=True)] if parts in ("both", "poll") else [])
         for t in self.threads:
             t.start()
 
@@ -166,6 +166,51 @@ class OpenPage:
         conn.close()
 
 
+class StreamReaders:
+    """The event streams of many open pages read by ONE thread with ``selectors``, as
+    the TVs' browsers would read them on their own CPUs: the bench's client side costs
+    the shared machine little, so what is left is the server's cost. ``pages[i]`` gets
+    ``events`` counted and its ``nudge`` set like :meth:`OpenPage._stream`."""
+
+    def __init__(self, port: int, pages: list, tokens: list[str]) -> None:
+        import selectors
+        import socket
+        self.sel = selectors.DefaultSelector()
+        self.stop = threading.Event()
+        for page, token in zip(pages, tokens):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall((f"GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+                          "Accept: text/event-stream\r\n\r\n").encode())
+            sock.setblocking(False)
+            self.sel.register(sock, selectors.EVENT_READ, page)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            for key, _ in self.sel.select(timeout=0.5):
+                try:
+                    data = key.fileobj.recv(65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    self.sel.unregister(key.fileobj)
+                    key.fileobj.close()
+                    continue
+                n = data.count(b"event: ticket.")
+                if n:
+                    key.data.events += n
+                    key.data.nudge.set()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        for key in list(self.sel.get_map().values()):
+            key.fileobj.close()
+
+
 class _Port:
     """The little of LiveServer an OpenPage needs (in the pages' own process)."""
 
@@ -173,9 +218,16 @@ class _Port:
         self.port = port
 
 
-def _pages_main(port: int, tokens: list[str], stop, out, parts: str) -> None:
-    pages = [OpenPage(_Port(port), t, refresh=15.0, parts=parts) for t in tokens]
+def _pages_main(port: int, tokens: list[str], stop, out, parts: str, reader: str = "selector") -> None:
+    streams = parts in ("both", "stream")
+    threaded = streams and reader == "threads"  # each page reads its own stream in a thread
+    page_parts = {"both": "both" if threaded else "poll", "stream": "stream" if threaded else "none",
+                  "poll": "poll"}[parts]
+    pages = [OpenPage(_Port(port), t, refresh=15.0, parts=page_parts) for t in tokens]
+    readers = StreamReaders(port, pages, tokens) if streams and not threaded else None
     stop.wait()
+    if readers is not None:
+        readers.close()
     for p in pages:
         p.stop.set()
     out.put((sum(1 for p in pages if p.events > 0), sum(p.errors for p in pages), sum(p.requests for p in pages)))
@@ -184,11 +236,12 @@ def _pages_main(port: int, tokens: list[str], stop, out, parts: str) -> None:
 class PagesProcess:
     """``len(tokens)`` open pages (:class:`OpenPage`) in a child process."""
 
-    def __init__(self, port: int, tokens: list[str], parts: str = "both"):
+    def __init__(self, port: int, tokens: list[str], parts: str = "both", reader: str = "selector"):
         import multiprocessing
         ctx = multiprocessing.get_context("fork")
         self.stop, self.out = ctx.Event(), ctx.Queue()
-        self.proc = ctx.Process(target=_pages_main, args=(port, tokens, self.stop, self.out, parts), daemon=True)
+        self.proc = ctx.Process(target=_pages_main, args=(port, tokens, self.stop, self.out, parts, reader),
+                                daemon=True)
         self.proc.start()
         self.started = time.monotonic()
 
@@ -252,6 +305,9 @@ def main() -> None:
     ap.add_argument("--skip-pages", action="store_true", help="only the call → DOM part")
     ap.add_argument("--page-parts", choices=("both", "stream", "poll"), default="both",
                     help="what each open page does: its event stream, its GET /queue refreshes, or both")
+    ap.add_argument("--stream-reader", choices=("selector", "threads"), default="selector",
+                    help="how the bench reads the pages' event streams: one selectors thread for all (as "
+                         "separate TVs would cost the server's machine nothing) or a thread each (before 2026-12-01)")
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--rate", type=float, default=5.0,
                     help="tickets per second from all kiosks (a busy office issues one every few seconds)")
@@ -269,7 +325,7 @@ def main() -> None:
                 kiosk = srv.tokens["kiosk"]
                 pages = None
                 if phase == "with":  # in their own process: their threads must not slow the kiosk's
-                    pages = PagesProcess(srv.port, tokens, args.page_parts)
+                    pages = PagesProcess(srv.port, tokens, args.page_parts, args.stream_reader)
                     time.sleep(3)
                 issue_load(srv, kiosk, args.clients, 2, "warm")
                 lat = issue_load(srv, kiosk, args.clients, args.seconds, phase, rate=args.rate)

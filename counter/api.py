@@ -155,6 +155,13 @@ class StationClient(Client):
     def uncollected(self) -> dict:
         return self.get("/uncollected")
 
+    def manual_messages(self) -> list[dict]:
+        """WhatsApp messages the office sends by hand, each with its wa.me ``link``."""
+        return self.get("/messages/manual")["messages"]
+
+    def manual_sent(self, message_id: int) -> dict:
+        return self.post(f"/messages/{message_id}/sent", {})
+
 
 def station_feed(client: Client, on_event: Callable[[str, dict, int], None], *,
                  on_state: Callable[[bool], None] | None = None, last_id: int | None = None) -> EventFeed:

@@ -144,6 +144,13 @@ class StationSession:
         if self.on_change:
             self.on_change()
 
+    def office_notifies(self) -> bool:
+        """Whether this office messages citizens (``GET /offices`` → ``notifications``,
+        issue 14): the forms then ask for the citizen's consent, the hand-over counter
+        lists the WhatsApp messages sent by hand."""
+        n = self.office.get("notifications") or {}
+        return bool(n.get("phone") or n.get("email"))
+
     def _note(self, kind: str, text: str, code: str = "", field: str = "") -> None:
         self.notice = Notice(kind, text, code, field)
 

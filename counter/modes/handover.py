@@ -2,6 +2,8 @@
 tanda terima (SOP 000 row 7, SOP 004), and the list of uncollected documents."""
 from __future__ import annotations
 
+import webbrowser
+
 from client import protocol as p
 
 from .. import receipts
@@ -11,15 +13,50 @@ from ..session import HANDOVER, StationSession
 class HandoverMode(StationSession):
     """Pickups and the uncollected list."""
 
+    #: opens a wa.me link in the station's browser (WhatsApp Web or the desktop app); tests replace it
+    open_url = staticmethod(webbrowser.open)
+
     def reset_mode_state(self) -> None:
-        """Forget the uncollected list."""
+        """Forget the uncollected list and the manual messages."""
         super().reset_mode_state()
         self.uncollected: dict = {}
+        self.manual: list[dict] = []
 
     def load_mode(self) -> None:
         super().load_mode()
         if self.mode == HANDOVER:
             self.load_uncollected()
+            self.load_manual()
+
+    def load_manual(self) -> list | None:
+        """The WhatsApp messages waiting for an officer (``wa_manual`` offices, issue 14):
+        "dokumen siap diambil", "belum diambil", … with their click-to-chat links."""
+        if not self.office_notifies():
+            self.manual = []
+            return self.manual
+
+        def run():
+            self.manual = self.client.manual_messages()
+            return self.manual
+        return self._guard(run)
+
+    def open_manual(self, message_id: int) -> bool:
+        """Open the message in WhatsApp (its wa.me link: the number and the text filled in)."""
+        msg = next((m for m in self.manual if m["id"] == message_id), None)
+        if msg is None or not msg.get("link"):
+            return False
+        self.open_url(msg["link"])
+        return True
+
+    def manual_sent(self, message_id: int) -> dict | None:
+        """The officer sent it from the office's WhatsApp: recorded (and audited) as sent by them."""
+        def run():
+            done = self.client.manual_sent(message_id)
+            self.manual = [m for m in self.manual if m["id"] != message_id]
+            self._note("success", self.t("manual_marked", recipient=done["recipient"]))
+            self.uncollected = self.client.uncollected()
+            return done
+        return self._guard(run, reload=self.load_manual)
 
     def on_server_event(self, kind: str, data: dict) -> bool:
         """A document became ready for pickup: reload the uncollected list."""
@@ -27,6 +64,7 @@ class HandoverMode(StationSession):
         if self.logged_in and self.mode == HANDOVER and kind == p.APPLICATION_STEP_FINISHED \
                 and data.get("state") == "ready_for_pickup":
             self.load_uncollected()
+            self.load_manual()
             return True
         return changed
 

@@ -326,7 +326,7 @@ class LoketMode(StationSession):
         first = not self.applications
         answers = {k: v for k, v in (t.get("answers") or {}).items() if first and not k.startswith("_")}
         return {"service": t.get("origin_service") or t.get("service"), "answers": answers, "name": "",
-                "nik": "", "birth_date": str(answers.get("birth_date") or ""), "phone": "", "sex": "",
+                "nik": "", "birth_date": str(answers.get("birth_date") or ""), "phone": "", "email": "", "sex": "",
                 "kecamatan_code": "", "pickup_office": self.office.get("code", "")}
 
     def pickup_choices(self) -> list[tuple[str, str]]:

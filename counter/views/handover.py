@@ -47,6 +47,12 @@ class HandoverView(View):
         right.add_widget(Muted(text=self.t("uncollected_help")))
         self.uncollected_box = vbox(spacing=sp(4))
         right.add_widget(scroll_of(self.uncollected_box))
+        if ctl.office_notifies():  # the office's own WhatsApp, message by message (issue 14)
+            right.add_widget(Heading(text=self.t("manual_title")))
+            self.manual_box = vbox(spacing=sp(4))
+            right.add_widget(scroll_of(self.manual_box))
+        else:
+            self.manual_box = None
         self.app.body.add_widget(right)
 
     def update(self) -> None:
@@ -57,6 +63,27 @@ class HandoverView(View):
             self.app.w[name].disabled = ctl.ticket is None
         self._update_pickup()
         self._update_uncollected()
+        self._update_manual()
+
+    def _update_manual(self) -> None:
+        box = self.manual_box
+        if box is None:
+            return
+        box.clear_widgets()
+        ctl = self.ctl
+        if not ctl.manual:
+            box.add_widget(Muted(text=self.t("manual_none")))
+            return
+        for m in ctl.manual[:20]:
+            box.add_widget(Muted(text=f"{self.t('kind_' + m['kind'])} · {m['recipient']}", shorten=True))
+            row = Row(height=sp(38))
+            send = self.reg(f"manual_open_{m['id']}", Btn(text=self.t("btn_manual_open")))
+            send.bind(on_release=lambda _b, i=m["id"]: ctl.open_manual(i))
+            done = self.reg(f"manual_sent_{m['id']}", Ghost(text=self.t("btn_manual_sent")))
+            done.bind(on_release=lambda _b, i=m["id"]: self.act(ctl.manual_sent, i))
+            row.add_widget(send)
+            row.add_widget(done)
+            box.add_widget(row)
 
     def _update_pickup(self) -> None:
         ctl = self.ctl
@@ -101,5 +128,10 @@ class HandoverView(View):
                 ub.add_widget(Muted(text=self.t("uncollected_line", code=c, name=i["applicant_name"] or "-",
                                                 service=i["service"], phone=i["phone"] or "-",
                                                 days=f"{float(i['waiting_days']):.0f}"), shorten=True))
+                last = i.get("last_message")
+                if last:  # the last message that reached the citizen (issue 14)
+                    ub.add_widget(Muted(text=self.t("uncollected_last", kind=self.t("kind_" + last["kind"]),
+                                                    channel=last["channel"], when=(last["sent_at"] or "")[:16]
+                                                    .replace("T", " ")), shorten=True))
         if not data.get("items"):
             ub.add_widget(Muted(text=self.t("all_collected")))

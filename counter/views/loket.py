@@ -130,6 +130,14 @@ class LoketView(View):
         if len(self.pickup_values) > 1:  # one place only: nothing to choose
             row.add_widget(pickup)
         form.add_widget(row)
+        # the citizen's consent to messages about this berkas (issue 14): only where the office sends any
+        email = self.reg("new_email", Field(hint_text=self.t("hint_email")))
+        notify = self.reg("new_notify", Tick(text="☐  " + self.t("notify_consent"), height=sp(40)))
+        notify.bind(state=lambda b, st: setattr(b, "text", ("☑  " if st == "down" else "☐  ") +
+                                                self.t("notify_consent")))
+        if ctl.office_notifies():
+            form.add_widget(email)
+            form.add_widget(notify)
         # the selected service's own questions (choices, yes/no, dates), as the office file words them
         self.questions_box = vbox(size_hint_y=None, spacing=sp(6))
         self.questions_box.bind(minimum_height=self.questions_box.setter("height"))
@@ -160,7 +168,8 @@ class LoketView(View):
             applicant = {"name": name.text.strip(), "nik": nik.text.strip(), "birth_date": bd.text.strip() or None,
                          "phone": phone.text.strip(), "sex": self.sex_values.get(sex.text, ""),
                          "kecamatan_code": self.kecamatan_values.get(kec.text, ""),
-                         "pickup_office": self.pickup_values.get(pickup.text) or None}
+                         "pickup_office": self.pickup_values.get(pickup.text) or None,
+                         "email": email.text.strip(), "notify": notify.state == "down"}
             self.act(ctl.add_application, sv.get("code", svc.text), self._answers(sv, bd.text.strip()), applicant)
         add.bind(on_release=add_app)
         box = ScrollView(do_scroll_x=False, bar_width=sp(6))
@@ -238,8 +247,9 @@ class LoketView(View):
         if name:
             w["new_service"].text = name  # rebuilds the question controls (bound)
         for field, key in (("new_name", "name"), ("new_nik", "nik"), ("new_birth_date", "birth_date"),
-                           ("new_phone", "phone")):
+                           ("new_phone", "phone"), ("new_email", "email")):
             w[field].text = draft.get(key) or ""
+        w["new_notify"].state = "normal"  # each citizen consents for themselves
         w["new_sex"].text = self.t("sex_unknown")
         w["new_kecamatan"].text = self.t("kecamatan_unknown")
         pickup = next((lbl for lbl, c in self.pickup_values.items() if c == draft.get("pickup_office")), None)

@@ -75,6 +75,10 @@ class Sender:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            if not self._rates():  # no office sends messages: no database work at all
+                self._wake.wait(max(self.interval, 5.0))
+                self._wake.clear()
+                continue
             try:
                 with db.connection_context():
                     busy = self.run_once() >= self.batch
@@ -109,13 +113,13 @@ class Sender:
     def run_once(self) -> int:
         """Recover interrupted sends (once a minute), claim a batch and deliver it.
         Returns how many messages were attempted. Call inside a connection context."""
+        rates = self._rates()
+        if not rates:
+            return 0
         now = self._now()
         if now - self._last_recovery >= min(60.0, self.lease / 2):
             self._last_recovery = now
             outbox.recover_interrupted(now=now, lease=self.lease)
-        rates = self._rates()
-        if not rates:
-            return 0
         # one claim per send: a message is ``sending`` only while it is really being sent,
         # so a crash interrupts at most the one in flight
         attempted = 0

@@ -354,7 +354,7 @@ def test_each_visit_starts_a_clean_form_from_the_kiosk_and_a_duplicate_needs_con
     assert op.call_number(first["number"])
     draft = op.application_draft()
     assert draft == {"service": "KIA", "answers": {"birth_date": "2019-06-01", "reason": "hilang"}, "name": "",
-                     "nik": "", "birth_date": "2019-06-01", "phone": "", "sex": "", "kecamatan_code": "",
+                     "nik": "", "birth_date": "2019-06-01", "phone": "", "email": "", "sex": "", "kecamatan_code": "",
                      "pickup_office": "paser"}
     app = op.add_application("KIA", draft["answers"], child)
     assert app["answers"]["reason"] == "hilang"

@@ -65,3 +65,54 @@ def test_a_counter_officer_may_not_open_the_dashboard(fast, browser):
     wait_for(d, "!document.getElementById('login-error').hidden", 10)
     assert "tidak boleh" in d.find_element("id", "login-error").text
     assert d.find_element("id", "app").get_attribute("hidden") is not None
+
+
+def test_the_admin_sees_a_failed_message_and_sends_it_again(tmp_path, browser):
+    """Issue 14 item 5: the outbox on the dashboard — counts per state, the failed
+    messages with the provider's reason, and "Kirim ulang" for an admin."""
+    import os
+
+    from live_server import ADMIN_PASSWORD
+    from provider_kit import WA_TOKEN, FakeProvider, wa_error
+    provider = FakeProvider()
+    provider.script = [wa_error(131026)]  # the first number is not on WhatsApp
+    srv = LiveServer(tmp_path / "data", workers=1, env={**os.environ, "LOKET_WHATSAPP_TOKEN": WA_TOKEN,
+                                                        "LOKET_NOTIFY_INTERVAL": "0.2"}).setup(staff_roles=("operator",))
+    office = srv.data_dir / "offices" / "default.toml"
+    office.write_text(office.read_text(encoding="utf-8") + f"""
+[notifications]
+channels = ["whatsapp"]
+
+[notifications.whatsapp]
+phone_number_id = "1098765"
+api_base = "{provider.url}/v21.0"
+""", encoding="utf-8")
+    srv.start()
+    try:
+        status, _ = srv.request("POST", "/api/v1/tickets", {"service": "KK", "answers": {"reason": "kelahiran"},
+                                                            "contact": "081234567890", "notify": True},
+                                token=srv.tokens["kiosk"])
+        assert status == 201
+        assert srv.request("POST", "/api/v1/counters/1/call-next", {}, token=srv.login("u_operator"))[0] == 200
+        admin = srv.login("admin", ADMIN_PASSWORD)
+        for _ in range(50):
+            listing = srv.request("GET", "/api/v1/messages?state=failed", token=admin)[1]
+            if listing["messages"]:
+                break
+            import time
+            time.sleep(0.2)
+        [failed] = listing["messages"]
+        d = browser(1366, 900)
+        staff_login(d, f"{srv.url}/dashboard", "admin", ADMIN_PASSWORD)
+        wait_for(d, f"!!document.querySelector('#outbox-failed tr[data-message=\"{failed['id']}\"]')", 15)
+        assert "1 gagal" in text(d, "#outbox-counts")
+        assert "131026" in text(d, f'#outbox-failed tr[data-message="{failed["id"]}"]')
+        d.execute_script("document.getElementById('outbox').scrollIntoView()")
+        shot(d, SHOTS / "dashboard_outbox_failed.png")
+        d.find_element("css selector", f'button[data-resend="{failed["id"]}"]').click()
+        wait_for(d, "document.getElementById('outbox-counts').innerText.indexOf('1 terkirim') >= 0", 25)
+        assert srv.request("GET", "/api/v1/messages?state=sent", token=admin)[1]["counts"]["sent"] == 1
+        assert [r["json"]["to"] for r in provider.requests] == ["6281234567890", "6281234567890"]
+    finally:
+        srv.stop()
+        provider.stop()

@@ -61,7 +61,36 @@
     document.body.setAttribute("data-loaded", "1");
   }
 
+  /* The outbox (issue 14): counts per state and the failed messages; an admin resends one. */
+  var user = null, outbox = null;
+  function loadOutbox() {
+    return L.api("GET", "messages?state=failed&limit=20").then(function (d) {
+      outbox = d;
+      document.getElementById("outbox-counts").textContent = L.t("outbox_counts", d.counts);
+      var body = document.getElementById("outbox-failed");
+      body.textContent = "";
+      if (!d.messages.length) { body.appendChild(el("tr", {}, [el("td", {text: L.t("outbox_failed_none")})])); }
+      d.messages.forEach(function (m) {
+        var cells = [el("td", {text: L.t("kind_" + m.kind)}), el("td", {text: m.channel}), el("td", {text: m.recipient}),
+                     el("td", {text: (m.last_error || "").substr(0, 80)})];
+        if (user && user.role === "admin") {
+          var b = el("button", {type: "button", className: "small", text: L.t("resend"), "data-resend": m.id});
+          b.addEventListener("click", function () {
+            b.disabled = true;
+            L.api("POST", "messages/" + m.id + "/resend", {version: m.version}).then(function () {
+              b.textContent = L.t("resent");
+              loadOutbox();
+            }, function () { b.disabled = false; });
+          });
+          cells.push(el("td", {}, [b]));
+        }
+        body.appendChild(el("tr", {"data-message": m.id}, cells));
+      });
+    }, function () { /* the dashboard's own banner tells a lost server */ });
+  }
+
   function load() {
+    loadOutbox();
     return L.api("GET", "dashboard?lang=" + (L.config.lang || "id")).then(function (d) {
       lostSince = null;
       L.banner(null);
@@ -81,7 +110,8 @@
     pending = setTimeout(function () { pending = null; load(); }, 500);
   }
 
-  L.staff(["kepala"], function () {
+  L.staff(["kepala"], function (who) {
+    user = who;
     load();
     setInterval(load, 15000);
     L.stream({
@@ -93,5 +123,5 @@
       onEvent: function (type) { if (type !== "heartbeat" && type !== "ping" && type !== "message") { soon(); } }
     });
   });
-  window.loketDashboard = {data: function () { return last; }, reload: load};
+  window.loketDashboard = {data: function () { return last; }, outbox: function () { return outbox; }, reload: load};
 }());
