@@ -20,6 +20,7 @@ import logging
 from peewee import fn
 
 from ..db.database import write_tx
+from ..db.lookup import get_by
 from ..db.models import AuditLog, Message
 from ..domain import notify as rules
 from ..domain.office import Office
@@ -84,38 +85,53 @@ def cancel_for(ref: str, *, now: float, actor: str, role: str = "", office: str 
 
 
 def recent_count(channel: str, since: float) -> int:
-    """Messages of ``channel`` claimed since ``since`` (the rate limit's window)."""
+    """Messages of ``channel`` claimed since ``since`` (the rate limit's window, epoch s)."""
     return (Message.select(fn.COUNT(Message.id))
             .where((Message.channel == channel) & (Message.claimed_at >= since)).scalar()) or 0
 
 
-def claim(*, now: float, worker: str, limit: int, rate_per_minute: dict[str, int]) -> list[Message]:
-    """Take up to ``limit`` due pending messages for ``worker`` (one sender in one
-    process): each is moved to ``sending`` by a conditional update, so two senders
-    (two server processes) never take the same row. ``rate_per_minute`` caps each
-    channel over the last 60 s across all processes (issue 14 item 5)."""
-    due = list(Message.select(Message.id, Message.channel)
-               .where((Message.state == rules.PENDING) & (Message.next_attempt_at <= now))
-               .order_by(Message.next_attempt_at, Message.id).limit(limit * 4))
-    if not due:
+def due(*, now: float, limit: int, rate_per_minute: dict[str, int]) -> list[int]:
+    """Ids of up to ``limit`` pending messages due by ``now``, oldest first, within each
+    channel's budget across all processes (issue 14 item 5: a backlog never floods a
+    provider): a sixth of ``rate_per_minute`` per sliding 10 s (600/min → at most 100 in
+    any 10 s, so a backlog drains smoothly instead of in one burst each minute)."""
+    rows = list(Message.select(Message.id, Message.channel)
+                .where((Message.state == rules.PENDING) & (Message.next_attempt_at <= now))
+                .order_by(Message.next_attempt_at, Message.id).limit(limit * 4).tuples())
+    if not rows:
         return []
-    budget = {ch: max(0, rate - recent_count(ch, now - 60)) for ch, rate in rate_per_minute.items()}
-    taken: list[int] = []
+    budget = {ch: max(0, -(-rate // 6) - recent_count(ch, now - 10)) for ch, rate in rate_per_minute.items()}
+    out: list[int] = []
+    for mid, channel in rows:
+        if len(out) >= limit:
+            break
+        if budget.get(channel, 0) > 0:
+            budget[channel] -= 1
+            out.append(mid)
+    return out
+
+
+def claim_one(msg_id: int, *, now: float, worker: str) -> Message | None:
+    """Move one pending message to ``sending`` for ``worker`` (one sender in one process)
+    by a conditional update, so two senders never take the same row; the message, or
+    None when another sender was first."""
     with write_tx():
-        for row in due:
-            if len(taken) >= limit:
-                break
-            if budget.get(row.channel, 0) <= 0:
-                continue
-            n = (Message.update(state=rules.SENDING, claimed_at=now, claimed_by=worker[:100],
-                                attempts=Message.attempts + 1, version=Message.version + 1)
-                 .where((Message.id == row.id) & (Message.state == rules.PENDING)).execute())
-            if n:
-                budget[row.channel] -= 1
-                taken.append(row.id)
-    if not taken:
-        return []
-    return list(Message.select().where(Message.id.in_(taken)).order_by(Message.next_attempt_at, Message.id))
+        n = (Message.update(state=rules.SENDING, claimed_at=now, claimed_by=worker[:100],
+                            attempts=Message.attempts + 1, version=Message.version + 1)
+             .where((Message.id == msg_id) & (Message.state == rules.PENDING)).execute())
+    return get_by(Message, Message.id, msg_id) if n else None
+
+
+def claim(*, now: float, worker: str, limit: int, rate_per_minute: dict[str, int]) -> list[Message]:
+    """:func:`due` and :func:`claim_one` for each: up to ``limit`` messages now
+    ``sending`` for ``worker`` (the sender claims one at a time, right before sending
+    it: see :class:`queue_server.notify.sender.Sender`)."""
+    out = []
+    for mid in due(now=now, limit=limit, rate_per_minute=rate_per_minute):
+        msg = claim_one(mid, now=now, worker=worker)
+        if msg is not None:
+            out.append(msg)
+    return out
 
 
 def mark_sent(msg: Message, *, provider_id: str, now: float, actor: str = "system:notify", role: str = "") -> bool:

@@ -81,7 +81,7 @@ class Sender:
                 continue
             try:
                 with db.connection_context():
-                    busy = self.run_once() >= self.batch
+                    busy = self.run_once() > 0  # more may be due: go on until nothing is
             except Exception:  # the database may be busy or restarting: try again next round
                 log.exception("notification sender round failed")
                 busy = False
@@ -120,14 +120,16 @@ class Sender:
         if now - self._last_recovery >= min(60.0, self.lease / 2):
             self._last_recovery = now
             outbox.recover_interrupted(now=now, lease=self.lease)
-        # one claim per send: a message is ``sending`` only while it is really being sent,
-        # so a crash interrupts at most the one in flight
+        # one claim per send, right before it: a message is ``sending`` only while it is
+        # really being sent, so a crash interrupts at most the one in flight
         attempted = 0
-        while attempted < self.batch and not self._stop.is_set():
-            claimed = outbox.claim(now=self._now(), worker=self.worker, limit=1, rate_per_minute=rates)
-            if not claimed:
+        for mid in outbox.due(now=now, limit=self.batch, rate_per_minute=rates):  # oldest first: in order
+            if self._stop.is_set():
                 break
-            self.deliver(claimed[0])
+            msg = outbox.claim_one(mid, now=self._now(), worker=self.worker)
+            if msg is None:  # another process took it
+                continue
+            self.deliver(msg)
             attempted += 1
         self.rounds += 1
         return attempted
