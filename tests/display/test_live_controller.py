@@ -86,7 +86,10 @@ def test_network_cut_shows_terputus_then_catches_up_without_stale_announcements(
     fresh = kit.call_next("2")        # made during the cut, still fresh
     before = len(ctrl.announced)
     proxy.restore()
-    waiter(lambda: ctrl.state.connection == LIVE and numbers_at(ctrl)["2"] == fresh, 10)
+    # the reconnect's snapshot (GET /queue) may show the fresh call before its replayed
+    # event arrives: wait for the announcement itself, not only for the number on screen
+    waiter(lambda: ctrl.state.connection == LIVE and numbers_at(ctrl)["2"] == fresh and len(ctrl.announced) > before,
+           10)
     view = ctrl.state.view()
     assert numbers_at(ctrl)["1"] == old
     assert view.latest.number == fresh and old in [c.number for c in view.last_calls]
