@@ -344,8 +344,12 @@ def _register_handlers(app: APIFlask) -> None:
     def _headers(response):
         """Security headers on every answer (issue 16 item 15); no caching of anything a
         staff token read (personal data: berkas, uncollected lists, reports)."""
+        # after the answer is on the wire: the event fan-out and the sender's wake-up must
+        # not compete with this request for the GIL (queue_server.api.common.notify)
+        if g.get("loket_events"):
+            response.call_on_close(app.extensions["loket_broker"].notify)
         if g.get("loket_notify"):  # this request committed messages: the sender takes them now
-            app.extensions["loket_sender"].wake()
+            response.call_on_close(app.extensions["loket_sender"].wake)
         h = response.headers
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("X-Frame-Options", "DENY")

@@ -28,8 +28,19 @@ def lang() -> str:
 
 
 def notify():
-    """Wake this process's event broker after a write (the event row is committed)."""
-    current_app.extensions["loket_broker"].notify()
+    """Wake this process's event broker after a write (the event row is committed).
+
+    Inside a request the wake-up waits until the answer has been sent
+    (``response.call_on_close``, set by the app's ``after_request``): the broker then
+    fans the event out to every open stream of this process, and those threads must not
+    compete for the GIL with the request that is still building its answer (100 open
+    displays cost a kiosk's ticket +4.7 ms at the median otherwise; bench/README.md
+    "Browser pages"). Without a request it wakes the broker at once."""
+    from flask import g, has_request_context
+    if has_request_context():
+        g.loket_events = True
+    else:
+        current_app.extensions["loket_broker"].notify()
 
 
 def _office(code=None):

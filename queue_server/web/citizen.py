@@ -294,7 +294,8 @@ def booking_form(office_code: str, service_code: str):
         return _render("citizen_book_step.html", getattr(e, "http_status", 400) or 400, step="slot",
                        day=date.fromisoformat(chosen), slots=slot_info, form=form, error=_message_of(e),
                        error_field=field, **base)
-    current_app.extensions["loket_broker"].notify()
+    from ..api.common import notify
+    notify()
     return redirect(url_for("citizen.follow", code=booking.code) + ("?lang=en" if lang == "en" else ""), code=303)
 
 

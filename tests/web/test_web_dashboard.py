@@ -109,7 +109,8 @@ api_base = "{provider.url}/v21.0"
         assert "131026" in text(d, f'#outbox-failed tr[data-message="{failed["id"]}"]')
         d.execute_script("document.getElementById('outbox').scrollIntoView()")
         shot(d, SHOTS / "dashboard_outbox_failed.png")
-        d.find_element("css selector", f'button[data-resend="{failed["id"]}"]').click()
+        # clicked in one step: the table is redrawn on every event and every 15 s
+        d.execute_script(f"document.querySelector('button[data-resend=\"{failed['id']}\"]').click()")
         wait_for(d, "document.getElementById('outbox-counts').innerText.indexOf('1 terkirim') >= 0", 25)
         assert srv.request("GET", "/api/v1/messages?state=sent", token=admin)[1]["counts"]["sent"] == 1
         assert [r["json"]["to"] for r in provider.requests] == ["6281234567890", "6281234567890"]

@@ -91,11 +91,13 @@
       panel.current = t && t.status === "called" ? t : null;
       if (path === "call-next" && !t) { message(L.t("nobody_waiting")); }
       renderCurrent();
+      panel.busy = false;  // the next key works as soon as the answer is shown, not after the refresh
       return refresh();
-    }).catch(function (err) {
+    }, function (err) {
       message(err.message, true);
+      panel.busy = false;
       return refresh();
-    }).then(function () { panel.busy = false; });
+    });
   }
 
   function expected() { return {ticket: panel.current ? panel.current.id : null}; }

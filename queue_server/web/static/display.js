@@ -15,8 +15,8 @@
   var ANNOUNCE_MAX_AGE = parseFloat(opts.announce_max_age) > 0 ? parseFloat(opts.announce_max_age) : ANNOUNCE_MAX_AGE_DEFAULT;
   var CALL_TYPES = {"ticket.called": "call", "ticket.recalled": "recall"};
   var LEAVE_TYPES = ["ticket.finished", "ticket.skipped", "ticket.no_show", "ticket.transferred", "counter.closed"];
-  var WAITING_TYPES = ["ticket.issued", "ticket.called", "ticket.transferred", "ticket.skipped", "ticket.no_show",
-                       "ticket.returned", "office.day_closed"];
+  /* events whose effect on the waiting counts the page cannot work out itself: a refresh soon */
+  var RECOUNT_TYPES = ["ticket.returned", "office.day_closed"];
   var filterServices = opts.services ? opts.services.toUpperCase().split(",") : null;
   var filterCounters = opts.counters ? opts.counters.split(",") : null;
   var officeParam = opts.office ? "?office=" + encodeURIComponent(opts.office) : "";
@@ -188,7 +188,7 @@
       bumpWaiting(ev.service, +1);
       changed();
     }
-    if (WAITING_TYPES.indexOf(type) >= 0) { scheduleRefresh(); }
+    if (RECOUNT_TYPES.indexOf(type) >= 0) { scheduleRefresh(); }
   }
 
   function bumpWaiting(service, delta) {
@@ -196,14 +196,14 @@
     if (s) { s.waiting = Math.max(0, s.waiting + delta); }
   }
 
-  /* The events already move the waiting counts; the refresh corrects the estimates. At
-   * most one per 5-10 s per page (the delay is random so a hall of TVs does not ask at
-   * the same moment): 100 open displays cost the server at most ~15 requests a second
-   * however fast tickets come (bench/bench_web.py). */
+  /* The events move the waiting counts as they happen; a refresh every 20-30 s (random,
+   * so a hall of TVs does not ask at the same moment) corrects the estimates. 100 open
+   * displays cost the server about 4 requests a second however fast tickets come
+   * (bench/bench_web.py; it was one 5-10 s after every queue event: ~17/s). */
   var refreshTimer = null;
   function scheduleRefresh() {
     if (refreshTimer) { return; }
-    refreshTimer = setTimeout(function () { refreshTimer = null; refreshWaiting(); }, 5000 + Math.random() * 5000);
+    refreshTimer = setTimeout(function () { refreshTimer = null; refreshWaiting(); }, 2000 + Math.random() * 3000);
   }
   function refreshWaiting() {
     if (state.connection !== "live") { return; }
@@ -213,7 +213,9 @@
       changed();
     }).catch(function () { return null; });
   }
-  setInterval(refreshWaiting, 15000);
+  (function refreshLoop() {
+    setTimeout(function () { refreshWaiting(); refreshLoop(); }, 20000 + Math.random() * 10000);
+  }());
 
   /* ------------------------------------------------------------------ view */
   var calloutTimer = null;
