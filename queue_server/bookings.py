@@ -16,8 +16,6 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import threading
-import time
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,11 +27,10 @@ from client.protocol import CODE_ALPHABET
 
 from .applications import mask_nik
 from .auth import require
-from .context import Actor, Context, iso_local
+from .context import Actor, Context, EveryMinute, iso_local
 from .db.database import write_tx
 from .db.models import Application, Booking, Ticket, db
 from .domain import booking as rules
-from .domain import roles
 from .domain.booking import EARLY, LATE
 from .domain.nik import parse_nik
 from .domain.office import BookingPolicy, Office, Service
@@ -390,28 +387,14 @@ def expire_missed(ctx: Context, office: Office, *, now: float | None = None) -> 
     return n
 
 
-class BookingSweeper:
+class BookingSweeper(EveryMinute):
     """Runs :func:`expire_missed` for every office at most once a minute per process
     (the app calls :meth:`tick` before requests, like the day rollover)."""
 
-    def __init__(self, every_seconds: float = 60.0) -> None:
-        self.every = every_seconds
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def tick(self, ctx: Context) -> None:
-        """Sweep when due; a failure is logged and retried at the next tick."""
-        if time.monotonic() < self._next or not self._lock.acquire(blocking=False):
-            return
-        try:
-            self._next = time.monotonic() + self.every
-            for office in ctx.offices.values():
-                if any(s.booking for s in office.services):
-                    expire_missed(ctx, office)
-        except Exception:  # noqa: BLE001 - a sweep never fails a request
-            log.exception("booking sweep failed")
-        finally:
-            self._lock.release()
+    def sweep(self, ctx: Context) -> None:
+        for office in ctx.offices.values():
+            if any(s.booking for s in office.services):
+                expire_missed(ctx, office)
 
 
 def booking_public(ctx: Context, b: Booking, lang: str = "id") -> dict:

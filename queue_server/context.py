@@ -121,3 +121,32 @@ def is_open(office: Office, local_dt: datetime) -> bool:
     day it opens (not a public holiday or closed date: :mod:`queue_server.domain.opening`)."""
     return opening.is_open(office, local_dt)
 
+
+class EveryMinute:
+    """A job run from requests at most once every ``every_seconds`` per process (the
+    app calls :meth:`tick` before each request), never twice at once, and never failing
+    the request: an error is logged and the job runs again at the next tick. Subclasses
+    define :meth:`sweep` (``ctx`` → None)."""
+
+    def __init__(self, every_seconds: float = 60.0) -> None:
+        import threading
+        self.every = every_seconds
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def tick(self, ctx: "Context") -> None:
+        """Run :meth:`sweep` when due."""
+        import logging
+        if time.monotonic() < self._next or not self._lock.acquire(blocking=False):
+            return
+        try:
+            self._next = time.monotonic() + self.every
+            self.sweep(ctx)
+        except Exception:  # noqa: BLE001 - a sweep never fails a request
+            logging.getLogger(__name__).exception("%s failed", type(self).__name__)
+        finally:
+            self._lock.release()
+
+    def sweep(self, ctx: "Context") -> object:
+        raise NotImplementedError
+

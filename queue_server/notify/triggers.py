@@ -18,12 +18,10 @@ The texts never carry the NIK; a name only with ``use_names`` (outbox.enqueue dr
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..context import Context
+from ..context import Context, EveryMinute
 from ..db.database import write_tx
 from ..db.models import Application, Booking, KartuKendali, Message, Ticket
 from ..domain import workflow
@@ -239,26 +237,10 @@ def consent_of(code: str) -> bool:
     return False
 
 
-class NotifySweeper:
+class NotifySweeper(EveryMinute):
     """Runs the time-driven causes (booking reminders, uncollected cards) for every office
     with notifications at most once a minute per process, from a request (so the links
     carry the address citizens reach the server by when ``public_url`` is unset)."""
-
-    def __init__(self, every_seconds: float = 60.0) -> None:
-        self.every = every_seconds
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def tick(self, ctx: Context) -> None:
-        if time.monotonic() < self._next or not self._lock.acquire(blocking=False):
-            return
-        try:
-            self._next = time.monotonic() + self.every
-            self.sweep(ctx)
-        except Exception:
-            log.exception("notification sweep failed")
-        finally:
-            self._lock.release()
 
     @staticmethod
     def sweep(ctx: Context) -> int:

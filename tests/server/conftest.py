@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 
 from queue_server.app import create_app
-from queue_server.auth import create_device_token, create_staff, login
 from queue_server.context import FixedClock
 from queue_server.db.models import db
-from queue_server.domain import roles
 
-from server_kit import MONDAY_0900, OFFICES, PASSWORD
+from server_kit import MONDAY_0900, OFFICES, login_tokens
 
 
 @pytest.fixture(autouse=True)
@@ -76,13 +74,4 @@ def client(app):
 @pytest.fixture
 def tokens(app):
     """Bearer headers for every role: staff of the default office 'paser' and devices."""
-    out = {}
-    with db.connection_context():
-        for role in roles.STAFF_ROLES:
-            create_staff(f"u_{role}", role, PASSWORD, full_name=f"Petugas {role}", office="paser")
-            token, _ = login(f"u_{role}", PASSWORD, now=MONDAY_0900)
-            out[role] = {"Authorization": f"Bearer {token}"}
-        for role in roles.DEVICE_ROLES:
-            out[role] = {"Authorization": f"Bearer {create_device_token(role, f'{role}-1', office='paser')}"}
-    return out
-
+    return login_tokens(app)
