@@ -7,6 +7,7 @@ midnight.
 """
 from __future__ import annotations
 
+import abc
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -122,7 +123,7 @@ def is_open(office: Office, local_dt: datetime) -> bool:
     return opening.is_open(office, local_dt)
 
 
-class EveryMinute:
+class EveryMinute(abc.ABC):
     """A job run from requests at most once every ``every_seconds`` per process (the
     app calls :meth:`tick` before each request), never twice at once, and never failing
     the request: an error is logged and the job runs again at the next tick. Subclasses
@@ -147,6 +148,7 @@ class EveryMinute:
         finally:
             self._lock.release()
 
+    @abc.abstractmethod
     def sweep(self, ctx: "Context") -> object:
-        raise NotImplementedError
+        """The job (one sweep now, inside the request's database connection)."""
 
