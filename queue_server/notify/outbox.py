@@ -63,12 +63,9 @@ def enqueue(office: Office, kind: str, cause: str, recipients: list[str], ref: s
 
 def _flag_request() -> None:
     """Tell the request (if any) that it wrote messages: the app wakes the sender after it."""
-    try:
-        from flask import g, has_request_context
-        if has_request_context():
-            g.loket_notify = True
-    except ImportError:  # pragma: no cover - flask is a dependency of the server
-        pass
+    from flask import g, has_request_context
+    if has_request_context():
+        g.loket_notify = True
 
 
 def cancel_for(ref: str, *, now: float, actor: str, role: str = "", office: str | None = None) -> int:

@@ -51,8 +51,8 @@ class FakeProvider:
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *a):  # quiet
-                pass
+            def log_message(self, *a):
+                """Quiet: the tests read ``requests``, not a log."""
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
@@ -83,8 +83,8 @@ class FakeProvider:
                 self.end_headers()
                 try:
                     self.wfile.write(body)
-                except OSError:  # the client is gone (killed mid-send)
-                    pass
+                except OSError:  # the client is gone (killed mid-send): nobody to answer
+                    return
 
             def _whatsapp(self, answer: Answer, entry: dict, n: int) -> None:
                 if entry["auth"] != f"Bearer {WA_TOKEN}":
