@@ -55,9 +55,17 @@ EFFECT_HANDOVER = "handover"
 #: The electronic signature (TTE): after it the applicant's data and photo are frozen;
 #: a correction sends the berkas back with a reason (issue 11 item 13).
 EFFECT_SIGNATURE = "tte"
+#: The check of an online application's uploads against SIAK (SOP 001 row 2): the
+#: first step of an application made from home; accept or return it with notes.
+EFFECT_ONLINE_VERIFICATION = "online_verification"
+#: Grouping printed documents by pickup office into a distribution batch (SOP 001
+#: row 4, "rekap distribusi"): completed by creating the batch, never one by one.
+EFFECT_DISTRIBUTION = "distribution"
 #: Every effect, and those only a counter step (the citizen present) can have.
 EFFECTS = (EFFECT_PHOTO, EFFECT_CARD_PRINT, EFFECT_REGISTER, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER,
-           EFFECT_SIGNATURE)
+           EFFECT_SIGNATURE, EFFECT_ONLINE_VERIFICATION, EFFECT_DISTRIBUTION)
+#: Effects only a back-office step can have (nobody is called to a counter for them).
+BACK_OFFICE_EFFECTS = (EFFECT_ONLINE_VERIFICATION, EFFECT_DISTRIBUTION)
 COUNTER_EFFECTS = (EFFECT_PHOTO, EFFECT_IKD_ACTIVATION, EFFECT_HANDOVER)
 
 #: HTTP statuses after which repeating a request that is safe to repeat may succeed.

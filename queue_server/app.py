@@ -114,6 +114,8 @@ def create_app(test_config: dict | None = None) -> APIFlask:
         NOTIFY_LEASE_SECONDS=float(os.environ.get("LOKET_NOTIFY_LEASE", "120")),
         NOTIFY_INTERVAL_SECONDS=float(os.environ.get("LOKET_NOTIFY_INTERVAL", "1")),
         MAX_CONTENT_LENGTH=3 * 1024 * 1024,
+        # the uploads' retention job (issue 13) runs at most this often per process
+        RETENTION_SWEEP_SECONDS=float(os.environ.get("LOKET_RETENTION_SWEEP", "3600")),
         VALIDATION_ERROR_STATUS_CODE=422,
         # the API docs page works on an office LAN without internet: Swagger UI from the
         # installed swagger-ui-bundle package, never a CDN; the spec names no host taken
@@ -161,6 +163,10 @@ def create_app(test_config: dict | None = None) -> APIFlask:
                                             drivers=app.config.get("NOTIFY_DRIVERS"),
                                             interval=app.config["NOTIFY_INTERVAL_SECONDS"],
                                             lease=app.config["NOTIFY_LEASE_SECONDS"])
+    from .uploads import RetentionSweeper, UploadStore
+    app.extensions["loket_uploads"] = UploadStore(data_dir / "uploads")
+    app.extensions["loket_retention_sweeper"] = RetentionSweeper(app.extensions["loket_uploads"],
+                                                                 app.config["RETENTION_SWEEP_SECONDS"])
     from . import limits
     limits.init_app(app)
 
@@ -213,6 +219,11 @@ def _bad_text(value, path: str, depth: int = 0):
     return None
 
 
+#: The endpoints that take ``multipart/form-data`` (the online application's uploads).
+MULTIPART_ENDPOINTS = frozenset({"online.online_submit", "online.online_reupload", "citizen.online_apply_post",
+                                 "citizen.online_reupload_post"})
+
+
 def _check_body():
     """Refuse at the edge what must never reach an operation: a write whose body is not
     JSON (415: the photo upload takes image/jpeg), JSON nested too deep or unparseable
@@ -223,6 +234,8 @@ def _check_body():
     mimetype = request.mimetype
     if request.endpoint == "applications.application_photo_put" and mimetype == "image/jpeg":
         return None
+    if request.endpoint in MULTIPART_ENDPOINTS and mimetype == "multipart/form-data":
+        return None  # read within the office's upload limits by api/online.read_multipart
     if request.blueprint == "citizen" and mimetype == "application/x-www-form-urlencoded":
         found = _bad_text(request.form.to_dict(), "")  # the citizen pages' forms
         if found:
@@ -317,6 +330,7 @@ def _register_handlers(app: APIFlask) -> None:
         app.extensions["loket_alert_watch"].tick(app.extensions["loket"])
         app.extensions["loket_booking_sweeper"].tick(app.extensions["loket"])
         app.extensions["loket_notify_sweeper"].tick(app.extensions["loket"])
+        app.extensions["loket_retention_sweeper"].tick(app.extensions["loket"])
         if app.config["NOTIFY_SENDER"]:
             app.extensions["loket_sender"].ensure_started()
         g.actor = None

@@ -27,7 +27,7 @@ from .domain import opening, priority, roles, workflow
 from .domain.errors import DomainError
 from .domain.nik import compare_with_documents, parse_nik
 from .domain.kia import CARD_FIELDS, CardDataError, check_card_data
-from .domain.office import (EFFECT_CARD_PRINT, EFFECT_HANDOVER, EFFECT_IKD_ACTIVATION, EFFECT_PHOTO,
+from .domain.office import (CHANNEL_FACT, EFFECT_CARD_PRINT, EFFECT_DISTRIBUTION, EFFECT_ONLINE_VERIFICATION, EFFECT_HANDOVER, EFFECT_IKD_ACTIVATION, EFFECT_PHOTO,
                             EFFECT_REGISTER, EFFECT_SIGNATURE, Office, Service, Step)
 from .domain.requirements import build_checklist
 from .errors import Conflict, NotFound, Unprocessable
@@ -86,7 +86,9 @@ def _facts(service: Service, app: Application, on: date) -> dict:
     """The berkas's facts for the workflow (variant, age ...). Judged like a partial
     answer: eligibility was decided when the berkas was opened, and a question the
     office file added since (e.g. a conditional one) never strands a berkas in process."""
-    return build_checklist(service, _answers(service, app), on, partial=True).facts
+    facts = dict(build_checklist(service, _answers(service, app), on, partial=True).facts)
+    facts[CHANNEL_FACT] = app.channel or "counter"  # online applications take their own first steps
+    return facts
 
 
 def filed_on(ctx: Context, office: Office, app: Application) -> date:
@@ -479,6 +481,8 @@ def _advance(ctx: Context, office: Office, service: Service, app: Application, a
 def _notify(ctx: Context, office: Office, app: Application, now: float) -> None:
     """The citizen's message about this move, if they consented (issue 14)."""
     if app.notify and office.notifications.enabled:
+        if app.state == workflow.READY and _batch_pending(app):
+            return  # "ready at the UPTD" is sent when the UPTD confirms the batch arrived
         from .notify import triggers
         triggers.application_changed(ctx, office, app, now)
 
@@ -516,6 +520,8 @@ def complete_step(ctx: Context, actor: Actor, app_id: int, *, step: str, outcome
     if outcome == "returned" and not note.strip():
         raise Unprocessable("reason_required", "Alasan pengembalian wajib diisi.", "A reason is required to return a file.")
     now = ctx.now()
+    if st.effect in (EFFECT_DISTRIBUTION, EFFECT_ONLINE_VERIFICATION):
+        _apply_effect(ctx, office, st, app, actor, data, now)  # refuses: these steps have their own operation
     with write_tx():
         if outcome == "done":
             note = _apply_effect(ctx, office, st, app, actor, data, now) or note
@@ -583,6 +589,13 @@ def _apply_effect(ctx: Context, office: Office, st: Step, app: Application, acto
         if not Photo.select().where(Photo.application == app).exists():
             raise Unprocessable("photo_required", "Foto anak belum disimpan.", "The child's photo is not stored yet.",
                                 {"field": "photo"})
+    elif st.effect == EFFECT_DISTRIBUTION:
+        raise Conflict("use_distribution_batch", "Dokumen dikirim per kantor pengambilan dalam satu kiriman.",
+                       "Documents are sent per pickup office in a batch (POST /distribution-batches).")
+    elif st.effect == EFFECT_ONLINE_VERIFICATION:
+        raise Conflict("use_online_verification", "Permohonan online diterima atau dikembalikan dengan catatan.",
+                       "An online application is accepted or returned with notes "
+                       "(POST /applications/{id}/online-verification).")
     elif st.effect == EFFECT_HANDOVER:
         raise Conflict("use_handover", "Penyerahan dicatat dengan tanda terima (serah terima dokumen).",
                        "A hand-over is recorded with its receipt (POST /applications/{id}/handover).")
@@ -642,6 +655,8 @@ def handover(ctx: Context, actor: Actor, app_id: int, *, received_by: str, relat
     if app.state != workflow.READY:
         raise Conflict("not_ready", "Dokumen belum siap diambil atau sudah diserahkan.",
                        "The document is not ready or was already handed over.", {"state": app.state})
+    from .online import refuse_unreceived
+    refuse_unreceived(app)  # a card sent to a UPTD is handed over once the UPTD confirmed it arrived
     home = ctx.office(app.office)
     service = _service(home, app.service)
     received_by = (received_by or "").strip()
@@ -744,7 +759,15 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
         "created_at": iso_local(office, app.created_at), "finished_at": iso_local(office, app.finished_at),
         "ready_by": ready_by(ctx, office, service, app.created_at),
         "kartu_kendali": kk, "version": app.version,
+        "channel": app.channel, "parent_name": app.parent_name, "awaiting_citizen": bool(app.awaiting_citizen),
+        "return_notes": app.return_notes, "batch": app.batch,
+        "uploads": _uploads(office, app) if app.channel == "online" else [],
     }
+
+
+def _uploads(office: Office, app: Application) -> list[dict]:
+    from .online import uploads_of
+    return [{**u, "created_at": iso_local(office, u["created_at"])} for u in uploads_of(app)]
 
 
 def ready_by(ctx: Context, office, service, created_at: float) -> str | None:
@@ -770,7 +793,7 @@ def work_queue(ctx: Context, actor: Actor, *, office_code: str | None, step: str
     require(actor, *{st.role for _, st in steps}, roles.KEPALA, office=office.code)
     now = ctx.now()
     rows = (Application.select().where((Application.office == office.code) & (Application.state.in_([workflow.AT_STEP, workflow.HANDED_OVER])) &
-                                       (Application.step == step) &
+                                       (Application.step == step) & (Application.awaiting_citizen == False) &  # noqa: E712
                                        (Application.service.in_([s.code for s, _ in steps])))
             .order_by(Application.step_arrived_at, Application.id))
     by_service = {s.code: st for s, st in steps}
@@ -782,7 +805,7 @@ def work_queue(ctx: Context, actor: Actor, *, office_code: str | None, step: str
                     "kecamatan_code": a.kecamatan_code, "arrived_at": iso_local(office, a.step_arrived_at),
                     "age_seconds": round(age, 1), "mutu_baku_seconds": mb,
                     "late": mb is not None and age > mb, "taken_by": a.step_officer if a.step_started_at else None,
-                    "version": a.version})
+                    "channel": a.channel, "pickup_office": a.pickup_office, "version": a.version})
     return out
 
 
@@ -842,7 +865,14 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
         return {"kind": "visit", "number": ticket.number,
                 "applications": [public_status(ctx, a, lang) for a in apps]}
     office = ctx.office(app.office)
-    if app.state == workflow.READY:
+    in_transit = app.state == workflow.READY and _batch_pending(app)
+    if in_transit:
+        place = ctx.office(app.pickup_office or app.office)
+        text = (f"sudah dicetak, sedang dikirim ke {place.name}", f"printed, on its way to {place.name}")
+    elif app.state == workflow.AT_STEP and app.awaiting_citizen:
+        text = ("perlu diperbaiki: lihat catatan petugas dan unggah ulang",
+                "needs a correction: see the officer's notes and upload again")
+    elif app.state == workflow.READY:
         place = ctx.office(app.pickup_office or app.office)
         distrib = [c for c in place.counters if any(st == app.step for _, st in c.serves)]
         where = f"loket {distrib[0].number}" if distrib else place.name
@@ -865,9 +895,21 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
             "service_name": service.name.get("en" if idx else "id"), "state": app.state, "step": app.step,
             "step_name": _step_name(service, app.step, idx) if app.step else None,
             "text": text[idx], "applicant": mask_name(app.applicant_name), "steps": steps,
+            "channel": app.channel, "awaiting_citizen": bool(app.awaiting_citizen), "in_transit": in_transit,
             "filed_at": iso_local(office, app.created_at), "ready_by": ready_by(ctx, office, service, app.created_at),
             "pickup": {"office": place.code, "name": place.name, "address": place.address,
                        "hours": opening_hours_text(place, "en" if idx else "id")} if service.pickup else None}
+
+
+def _batch_pending(app: Application) -> bool:
+    """True while the document travels in a distribution batch its pickup office has
+    not confirmed (SOP 001 rows 4-5)."""
+    if app.batch is None:
+        return False
+    from .db.models import DistributionBatch
+    received = (DistributionBatch.select(DistributionBatch.received_at)
+                .where(DistributionBatch.id == app.batch).scalar())
+    return received is None
 
 
 def _step_name(service: Service, code: str | None, idx: int) -> str:

@@ -25,3 +25,9 @@ class Unprocessable(DomainError):
     """422: well-formed but invalid input."""
 
     http_status = 422
+
+
+class TooLarge(DomainError):
+    """413: the request body is larger than the endpoint accepts."""
+
+    http_status = 413

@@ -31,6 +31,7 @@ DEFAULTS = {
     "LOKET_BOOKING_ADDRESS_LIMIT": "20 per hour",
     "LOKET_BOOKING_NIK_LIMIT": "5 per day",
     "LOKET_PUBLIC_READ_LIMIT": "600 per minute",
+    "LOKET_ONLINE_ADDRESS_LIMIT": "30 per hour",
 }
 
 limiter = Limiter(get_remote_address, storage_uri="memory://", headers_enabled=True, strategy="moving-window")
@@ -56,6 +57,7 @@ booking_by_address = limiter.limit(_figure("LOKET_BOOKING_ADDRESS_LIMIT"), scope
                                    methods=["POST", "DELETE"])
 booking_by_nik = limiter.limit(_figure("LOKET_BOOKING_NIK_LIMIT"), key_func=_nik_key, scope="booking-nik",
                                methods=["POST"])
+online_by_address = limiter.limit(_figure("LOKET_ONLINE_ADDRESS_LIMIT"), scope="online-address", methods=["POST"])
 public_read = limiter.limit(_figure("LOKET_PUBLIC_READ_LIMIT"), scope="public-read", methods=["GET", "HEAD"])
 
 

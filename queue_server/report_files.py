@@ -57,6 +57,18 @@ REPORT_FILES: dict[str, tuple[str, dict[str, Renderer]]] = {
 }
 
 
+def batch_pdf(ctx, batch_data: dict, lang: str = "id") -> bytes:
+    """The signed list of one distribution batch (``online.batch_dict``): the
+    distribution recap's layout with the officer who sent it under "handed over by"
+    and a blank line for the Kepala UPTD receiving it (SOP 001 row 5)."""
+    from .db.models import DistributionBatch
+    from .reports import batch_recap
+    office = ctx.office(batch_data["office"])
+    batch = DistributionBatch.get_by_id(batch_data["id"])
+    recap = batch_recap(office, batch, batch_data["pickup_name"])
+    return render_distribution_recap(recap, lang=lang, handed_by=batch.created_by, printed_at=ctx.local(office))
+
+
 def render_file(kind: str, fmt: str, data: Any, context: FileContext) -> bytes:
     """The bytes of report ``kind`` in ``fmt`` ("pdf" or "xlsx"). Raises ``KeyError``
     for an unknown kind or format."""

@@ -44,7 +44,8 @@ from zoneinfo import ZoneInfo
 from printing.model import (DailyRecap, DistributionRecap, DistributionRow, OfficerStat, RegisterRow,
                             ServiceTimes, StepLateness, percentile)
 
-from .db.models import Application, CallLog, CardPrint, Handover, IkmResponse, KartuKendali, RegisterEntry, Ticket
+from .db.models import (Application, CallLog, CardPrint, DistributionBatch, Handover, IkmResponse, KartuKendali,
+                        RegisterEntry, Ticket)
 from .domain import workflow
 from .domain.errors import DomainError
 from .domain.ikm import ikm_score
@@ -267,15 +268,43 @@ def distribution_recap(office: Office, date_from: date, date_to: date) -> Distri
     names = _kecamatan_names(office)
     in_range = _office_apps(office) & (CardPrint.printed_at >= start) & (CardPrint.printed_at < end)
     prints = (CardPrint.select(CardPrint.printed_at, Application.id, Application.kecamatan_code, Application.code,
-                               Application.applicant_name, Application.nik, Application.service)
+                               Application.applicant_name, Application.nik, Application.service, Application.batch)
               .join(Application).where(in_range).order_by(CardPrint.printed_at).tuples())
     latest = {row[1]: row for row in prints}  # the latest print of each application
     handed = {a for (a,) in Handover.select(Handover.application).join(Application)
               .join(CardPrint, on=(CardPrint.application == Application.id)).where(in_range).tuples()}
+    batch_ids = {row[7] for row in latest.values() if row[7] is not None}
+    # "to UPTD": the day the pickup office confirmed the batch arrived (SOP 001 row 5)
+    received = {b: at for b, at in DistributionBatch.select(DistributionBatch.id, DistributionBatch.received_at)
+                .where(DistributionBatch.id.in_(list(batch_ids)) & DistributionBatch.received_at.is_null(False))
+                .tuples()} if batch_ids else {}
     rows = tuple(DistributionRow(kecamatan=names.get(kec, kec or "-"), application_code=code, name=name, nik=nik,
-                                 document=service, printed_on=_local(office, at).date(), collected=app_id in handed)
-                 for at, app_id, kec, code, name, nik, service in latest.values())
+                                 document=service, printed_on=_local(office, at).date(), collected=app_id in handed,
+                                 handed_to_uptd_on=_local(office, received[batch]).date() if batch in received else None)
+                 for at, app_id, kec, code, name, nik, service, batch in latest.values())
     return DistributionRecap(office_name=office.name, date_from=date_from, date_to=date_to, rows=rows)
+
+
+def batch_recap(office: Office, batch, pickup_name: str) -> DistributionRecap:
+    """The printed list of one distribution batch (SOP 001 rows 4-5): its documents
+    grouped by the applicant's kecamatan, each with its print date and the day the
+    pickup office confirmed the batch; the recap's office name carries the batch code
+    and the pickup office ("… · KRM-20261202-001 → UPTD Kec. Sukajadi")."""
+    names = _kecamatan_names(office)
+    apps = list(Application.select().where(Application.batch == batch.id).order_by(Application.id))
+    printed = {a: at for a, at in CardPrint.select(CardPrint.application, CardPrint.printed_at)
+               .where(CardPrint.application.in_([a.id for a in apps])).order_by(CardPrint.printed_at).tuples()} \
+        if apps else {}
+    handed = {a for (a,) in Handover.select(Handover.application)
+              .where(Handover.application.in_([a.id for a in apps])).tuples()} if apps else set()
+    received = _local(office, batch.received_at).date() if batch.received_at else None
+    rows = tuple(DistributionRow(kecamatan=names.get(a.kecamatan_code, a.kecamatan_code or "-"),
+                                 application_code=a.code, name=a.applicant_name, nik=a.nik, document=a.service,
+                                 printed_on=_local(office, printed.get(a.id, batch.created_at)).date(),
+                                 collected=a.id in handed, handed_to_uptd_on=received) for a in apps)
+    day = _local(office, batch.created_at).date()
+    return DistributionRecap(office_name=f"{office.name} · {batch.code} → {pickup_name}", date_from=day,
+                             date_to=day, rows=rows)
 
 
 def register_rows(office: Office, date_from: date, date_to: date) -> list[RegisterRow]:
@@ -444,6 +473,7 @@ def distribution_dict(recap: DistributionRecap) -> dict:
             "groups": [{"kecamatan": k, "count": len(rows),
                         "rows": [{"application_code": r.application_code, "name": r.name, "nik": r.nik,
                                   "document": r.document, "printed_on": r.printed_on.isoformat(),
+                                  "handed_to_uptd_on": r.handed_to_uptd_on.isoformat() if r.handed_to_uptd_on else None,
                                   "collected": r.collected} for r in rows]}
                        for k, rows in recap.groups()]}
 

@@ -212,3 +212,32 @@ class BookingIn(StrictSchema):
 class BookingListQuery(Schema):
     date = String(load_default=None, validate=Length(1, 10))
     office = String(load_default=None, validate=Length(1, 64))
+
+
+class OnlineVerifyIn(StrictSchema):
+    """The online verification (SOP 001 row 2): accept, or return with notes."""
+
+    outcome = String(required=True, validate=OneOf(["accept", "return"]))
+    present = List(String(validate=Length(1, 64)), required=True, validate=Length(0, 50),
+                   metadata={"description": "requirement codes whose upload matches SIAK"})
+    siak_reference = String(load_default=None, allow_none=True, validate=Length(0, 64))
+    notes = String(load_default="", validate=Length(0, 1000),
+                   metadata={"description": "what is missing or wrong (required to return)"})
+    version = Integer(load_default=None, allow_none=True)
+
+
+class BatchIn(StrictSchema):
+    office = String(load_default=None, validate=Length(1, 64))
+    pickup_office = String(required=True, validate=Length(1, 64))
+    applications = List(Integer(), load_default=None, allow_none=True, validate=Length(1, 500),
+                        metadata={"description": "only these berkas (default: all waiting for that office)"})
+
+
+class BatchQuery(Schema):
+    office = String(load_default=None, validate=Length(1, 64))
+    pickup_office = String(load_default=None, validate=Length(1, 64))
+    pending = Boolean(load_default=False)
+
+
+class BatchReceiveIn(StrictSchema):
+    note = String(load_default="", validate=Length(0, 500))

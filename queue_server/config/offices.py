@@ -11,6 +11,7 @@ from ..domain.office import (
     DayHours,
     Kecamatan,
     Office,
+    OnlinePolicy,
     QueuePolicy,
 )
 from ..domain.notify import NotificationPolicy
@@ -20,6 +21,7 @@ from .schema import (
     _HOURS_RE,
     _KECAMATAN_KEYS,
     _KECAMATAN_RE,
+    _ONLINE_KEYS,
     _OFFICE_CODE_RE,
     _OFFICE_KEYS,
     _OFFICE_REQUIRED,
@@ -41,10 +43,12 @@ class OfficeReader(BaseReader):
         hours = self.opening_hours(data["opening_hours"]) if "opening_hours" in data else None
         queue = self.queue(data["queue"]) if "queue" in data else QueuePolicy()
         notifications = self.notifications(data["notifications"]) if "notifications" in data else NotificationPolicy()
+        online = self.online(data["online"]) if "online" in data else OnlinePolicy()
         kecamatan = self.kecamatan(data)
         services = self.services(data)
         counters = self.counters(data, services)
-        if self.problems or fields is None or hours is None or queue is None or notifications is None:
+        if self.problems or fields is None or hours is None or queue is None or notifications is None \
+                or online is None:
             return None
         return Office(
             opening_hours=hours,
@@ -53,9 +57,34 @@ class OfficeReader(BaseReader):
             kecamatan=tuple(kecamatan),
             queue=queue,
             notifications=notifications,
+            online=online,
             source_file=source_file,
             **fields,
         )
+
+    def online(self, value: Any) -> OnlinePolicy | None:
+        """``[online]``: applications made from home (issue 13): ``upload_max_mb``
+        (0.1–50, default 5), ``max_pdf_pages`` (1–200, 20), ``retention_days`` (1–3650, 30)."""
+        path = "online"
+        raw = self.table(value, path)
+        if raw is None:
+            return None
+        mark = self.checkpoint()
+        self.keys(raw, path, _ONLINE_KEYS)
+        defaults = OnlinePolicy()
+        size = raw.get("upload_max_mb", defaults.upload_max_mb)
+        if isinstance(size, bool) or not isinstance(size, (int, float)) or not 0.1 <= size <= 50:
+            self.problem(_join(path, "upload_max_mb"), f"harus 0.1–50 (MB), didapat {_describe(size)} "
+                                                       f"(the largest upload, in MB: 0.1 to 50)")
+        pages = self.integer(raw, "max_pdf_pages", path, minimum=1, default=defaults.max_pdf_pages)
+        if isinstance(pages, int) and pages > 200:
+            self.problem(_join(path, "max_pdf_pages"), "paling banyak 200 halaman (at most 200 pages)")
+        days = self.integer(raw, "retention_days", path, minimum=1, default=defaults.retention_days)
+        if isinstance(days, int) and days > 3650:
+            self.problem(_join(path, "retention_days"), "paling lama 3650 hari (at most 3650 days)")
+        if not self.clean_since(mark):
+            return None
+        return OnlinePolicy(upload_max_mb=float(size), max_pdf_pages=pages, retention_days=days)
 
     def office_fields(self, raw: dict[str, Any]) -> dict[str, Any] | None:
         path = "office"

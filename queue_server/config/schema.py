@@ -43,7 +43,8 @@ _KECAMATAN_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
 _HOURS_RE = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
 _COUNTER_CODE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 
-_TOP_KEYS = ("office", "opening_hours", "queue", "kecamatan", "services", "counters", "notifications")
+_TOP_KEYS = ("office", "opening_hours", "queue", "kecamatan", "services", "counters", "notifications", "online")
+_ONLINE_KEYS = ("upload_max_mb", "max_pdf_pages", "retention_days")
 _TOP_REQUIRED = ("office", "opening_hours", "services", "counters")
 _OFFICE_KEYS = (
     "code", "name", "short_name", "regency", "timezone", "address", "phone",
@@ -56,7 +57,7 @@ _QUEUE_KEYS = ("normal_run", "priority_run", "skip_return_after", "max_skips", "
                "booked_run", "walk_in_run")
 _SERVICE_KEYS = (
     "code", "name", "prefix", "icon", "description", "rules", "pickup",
-    "completion_days", "daily_quota", "questions", "requirements", "steps", "refusals", "booking",
+    "completion_days", "daily_quota", "questions", "requirements", "steps", "refusals", "booking", "online",
 )
 _BOOKING_KEYS = ("days_ahead", "slot_minutes", "capacity", "walk_in_percent", "check_in_before", "check_in_after")
 _SERVICE_REQUIRED = ("code", "name", "prefix", "steps")
@@ -65,7 +66,8 @@ _QUESTION_REQUIRED = ("key", "kind", "label")
 _CHOICE_KEYS = ("value", "label")
 _REQUIREMENT_KEYS = ("code", "label", "when", "note")
 _REQUIREMENT_REQUIRED = ("code", "label")
-_STEP_KEYS = ("code", "name", "role", "presence", "mutu_baku_minutes", "output", "when", "source", "effect")
+_STEP_KEYS = ("code", "name", "role", "presence", "mutu_baku_minutes", "output", "when", "source", "effect",
+              "channel")
 _STEP_REQUIRED = ("code", "name", "role", "presence")
 _COUNTER_KEYS = ("code", "number", "name", "services", "steps")
 _COUNTER_REQUIRED = ("code", "number")

@@ -9,6 +9,12 @@ import re
 from typing import Any, Callable, Mapping
 
 from ..domain.office import (
+    BACK_OFFICE_EFFECTS,
+    CHANNEL_ALL,
+    CHANNEL_COUNTER,
+    CHANNEL_ONLINE,
+    CHANNELS,
+    EFFECT_ONLINE_VERIFICATION,
     BookingPolicy,
     COUNTER_EFFECTS,
     EFFECTS,
@@ -96,6 +102,7 @@ class ServiceReader(BaseReader):
                                                f"{', '.join(RULES)} or leave it out)")
             rules = _MISSING
         pickup = self.boolean(raw, "pickup", path, default=True)
+        online = self.boolean(raw, "online", path, default=False)
         completion_days = self.integer(raw, "completion_days", path, minimum=1, default=None)
         daily_quota = self.integer(raw, "daily_quota", path, minimum=1, default=None)
 
@@ -120,6 +127,7 @@ class ServiceReader(BaseReader):
         questions = self.question_conditions(raw, path, questions, context)
         requirements = self.requirements(raw, path, context)
         steps = self.steps(raw, path, context)
+        self.online_steps(path, steps, online)
         refusals = self.refusals(raw, path, context.rules)
         booking = self.booking(raw, path) if "booking" in raw else None
         if not self.clean_since(mark):
@@ -128,7 +136,7 @@ class ServiceReader(BaseReader):
             code=code, name=name, prefix=prefix, questions=tuple(questions),
             requirements=tuple(requirements), steps=tuple(steps), daily_quota=daily_quota,
             rules=rules, icon=icon, description=description, pickup=pickup,
-            completion_days=completion_days, refusals=refusals, booking=booking,
+            completion_days=completion_days, refusals=refusals, booking=booking, online=online,
         )
 
     def booking(self, raw: Mapping[str, Any], path: str) -> BookingPolicy | None:
@@ -337,16 +345,47 @@ class ServiceReader(BaseReader):
             output = self.string(raw, "output", path, default="")
             source = self.string(raw, "source", path, default="")
             effect = self.effect(raw, path, presence, effects_seen, i)
+            default_channel = CHANNEL_ONLINE if effect == EFFECT_ONLINE_VERIFICATION else CHANNEL_ALL
+            channel = self.string(raw, "channel", path, default=default_channel)
+            if channel is not _MISSING and channel not in CHANNELS:
+                self.problem(_join(path, "channel"), f"saluran '{channel}' tidak dikenal: 'all', 'counter' (berkas "
+                                                     f"dari loket) atau 'online' (permohonan dari rumah) "
+                                                     f"(unknown channel; choose one of {', '.join(CHANNELS)})")
+            elif effect == EFFECT_ONLINE_VERIFICATION and channel != CHANNEL_ONLINE:
+                self.problem(_join(path, "channel"), "langkah verifikasi online hanya untuk permohonan online "
+                                                     "(channel = \"online\") (the online check is for online "
+                                                     "applications only)")
             when = self.condition(raw, path, context)
             if self.clean_since(mark):
                 out.append(Step(code=code, name=name, role=role, presence=presence, mutu_baku_minutes=minutes,
-                                output=output, when=when, source=source, effect=effect))
+                                output=output, when=when, source=source, effect=effect, channel=channel))
                 first_valid = first_valid or i == 1
-        if first_valid and out[0].presence != PRESENCE_COUNTER:
-            self.problem(f"{service_path}.steps[1].presence",
+        counter_steps = [(i, st) for i, st in enumerate(out, start=1) if st.takes(CHANNEL_COUNTER)]
+        if first_valid and counter_steps and counter_steps[0][1].presence != PRESENCE_COUNTER:
+            self.problem(f"{service_path}.steps[{counter_steps[0][0]}].presence",
                          "langkah pertama harus di loket (presence = \"counter\"): nomor antrean dipanggil ke loket "
                          "(the first step must be a counter step: the ticket is called to a counter)")
         return out
+
+    def online_steps(self, service_path: str, steps: list[Step], online: Any) -> None:
+        """An ``online = true`` service starts online applications at its
+        ``online_verification`` step (SOP 001 row 2); only such a service has one."""
+        verification = [i for i, st in enumerate(steps, start=1) if st.effect == EFFECT_ONLINE_VERIFICATION]
+        if online is True:
+            first_online = next((i for i, st in enumerate(steps, start=1) if st.takes(CHANNEL_ONLINE)), None)
+            if not verification:
+                self.problem(_join(service_path, "steps"),
+                             "layanan online perlu langkah dengan effect = \"online_verification\" "
+                             "(an online service needs a step with the online_verification effect)")
+            elif first_online != verification[0]:
+                self.problem(f"{service_path}.steps[{verification[0]}]",
+                             "verifikasi online harus langkah pertama permohonan online; beri langkah loket "
+                             "sebelumnya channel = \"counter\" (the online check must be the first step an online "
+                             "application takes; mark earlier counter steps channel = \"counter\")")
+        elif verification:
+            self.problem(f"{service_path}.steps[{verification[0]}].effect",
+                         "verifikasi online hanya untuk layanan dengan online = true "
+                         "(the online check needs online = true on the service)")
 
     def effect(self, raw: Mapping[str, Any], path: str, presence: Any, seen: dict[str, int], index: int) -> Any:
         """The step's ``effect`` (``domain.office.EFFECTS``) or None; at most one step of a
@@ -365,6 +404,10 @@ class ServiceReader(BaseReader):
         if effect in COUNTER_EFFECTS and presence is not _MISSING and presence != PRESENCE_COUNTER:
             self.problem(where, f"efek '{effect}' hanya untuk langkah di loket (presence = \"counter\") "
                                 f"(this effect needs a counter step: the citizen is there)")
+            return _MISSING
+        if effect in BACK_OFFICE_EFFECTS and presence is not _MISSING and presence != "back_office":
+            self.problem(where, f"efek '{effect}' hanya untuk langkah kerja belakang (presence = \"back_office\") "
+                                f"(this effect is back-office work: nobody is called)")
             return _MISSING
         return effect
 

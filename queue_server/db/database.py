@@ -24,7 +24,7 @@ from playhouse.db_url import connect as url_connect
 from .models import ALL_MODELS, SchemaVersion, db
 
 #: Current schema version. Add a function to ``MIGRATIONS`` for every change.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v1_to_v2(database: Database) -> None:
@@ -83,8 +83,25 @@ def _v3_to_v4(database: Database) -> None:
     run(*ops)
 
 
+def _v4_to_v5(database: Database) -> None:
+    """Issue 13: applications made from home (``channel``, the citizen's turn with
+    ``awaiting_citizen``/``return_notes``, the ``batch`` that carried the document to its
+    pickup office, the form's ``submission_key``); the ``upload`` and
+    ``distributionbatch`` tables are created by ``create_tables``."""
+    from playhouse.migrate import SchemaMigrator, migrate as run
+
+    from .models import Application
+    if not database.table_exists("application"):
+        return
+    migrator = SchemaMigrator.from_database(database)
+    have = {c.name for c in database.get_columns("application")}
+    fields = (Application.channel, Application.awaiting_citizen, Application.return_notes, Application.batch,
+              Application.parent_name, Application.submission_key)  # peewee adds a unique column's index after the column
+    run(*[migrator.add_column("application", f.column_name, f) for f in fields if f.column_name not in have])
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, callable] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, callable] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",

@@ -188,9 +188,70 @@ class Application(BaseModel):
     created_by = CharField(max_length=64)
     finished_at = FloatField(null=True)
     version = IntegerField(default=0)
+    #: "counter" (opened at a loket) or "online" (made from home with uploads, SOP 001)
+    channel = CharField(max_length=8, default="counter")
+    #: an online application returned to the citizen with ``return_notes``: it waits for
+    #: their new uploads at the verification step (no officer's work queue lists it)
+    awaiting_citizen = BooleanField(default=False)
+    return_notes = TextField(default="")
+    #: the distribution batch (SOP 001 row 4) that carried the document to its pickup office
+    batch = IntegerField(null=True, index=True)
+    #: the parent who applied for the child (online applications: SOP 001 registrasi)
+    parent_name = CharField(max_length=200, default="")
+    #: the online form's submission key: a repeated submit answers the same application
+    submission_key = CharField(max_length=64, null=True, unique=True)
 
     class Meta:
         indexes = ((("office", "state", "step"), False),)
+
+
+class Upload(BaseModel):
+    """One document uploaded with an online application (issue 13), checked by its
+    content and stored re-encoded under a random name outside any served folder.
+
+    ``requirement`` is the checklist code it answers (``akta_kelahiran``, ``kk``);
+    ``kind`` "image" (re-encoded JPEG, EXIF gone) or "pdf"; ``size`` bytes as stored;
+    ``width``/``height`` pixels (images), ``pages`` (PDFs); ``stored_name`` the file's
+    name in the uploads folder ("" once deleted); ``replaced_at`` when a later upload
+    for the same requirement took its place; ``deleted_at``/``delete_reason`` when the
+    retention job (UU 27/2022) removed the file: the row stays as the record."""
+
+    application = ForeignKeyField(Application, backref="uploads", on_delete="CASCADE")
+    requirement = CharField(max_length=64)
+    kind = CharField(max_length=8)
+    content_type = CharField(max_length=64)
+    size = IntegerField()
+    width = IntegerField(null=True)
+    height = IntegerField(null=True)
+    pages = IntegerField(null=True)
+    sha256 = CharField(max_length=64)
+    stored_name = CharField(max_length=80, default="")
+    created_at = FloatField()
+    replaced_at = FloatField(null=True)
+    deleted_at = FloatField(null=True)
+    delete_reason = CharField(max_length=64, default="")
+
+    class Meta:
+        indexes = ((("application", "requirement"), False), (("deleted_at",), False))
+
+
+class DistributionBatch(BaseModel):
+    """Printed documents sent together to one pickup office (SOP 001 rows 4-5: "rekap
+    distribusi KIA", handed to the Kepala UPTD): who made it and when, who at the pickup
+    office confirmed receipt and when (epoch seconds)."""
+
+    office = CharField(max_length=64)
+    pickup_office = CharField(max_length=64)
+    code = CharField(max_length=32, unique=True)
+    created_at = FloatField()
+    created_by = CharField(max_length=64)
+    count = IntegerField(default=0)
+    received_at = FloatField(null=True)
+    received_by = CharField(max_length=64, default="")
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("pickup_office", "received_at"), False), (("office", "created_at"), False))
 
 
 class KartuKendali(BaseModel):
@@ -404,6 +465,8 @@ ALL_MODELS = [
     Ticket,
     CallLog,
     Application,
+    Upload,
+    DistributionBatch,
     KartuKendali,
     Photo,
     CardPrint,

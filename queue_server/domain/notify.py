@@ -42,6 +42,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "card_ready": ("office", "service", "code", "place", "hours", "url", "name"),
     "card_uncollected": ("office", "service", "code", "place", "hours", "days", "url", "name"),
     "ikm_survey": ("office", "service", "survey_url"),
+    "online_received": ("office", "service", "code", "url", "name"),
+    "online_accepted": ("office", "service", "code", "url", "name", "ready_by"),
+    "online_returned": ("office", "service", "code", "notes", "url", "name"),
     "test": ("office",),
 }
 PLACEHOLDERS = frozenset(p for names in KINDS.values() for p in names)
@@ -82,6 +85,21 @@ DEFAULT_TEMPLATES: dict[str, Text] = {
     "ikm_survey": Text(
         id="{office}: terima kasih. Mohon nilai layanan {service} kami (survei IKM, 1 menit): {survey_url}",
         en="{office}: thank you. Please rate our {service} service (IKM survey, 1 minute): {survey_url}"),
+    "online_received": Text(
+        id="{office}: permohonan {service} online Anda diterima, kode {code}. Petugas memeriksa dokumen yang "
+           "diunggah; ikuti di {url}",
+        en="{office}: your online {service} application was received, code {code}. An officer checks the "
+           "uploads; follow it at {url}"),
+    "online_accepted": Text(
+        id="{office}: permohonan {service} (kode {code}) lengkap dan diproses; perkiraan selesai {ready_by}. "
+           "Simpan resi/kode ini untuk pengambilan. {url}",
+        en="{office}: your {service} application (code {code}) is complete and in process; expected by "
+           "{ready_by}. Keep the receipt/code for the pickup. {url}"),
+    "online_returned": Text(
+        id="{office}: permohonan {service} (kode {code}) perlu diperbaiki: {notes}. Unggah ulang dengan kode yang "
+           "sama di {url}",
+        en="{office}: your {service} application (code {code}) needs a correction: {notes}. Upload again under "
+           "the same code at {url}"),
     "test": Text(id="{office}: pesan uji Loket. Saluran ini berfungsi.",
                  en="{office}: Loket test message. This channel works."),
 }

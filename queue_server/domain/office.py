@@ -16,7 +16,10 @@ from datetime import date, time
 from typing import TYPE_CHECKING, Any, Mapping
 
 from client.protocol import (  # noqa: F401  (step effects, re-exported for the server)
+    BACK_OFFICE_EFFECTS,
     COUNTER_EFFECTS,
+    EFFECT_DISTRIBUTION,
+    EFFECT_ONLINE_VERIFICATION,
     EFFECT_CARD_PRINT,
     EFFECT_HANDOVER,
     EFFECT_IKD_ACTIVATION,
@@ -37,6 +40,15 @@ PRESENCE_COUNTER = "counter"
 PRESENCE_BACK_OFFICE = "back_office"
 PRESENCES = (PRESENCE_COUNTER, PRESENCE_BACK_OFFICE)
 
+#: Which applications take a step: every one (``all``), only those opened at a counter
+#: (``counter``) or only those made from home (``online``, SOP 001). The workflow's
+#: facts carry the application's channel under ``CHANNEL_FACT``.
+CHANNEL_ALL = "all"
+CHANNEL_COUNTER = "counter"
+CHANNEL_ONLINE = "online"
+CHANNELS = (CHANNEL_ALL, CHANNEL_COUNTER, CHANNEL_ONLINE)
+CHANNEL_FACT = "_channel"
+
 #: Step effects: what a step does besides moving the berkas on. The server and the
 #: counter station branch on a step's effect, never on its code, so an office may name
 #: its steps as its own SOP does ("cetak_kia", "serah", ...).
@@ -50,7 +62,12 @@ PRESENCES = (PRESENCE_COUNTER, PRESENCE_BACK_OFFICE)
 #: * ``ikd_activation`` — a counter step recording whether IKD was activated, with a
 #:   reason when not (Permendagri 72/2022; SOP 003 row 7);
 #: * ``handover`` — a counter step where the document is handed to the citizen with a
-#:   receipt (tanda terima; SOP 000 row 7, SOP 004); completed only by a hand-over.
+#:   receipt (tanda terima; SOP 000 row 7, SOP 004); completed only by a hand-over;
+#: * ``online_verification`` — a back-office step, first for applications made from
+#:   home: the uploads are checked against SIAK, then accepted or returned to the
+#:   citizen with notes (SOP 001 row 2);
+#: * ``distribution`` — a back-office step where printed documents are grouped by
+#:   pickup office into a distribution batch (SOP 001 row 4, SOP 004).
 #: The names are the wire vocabulary of ``client.protocol`` (pure Python, no imports),
 #: shared with the clients; re-exported here for the server.
 
@@ -178,6 +195,8 @@ class Step:
     when: Condition = field(default_factory=Condition)
     source: str = ""
     effect: str | None = None
+    #: which applications take the step (``CHANNELS``): all, counter-made or online ones
+    channel: str = CHANNEL_ALL
 
     @property
     def mutu_baku_seconds(self) -> float | None:
@@ -193,6 +212,16 @@ class Step:
             raise ValueError(f"unknown effect {self.effect!r}")
         if self.effect in COUNTER_EFFECTS and self.presence != PRESENCE_COUNTER:
             raise ValueError(f"effect {self.effect!r} needs a counter step")
+        if self.effect in BACK_OFFICE_EFFECTS and self.presence != PRESENCE_BACK_OFFICE:
+            raise ValueError(f"effect {self.effect!r} needs a back-office step")
+        if self.channel not in CHANNELS:
+            raise ValueError(f"unknown channel {self.channel!r}")
+        if self.effect == EFFECT_ONLINE_VERIFICATION and self.channel != CHANNEL_ONLINE:
+            raise ValueError("the online verification step is for online applications (channel 'online')")
+
+    def takes(self, channel: str) -> bool:
+        """True when an application of ``channel`` (``counter`` or ``online``) takes this step."""
+        return self.channel in (CHANNEL_ALL, channel)
 
 
 @dataclass(frozen=True)
@@ -240,6 +269,9 @@ class Service:
     completion_days: int | None = None
     #: bookings (antrean online) for this service; None: walk-in only
     booking: BookingPolicy | None = None
+    #: citizens may apply from home with uploads (SOP 001); the service then has an
+    #: ``online_verification`` step
+    online: bool = False
     #: the office's own wording of a rule's refusal, by its code (e.g.
     #: ``kia_age_17_or_over``): where to go in this office; ``{age}`` is filled in
     refusals: Mapping[str, Text] = field(default_factory=dict)
@@ -328,6 +360,31 @@ class QueuePolicy:
 
 
 @dataclass(frozen=True)
+class OnlinePolicy:
+    """The office's rules for applications made from home (``[online]``, SOP 001).
+
+    ``upload_max_mb``: the largest upload accepted per document (MB = 10^6 bytes);
+    ``max_pdf_pages``: pages of one PDF; ``retention_days``: uploads are deleted this
+    many days after the berkas was finished (handed over, returned or cancelled; UU
+    27/2022 Pasal 43: personal data kept no longer than needed).
+    """
+
+    upload_max_mb: float = 5.0
+    max_pdf_pages: int = 20
+    retention_days: int = 30
+
+    @property
+    def upload_max_bytes(self) -> int:
+        """``upload_max_mb`` in bytes."""
+        return int(self.upload_max_mb * 1_000_000)
+
+    @property
+    def retention_seconds(self) -> float:
+        """``retention_days`` in seconds."""
+        return self.retention_days * 86400.0
+
+
+@dataclass(frozen=True)
 class Office:
     """One office (the Dinas or a UPTD/kecamatan unit) with its SOP.
 
@@ -375,6 +432,8 @@ class Office:
     public_url: str = ""
     #: whom Loket messages and how (``[notifications]``, issue 14); off by default
     notifications: NotificationPolicy = field(default_factory=lambda: _notification_default())
+    #: applications made from home: upload size, retention (``[online]``, issue 13)
+    online: OnlinePolicy = field(default_factory=OnlinePolicy)
 
     @property
     def zone_abbreviation(self) -> str:

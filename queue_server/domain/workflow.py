@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InvalidTransition
-from .office import PRESENCE_BACK_OFFICE, PRESENCE_COUNTER, Service, Step
+from .office import CHANNEL_COUNTER, CHANNEL_FACT, PRESENCE_BACK_OFFICE, PRESENCE_COUNTER, Service, Step
 
 __all__ = [
     "AT_STEP", "RETURNED", "READY", "HANDED_OVER", "CANCELLED", "STATES", "FINAL_STATES",
@@ -69,8 +69,11 @@ class Transition:
 
 
 def applicable_steps(service: Service, facts: Mapping[str, Any]) -> tuple[Step, ...]:
-    """The service's steps whose ``when`` condition matches ``facts``, in SOP order."""
-    return tuple(step for step in service.steps if step.when.matches(facts))
+    """The service's steps whose ``when`` condition matches ``facts`` and that the
+    application's channel takes (``facts[CHANNEL_FACT]``: ``counter``, the default, or
+    ``online``; a step's ``channel``), in SOP order."""
+    channel = facts.get(CHANNEL_FACT) or CHANNEL_COUNTER
+    return tuple(step for step in service.steps if step.takes(channel) and step.when.matches(facts))
 
 
 def _no_steps(service: Service) -> InvalidTransition:

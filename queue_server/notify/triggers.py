@@ -178,6 +178,22 @@ def application_changed(ctx: Context, office: Office, app: Application, now: flo
     return 0
 
 
+def online_changed(ctx: Context, office: Office, app: Application, kind: str, now: float, **extra) -> int:
+    """An online application (issue 13) was received, accepted or returned with notes
+    (``kind``: ``online_received``/``online_accepted``/``online_returned``; inside its
+    transaction). A returned application may be returned again after a re-upload: each
+    return is its own cause."""
+    if not app.notify or not office.notifications.enabled:
+        return 0
+    lang = _lang(app.answers)
+    recipients = _recipients(_mobile(app.phone), app.email)
+    cause = f"{kind}:{app.code}"
+    if kind == "online_returned":
+        cause += f":{KartuKendali.select().where((KartuKendali.application == app.id) & (KartuKendali.outcome == 'returned')).count()}"
+    return outbox.enqueue(office, kind, cause, recipients, f"application:{app.code}",
+                          {**_app_params(office, app, lang), **extra}, lang=lang, now=now)
+
+
 def uncollected_reminders(ctx: Context, office: Office, now: float) -> int:
     """Cards ready for ``uncollected_after_days`` or more and not collected: the k-th
     reminder after k such periods, at most ``uncollected_reminders`` (SOP 004: "Pemohon

@@ -227,13 +227,16 @@ def test_sop_002_flowcharts_ship_as_an_example_folder():
 def test_pekanbaru_sop_001_ships_as_an_example_folder():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        (office,) = load_offices(EXAMPLES / "pekanbaru_sop001")
+        office, uptd = load_offices(EXAMPLES / "pekanbaru_sop001")
     assert office.timezone == "Asia/Jakarta" and office.province == "Riau"
+    assert office.pickup_offices == (uptd.code,) and uptd.parent == office.code
     assert len(office.kecamatan) == 15 and office.kecamatan[0].code == "14.71.01"
     kia = office.service("KIA")
     # SOP 001 rows 1-5: registration 5 min, verification 1 h, print 1 h, grouping 1 h, hand-over 1 day
-    assert [(s.code, s.mutu_baku_minutes, s.source) for s in kia.steps] == [
-        ("registrasi", 5.0, "SOP 001 baris 1"), ("verifikasi", 60.0, "SOP 001 baris 2"),
-        ("cetak", 60.0, "SOP 001 baris 3"), ("pengelompokan", 60.0, "SOP 001 baris 4"),
-        ("penyerahan", 1440.0, "SOP 001 baris 5")]
-    assert kia.steps[-1].effect == "handover" and kia.steps[2].effect == "card_print"
+    assert [(s.code, s.mutu_baku_minutes, s.source, s.channel) for s in kia.steps] == [
+        ("registrasi", 5.0, "SOP 001 baris 1", "counter"), ("verifikasi_online", 60.0, "SOP 001 baris 2", "online"),
+        ("verifikasi", 60.0, "SOP 001 baris 2", "counter"), ("cetak", 60.0, "SOP 001 baris 3", "all"),
+        ("pengelompokan", 60.0, "SOP 001 baris 4", "all"), ("penyerahan", 1440.0, "SOP 001 baris 5", "all")]
+    assert kia.online and kia.step_with("online_verification").code == "verifikasi_online"
+    assert kia.steps[-1].effect == "handover" and kia.steps[3].effect == "card_print"
+    assert kia.step_with("distribution").code == "pengelompokan"

@@ -150,16 +150,18 @@ def test_a_version_1_database_is_migrated_keeping_its_data(tmp_path):
     db.initialize(database)
     database.connect()
     try:
-        assert migrate(database) == SCHEMA_VERSION == 4
-        assert migrate(database) == 4  # a second start changes nothing
+        assert migrate(database) == SCHEMA_VERSION == 5
+        assert migrate(database) == 5  # a second start changes nothing
         columns = {c.name for c in database.get_columns("application")}
-        assert {"sex", "card_data", "notify", "email"} <= columns
-        assert database.table_exists("message")
+        assert {"sex", "card_data", "notify", "email", "channel", "awaiting_citizen", "return_notes", "batch",
+                "submission_key"} <= columns
+        assert database.table_exists("message") and database.table_exists("upload")
+        assert ["submission_key"] in [i.columns for i in database.get_indexes("application") if i.unique]
         assert database.execute_sql('SELECT service, number FROM register_entry').fetchall() == [("KIA", 7)]
         unique = [i.columns for i in database.get_indexes("register_entry") if i.unique]
         assert unique == [["office", "service", "year", "number"]]
-        assert database.execute_sql("SELECT applicant_name, sex, card_data FROM application").fetchall() == [
-            ("Lama", "", "{}")]
+        assert database.execute_sql("SELECT applicant_name, sex, card_data, channel FROM application").fetchall() == [
+            ("Lama", "", "{}", "counter")]
     finally:
         database.close()
 

@@ -51,18 +51,18 @@ def with_notifications(offices_dir, extra: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
 
 
-def login_tokens(app) -> dict:
+def login_tokens(app, office: str = "paser", prefix: str = "u", now: float = MONDAY_0900) -> dict:
     """Bearer headers for every role, as the ``tokens`` fixture makes them, for an app
-    made inside the test."""
+    made inside the test: staff ``{prefix}_{role}`` and devices of ``office``."""
     from queue_server.auth import create_device_token, create_staff, login
     from queue_server.db.models import db
     from queue_server.domain import roles
     out = {}
     with app.app_context(), db.connection_context():
         for role in roles.STAFF_ROLES:
-            create_staff(f"u_{role}", role, PASSWORD, full_name=f"Petugas {role}", office="paser")
-            token, _ = login(f"u_{role}", PASSWORD, now=MONDAY_0900)
+            create_staff(f"{prefix}_{role}", role, PASSWORD, full_name=f"Petugas {role}", office=office)
+            token, _ = login(f"{prefix}_{role}", PASSWORD, now=now)
             out[role] = {"Authorization": f"Bearer {token}"}
         for role in roles.DEVICE_ROLES:
-            out[role] = {"Authorization": f"Bearer {create_device_token(role, f'{role}-1', office='paser')}"}
+            out[role] = {"Authorization": f"Bearer {create_device_token(role, f'{role}-1' if prefix == 'u' else f'{prefix}-{role}-1', office=office)}"}
     return out
