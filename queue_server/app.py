@@ -177,6 +177,7 @@ def create_app(test_config: dict | None = None) -> APIFlask:
     from .web import bp as web_pages
     app.register_blueprint(web_pages)
     from .web.citizen import bp as citizen_pages
+    from .web import online as _online_pages  # noqa: F401  (its routes are on the citizen blueprint)
     app.register_blueprint(citizen_pages)
     _csrf(app)
     _register_handlers(app)

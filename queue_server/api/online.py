@@ -81,7 +81,9 @@ def read_multipart(office=None) -> tuple[dict, dict[str, bytes], object]:
     limit = office.online.upload_max_bytes
     out: dict[str, bytes] = {}
     for name in names:
-        parts = files.getlist(name)
+        parts = [f for f in files.getlist(name) if f.filename != ""]  # a browser's "no file chosen"
+        if not parts:
+            continue
         if len(parts) != 1:
             raise online.refused(name, "one_file_per_document", "Satu berkas untuk setiap dokumen.",
                                  "One file per document.")

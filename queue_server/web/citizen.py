@@ -107,6 +107,11 @@ def follow(code: str):
     elif status["kind"] == "booking":
         office = ctx.office(status["office"])
         checklist = status.get("checklist")
+    elif status["kind"] == "application" and status.get("channel") == "online":
+        from .. import online
+        app = online._online_app(code)
+        office = ctx.office(app.office)
+        status = {**status, "online": online.public_online(ctx, app, _lang())}
     from ..notify.triggers import consent_of
     return _render("citizen_follow.html", info=status, office=office, checklist=checklist, code=code.upper(),
                    poll=POLL_SECONDS, config={"code": code.upper(), "poll": POLL_SECONDS, "status": status},

@@ -194,6 +194,62 @@ TEXTS: dict[str, tuple[str, str]] = {
     "form_expired_title": ("Formulir kedaluwarsa", "The form expired"),
     "form_expired_text": ("Muat ulang halaman lalu kirim sekali lagi.", "Reload the page and send it again."),
     "back": ("Kembali", "Back"),
+    "online_title": ("Permohonan online", "Apply online"),
+    "online_cta": ("Ajukan dari rumah (unggah dokumen)", "Apply from home (upload documents)"),
+    "online_intro": ("Isi data, unggah foto atau PDF dokumen persyaratan, lalu simpan kode permohonan. Petugas "
+                     "memeriksa unggahan dengan data SIAK; kartu diambil di kantor yang Anda pilih.",
+                     "Fill in the data, upload a photo or PDF of each required document, and keep the application "
+                     "code. An officer checks the uploads against SIAK; you collect the card at the office you choose."),
+    "no_online_services": ("Kantor ini belum menerima permohonan online.", "This office takes no online applications yet."),
+    "not_eligible_online": ("Belum bisa diajukan", "Cannot be applied for"),
+    "online_form_title": ("Data pemohon dan unggahan", "Applicant's data and uploads"),
+    "child_data": ("Data anak", "The child"),
+    "child_name": ("Nama lengkap anak (sesuai KK)", "Child's full name (as on the KK)"),
+    "child_nik": ("NIK anak (16 angka, di KK)", "Child's NIK (16 digits, on the KK)"),
+    "sex": ("Jenis kelamin", "Sex"),
+    "sex_l": ("Laki-laki", "Male"),
+    "sex_p": ("Perempuan", "Female"),
+    "birth_place": ("Tempat lahir", "Place of birth"),
+    "birth_date": ("Tanggal lahir", "Date of birth"),
+    "kk_number": ("No. KK (16 angka)", "Family card no. (16 digits)"),
+    "parent_data": ("Orang tua dan tempat pengambilan", "Parent and pickup"),
+    "parent_name": ("Nama orang tua/wali yang mengajukan", "Name of the applying parent/guardian"),
+    "phone_wa": ("No. HP/WhatsApp", "Mobile / WhatsApp"),
+    "contact_online_help": ("Isi No. HP atau email: resi dan kabar permohonan dikirim ke sana. Tidak ditampilkan di "
+                            "mana pun.", "Give a mobile number or an email: the receipt and news go there. Never "
+                                         "shown anywhere."),
+    "notify_consent_online": ("Ya, kirimi saya resi dan kabar permohonan ini (diterima, perlu perbaikan, siap "
+                              "diambil). Bisa dihentikan kapan saja.",
+                              "Yes, send me the receipt and news of this application (received, needs a fix, ready). "
+                              "You can stop it any time."),
+    "kecamatan": ("Kecamatan domisili", "Kecamatan of domicile"),
+    "pickup_office": ("Ambil kartu di", "Collect the card at"),
+    "uploads": ("Unggah dokumen", "Upload the documents"),
+    "uploads_help": ("Foto yang jelas (JPG/PNG) atau PDF, paling besar {mb} MB per dokumen. Seluruh halaman harus "
+                     "terbaca.", "A sharp photo (JPG/PNG) or a PDF, at most {mb} MB each. The whole page must be "
+                                "readable."),
+    "file_too_large_js": ("Berkas terlalu besar (paling besar {mb} MB). Pilih foto yang lebih kecil.",
+                          "The file is too large (at most {mb} MB). Choose a smaller photo."),
+    "files_again": ("Pilih ulang berkas unggahan.", "Choose the files again."),
+    "online_submit": ("Kirim permohonan", "Send the application"),
+    "sending": ("Mengirim… jangan tutup halaman ini.", "Sending… keep this page open."),
+    "receipt_title": ("Resi permohonan", "Application receipt"),
+    "application_code": ("Kode permohonan", "Application code"),
+    "filed_at": ("Diajukan", "Filed"),
+    "uploaded": ("Dokumen diunggah", "Uploaded"),
+    "promised": ("Perkiraan selesai", "Expected by"),
+    "receipt_next": ("Petugas memeriksa unggahan Anda (paling lama 1 jam kerja). Simpan kode ini: dipakai untuk "
+                     "memantau dan untuk mengambil kartu.",
+                     "An officer checks your uploads (within 1 working hour). Keep this code: you follow the "
+                     "application and collect the card with it."),
+    "follow_application": ("Pantau permohonan", "Follow the application"),
+    "download_receipt": ("Unduh resi (PDF)", "Download the receipt (PDF)"),
+    "officer_notes": ("Catatan petugas", "The officer's notes"),
+    "reupload_help": ("Unggah ulang dokumen yang diminta, dengan kode yang sama.",
+                      "Upload again what the officer asked for, under the same code."),
+    "asked_again": ("diminta ulang", "asked again"),
+    "reupload_submit": ("Kirim unggahan", "Send the uploads"),
+    "reupload_failed": ("Unggahan belum terkirim", "The uploads were not sent"),
     "language_other": ("English", "Bahasa Indonesia"),
 }
 
