@@ -24,6 +24,11 @@ TICKET_TRANSFERRED = "ticket.transferred"
 TICKET_FINISHED = "ticket.finished"
 TICKET_RETURNED = "ticket.returned"
 APPLICATION_STEP_FINISHED = "application.step_finished"
+#: A berkas was opened (at a counter, or from home: payload ``channel`` "online") at ``step``.
+APPLICATION_CREATED = "application.created"
+#: Printed documents left for a pickup office / arrived there (payload ``batch``, ``count``).
+DISTRIBUTION_BATCH_CREATED = "distribution.batch_created"
+DISTRIBUTION_BATCH_RECEIVED = "distribution.batch_received"
 COUNTER_CLOSED = "counter.closed"
 #: The office's day ended: its open numbers were closed; payload ``day``, ``no_show``,
 #: ``unfinished`` (counts only). Displays and stations reload their snapshot.

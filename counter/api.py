@@ -152,6 +152,39 @@ class StationClient(Client):
     def reprint(self, app_id: int, card_serial: str, reason: str) -> dict:
         return self.post(f"/applications/{app_id}/reprint", {"card_serial": card_serial, "reason": reason})
 
+    def verify_online(self, app_id: int, outcome: str, present: list[str], *, siak_reference: str | None = None,
+                      notes: str = "", version: int | None = None) -> dict:
+        """Accept (``outcome="accept"``) or return with ``notes`` an online application."""
+        return self.post(f"/applications/{app_id}/online-verification",
+                         {"outcome": outcome, "present": list(present), "siak_reference": siak_reference,
+                          "notes": notes, "version": version})
+
+    def upload(self, upload_id: int) -> bytes:
+        """An uploaded document's bytes (JPEG or PDF)."""
+        return self.request("GET", f"/uploads/{upload_id}", raw=True).content
+
+    def upload_page(self, upload_id: int, page: int = 1, width: int = 1400) -> bytes:
+        """Page ``page`` (1-based) of an uploaded PDF as PNG, ``width`` px wide."""
+        return self.request("GET", f"/uploads/{upload_id}/pages/{page}", params={"width": width}, raw=True).content
+
+    def distribution_pending(self) -> list[dict]:
+        """Printed documents waiting to be sent, grouped by pickup office."""
+        return self.get("/distribution/pending")["groups"]
+
+    def create_batch(self, pickup_office: str) -> dict:
+        return self.post("/distribution-batches", {"pickup_office": pickup_office})
+
+    def batch_pdf(self, batch_id: int) -> bytes:
+        """The batch's list to sign (PDF)."""
+        return self.request("GET", f"/distribution-batches/{batch_id}", params={"format": "pdf"}, raw=True).content
+
+    def incoming_batches(self, office: str) -> list[dict]:
+        """Batches sent to ``office`` and not confirmed yet."""
+        return self.get("/distribution-batches", {"pickup_office": office, "pending": "true"})["batches"]
+
+    def receive_batch(self, batch_id: int) -> dict:
+        return self.post(f"/distribution-batches/{batch_id}/receive", {})
+
     def uncollected(self) -> dict:
         return self.get("/uncollected")
 

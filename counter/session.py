@@ -29,7 +29,9 @@ from zoneinfo import ZoneInfo
 from client import protocol as p
 from client.protocol import (  # noqa: F401  (step effects, re-exported for the modes and views)
     EFFECT_CARD_PRINT,
+    EFFECT_DISTRIBUTION,
     EFFECT_HANDOVER,
+    EFFECT_ONLINE_VERIFICATION,
     EFFECT_IKD_ACTIVATION,
     EFFECT_PHOTO,
     EFFECT_REGISTER,

@@ -754,7 +754,9 @@ def application_dict(ctx: Context, app: Application, *, lang: str = "id") -> dic
         "card_data": dict(app.card_data or {}), "signed": signed(ctx, office, service, app),
         "nik_check": nik_info, "answers": {k: v for k, v in (app.answers or {}).items() if not k.startswith("_")},
         "checklist": checklist, "documents_present": app.documents_present, "missing": app.missing,
-        "siak_reference": app.siak_reference, "pickup_office": app.pickup_office, "card_serial": app.card_serial,
+        "siak_reference": app.siak_reference, "pickup_office": app.pickup_office,
+        "pickup_office_name": ctx.offices[app.pickup_office].name if app.pickup_office in ctx.offices
+        else app.pickup_office, "card_serial": app.card_serial,
         "outcome_note": app.outcome_note, "has_photo": Photo.select().where(Photo.application == app).exists(),
         "created_at": iso_local(office, app.created_at), "finished_at": iso_local(office, app.finished_at),
         "ready_by": ready_by(ctx, office, service, app.created_at),

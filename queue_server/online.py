@@ -28,12 +28,12 @@ from datetime import date
 from typing import Any, Mapping
 
 from .applications import (_advance, _close_step, _open_step, _save, _service, _validate_applicant, filed_on,
-                           get_application, handover_roles, new_application_code, nik_check, ready_by)
+                           get_application, handover_roles, new_application_code, ready_by)
 from .auth import require
 from .context import Actor, Context, iso_local
 from .db.database import write_tx
 from .db.lookup import get_by
-from .db.models import Application, DistributionBatch, KartuKendali, Upload
+from .db.models import Application, DistributionBatch, Upload
 from .domain import roles, workflow
 from .domain.kia import CARD_FIELDS
 from .domain.office import (CHANNEL_FACT, CHANNEL_ONLINE, EFFECT_DISTRIBUTION, EFFECT_ONLINE_VERIFICATION, Office,

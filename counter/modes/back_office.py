@@ -12,7 +12,7 @@ from typing import Any
 from client import protocol as p
 
 from .. import receipts
-from ..session import EFFECT_CARD_PRINT, HANDOVER, LOKET, StationSession
+from ..session import EFFECT_CARD_PRINT, EFFECT_DISTRIBUTION, EFFECT_ONLINE_VERIFICATION, HANDOVER, LOKET, StationSession
 
 
 class BackOfficeMode(StationSession):
@@ -25,6 +25,11 @@ class BackOfficeMode(StationSession):
         self.last_card: str | None = None
         #: A card recorded as printed whose PDF did not reach the printer: (app id, card data, serial).
         self.pending_card: tuple[int, dict, str] | None = None
+        #: ``distribution`` steps: the documents waiting, by pickup office; the last batch sent
+        self.distribution: list[dict] = []
+        self.last_batch: dict | None = None
+        #: a batch recorded whose list did not reach the printer
+        self.pending_batch: dict | None = None
 
     @property
     def work_step(self) -> str | None:
@@ -39,15 +44,20 @@ class BackOfficeMode(StationSession):
     def load_mode(self) -> None:
         super().load_mode()
         if self.work_step:
+            if self.work_effect == EFFECT_DISTRIBUTION:
+                self.load_distribution()
             self.load_work()
 
     def on_server_event(self, kind: str, data: dict) -> bool:
         """A berkas reached or left this mode's step: reload the work queue."""
         changed = super().on_server_event(kind, data)
         step = self.work_step
-        if self.logged_in and step and kind == p.APPLICATION_STEP_FINISHED \
-                and step in (data.get("step"), data.get("next_step")):
+        if self.logged_in and step and ((kind == p.APPLICATION_STEP_FINISHED
+                                          and step in (data.get("step"), data.get("next_step")))
+                                         or (kind == p.APPLICATION_CREATED and data.get("step") == step)):
             self.load_work()
+            if self.work_effect == EFFECT_DISTRIBUTION:
+                self.load_distribution()
             return True
         return changed
 
@@ -107,6 +117,87 @@ class BackOfficeMode(StationSession):
     def register(self) -> dict | None:
         """Register KIA: enter the printed card in the register (SOP 000 row 6)."""
         return self._complete_work("done", "", "registered")
+
+    # ------------------------------------------------------------ online (SOP 001)
+    def is_online_step(self) -> bool:
+        """True in the work queue of the online verification (effect ``online_verification``)."""
+        return self.work_effect == EFFECT_ONLINE_VERIFICATION
+
+    def upload_image(self, upload: dict, page: int = 1, width: int = 1400) -> bytes | None:
+        """The image the officer looks at: the stored photo itself, or page ``page`` of a
+        PDF rendered by the server (PNG). None when it cannot be fetched (a notice says why)."""
+        def run():
+            if upload.get("kind") == "pdf":
+                return self.client.upload_page(upload["id"], page, width)
+            return self.client.upload(upload["id"])
+        return self._guard(run)
+
+    def verify_online(self, outcome: str, present: list[str], siak_reference: str = "", notes: str = "") -> dict | None:
+        """SOP 001 row 2 on the taken berkas: ``"accept"`` (every document ticked: on to
+        printing) or ``"return"`` with ``notes`` for the citizen, who uploads again under
+        the same code."""
+        app = self.application
+        if not app:
+            self._warn("select_app")
+            return None
+        if outcome == "return" and not notes.strip():
+            self._warn("notes_needed")
+            return None
+
+        def run():
+            new = self.client.verify_online(app["id"], outcome, present, siak_reference=siak_reference.strip() or None,
+                                            notes=notes.strip(), version=app["version"])
+            self.application = None
+            self._note("success" if outcome == "accept" else "warning",
+                       self.t("online_accepted" if outcome == "accept" else "online_returned", code=app["code"]))
+            self.work_items = self.client.work(self.work_step)
+            return new
+        return self._guard(run, reload=self._reload_work)
+
+    # ------------------------------------------------------------ distribution
+    def is_distribution_step(self) -> bool:
+        """True in the work queue whose step groups printed documents (effect ``distribution``)."""
+        return self.work_effect == EFFECT_DISTRIBUTION
+
+    def load_distribution(self) -> list[dict] | None:
+        """The documents waiting, grouped by pickup office (GET /distribution/pending)."""
+        def run():
+            self.distribution = self.client.distribution_pending()
+            return self.distribution
+        return self._guard(run)
+
+    def send_batch(self, pickup_office: str) -> dict | None:
+        """Record the batch for ``pickup_office`` (SOP 001 row 4) first, then print its
+        list with the signature lines (handed over by / received by). A print fault
+        leaves :attr:`pending_batch` for :meth:`retry_batch_print`."""
+        def run():
+            batch = self.client.create_batch(pickup_office)
+            self.last_batch = batch
+            self.distribution = self.client.distribution_pending()
+            self.work_items = self.client.work(self.work_step)
+            self._print_batch(batch)
+            return batch
+        return self._guard(run, reload=self.load_distribution)
+
+    def _print_batch(self, batch: dict) -> str | None:
+        from printing.card import CardOutput
+        from printing.errors import PrinterError
+        try:
+            where = CardOutput(self.card_output).deliver(self.client.batch_pdf(batch["id"]), batch["code"])
+        except PrinterError as e:
+            self.pending_batch = batch
+            self._note("error", self.t("batch_print_failed", code=batch["code"], error=e.message(self.lang)), e.code)
+            return None
+        self.pending_batch = None
+        self._note("success", self.t("batch_sent", code=batch["code"], n=batch["count"], place=batch["pickup_name"]))
+        return where
+
+    def retry_batch_print(self) -> str | None:
+        """Print again the list of the batch recorded whose list did not reach the printer."""
+        if self.pending_batch is None:
+            return None
+        batch = self.pending_batch
+        return self._guard(lambda: self._print_batch(batch))
 
     # ------------------------------------------------------------------ cards
     def print_card(self, card_data: dict, card_serial: str) -> str | None:

@@ -21,12 +21,33 @@ class HandoverMode(StationSession):
         super().reset_mode_state()
         self.uncollected: dict = {}
         self.manual: list[dict] = []
+        #: batches sent to this office and not confirmed yet (SOP 001 row 5)
+        self.incoming: list[dict] = []
 
     def load_mode(self) -> None:
         super().load_mode()
         if self.mode == HANDOVER:
             self.load_uncollected()
             self.load_manual()
+            self.load_incoming()
+
+    def load_incoming(self) -> list | None:
+        """Distribution batches on their way to this office (GET /distribution-batches?pending=true)."""
+        def run():
+            self.incoming = self.client.incoming_batches(self.office.get("code") or "")
+            return self.incoming
+        return self._guard(run)
+
+    def receive_batch(self, batch_id: int) -> dict | None:
+        """Confirm a batch arrived (the cards are here): its documents can be handed over
+        and their owners are told (SOP 001 row 5)."""
+        def run():
+            done = self.client.receive_batch(batch_id)
+            self.incoming = [b for b in self.incoming if b["id"] != batch_id]
+            self._note("success", self.t("batch_received", code=done["code"], n=done["count"]))
+            self.uncollected = self.client.uncollected()
+            return done
+        return self._guard(run, reload=self.load_incoming)
 
     def load_manual(self) -> list | None:
         """The WhatsApp messages waiting for an officer (``wa_manual`` offices, issue 14):
@@ -65,6 +86,11 @@ class HandoverMode(StationSession):
                 and data.get("state") == "ready_for_pickup":
             self.load_uncollected()
             self.load_manual()
+            return True
+        if self.logged_in and self.mode == HANDOVER and kind in (p.DISTRIBUTION_BATCH_CREATED,
+                                                                  p.DISTRIBUTION_BATCH_RECEIVED):
+            self.load_incoming()
+            self.load_uncollected()
             return True
         return changed
 

@@ -43,6 +43,10 @@ class HandoverView(View):
         left.add_widget(self.pickup_box)
         self.app.body.add_widget(left)
         right = Card(size_hint_x=0.5)
+        # batches on their way here from the Dinas (SOP 001 row 5): confirmed on arrival
+        self.incoming_box = vbox(spacing=sp(4), size_hint_y=None)
+        self.incoming_box.bind(minimum_height=self.incoming_box.setter("height"))
+        right.add_widget(self.incoming_box)
         right.add_widget(Heading(text=self.t("uncollected")))
         right.add_widget(Muted(text=self.t("uncollected_help")))
         self.uncollected_box = vbox(spacing=sp(4))
@@ -62,8 +66,23 @@ class HandoverView(View):
         for name in ("recall", "finish"):
             self.app.w[name].disabled = ctl.ticket is None
         self._update_pickup()
+        self._update_incoming()
         self._update_uncollected()
         self._update_manual()
+
+    def _update_incoming(self) -> None:
+        box = self.incoming_box
+        box.clear_widgets()
+        ctl = self.ctl
+        if not ctl.incoming:
+            return
+        box.add_widget(Heading(text=self.t("incoming_title")))
+        box.add_widget(Muted(text=self.t("incoming_help")))
+        for b in ctl.incoming[:10]:
+            go = self.reg(f"receive_{b['code']}", Btn(text=self.t("btn_receive_batch", code=b["code"], n=b["count"]),
+                                                      size_hint_y=None, height=sp(42)))
+            go.bind(on_release=lambda _b, i=b["id"]: self.act(ctl.receive_batch, i))
+            box.add_widget(go)
 
     def _update_manual(self) -> None:
         box = self.manual_box

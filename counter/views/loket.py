@@ -120,9 +120,9 @@ class LoketView(View):
         row.add_widget(phone)
         form.add_widget(row)
         row = Row(height=sp(42))
-        self.kecamatan_values = {self.t("kecamatan_unknown"): ""}
+        self.kecamatan_values = {self.t("kecamatan_choose"): ""}
         self.kecamatan_values.update({self.t("kecamatan_named", name=n): c for c, n in ctl.kecamatan_choices()})
-        kec = self.reg("new_kecamatan", Choice(text=self.t("kecamatan_unknown"), values=list(self.kecamatan_values)))
+        kec = self.reg("new_kecamatan", Choice(text=self.t("kecamatan_choose"), values=list(self.kecamatan_values)))
         row.add_widget(kec)
         self.pickup_values = {self.t("pickup_at", place=n): c for c, n in ctl.pickup_choices()}
         pickup = self.reg("new_pickup_office", Choice(text=next(iter(self.pickup_values), ""),
@@ -251,7 +251,7 @@ class LoketView(View):
             w[field].text = draft.get(key) or ""
         w["new_notify"].state = "normal"  # each citizen consents for themselves
         w["new_sex"].text = self.t("sex_unknown")
-        w["new_kecamatan"].text = self.t("kecamatan_unknown")
+        w["new_kecamatan"].text = self.t("kecamatan_choose")
         pickup = next((lbl for lbl, c in self.pickup_values.items() if c == draft.get("pickup_office")), None)
         if pickup:
             w["new_pickup_office"].text = pickup

@@ -12,10 +12,10 @@ from kivy.uix.image import Image
 from kivy.uix.widget import Widget
 
 from ..receipts import CARD_FIELDS
-from ..session import EFFECT_CARD_PRINT, EFFECT_REGISTER
+from ..session import EFFECT_CARD_PRINT, EFFECT_DISTRIBUTION, EFFECT_ONLINE_VERIFICATION, EFFECT_REGISTER
 from .base import View
-from .widgets import Btn, Card, Danger, Field, Ghost, Heading, Muted, Row, SLabel, jpeg_texture, minutes, scroll_of, \
-    sp, vbox
+from .widgets import Btn, Card, Danger, Field, Ghost, Heading, Muted, Row, SLabel, Tick, jpeg_texture, minutes, \
+    scroll_of, sp, vbox
 
 
 class WorkView(View):
@@ -67,6 +67,9 @@ class WorkView(View):
         d.clear_widgets()
         app = ctl.application
         effect = ctl.work_effect
+        if effect == EFFECT_DISTRIBUTION:
+            self._distribution_panel(d)
+            return
         if not app:
             d.add_widget(Heading(text=self.t("berkas")))
             d.add_widget(Muted(text=self.t("take_from_list")))
@@ -79,6 +82,9 @@ class WorkView(View):
             d.add_widget(Widget())
             return
         d.add_widget(Heading(text=f"{app['service_name']} · {app['code']}"))
+        if effect == EFFECT_ONLINE_VERIFICATION:
+            self._online_panel(d, app)
+            return
         d.add_widget(self._facts(app))
         if effect == EFFECT_CARD_PRINT:
             self._card_panel(d)
@@ -126,7 +132,10 @@ class WorkView(View):
             cell = vbox(spacing=sp(2), size_hint_y=None, height=sp(58))
             cell.add_widget(Muted(text=text, height=sp(18)))
             old = self.app.card_fields.get(key)
-            f = self.reg(f"card_{key}", Field(text=old.text if old else "", height=sp(36), font_size=sp(14)))
+            # an online application brings the place of birth and No. KK the citizen typed (SIAK decides)
+            known = ((self.ctl.application or {}).get("card_data") or {}).get(key, "")
+            f = self.reg(f"card_{key}", Field(text=old.text if old and old.text else known, height=sp(36),
+                                              font_size=sp(14)))
             self.app.card_fields[key] = f
             cell.add_widget(f)
             grid.add_widget(cell)
@@ -174,6 +183,139 @@ class WorkView(View):
         row.add_widget(ok)
         row.add_widget(back)
         d.add_widget(row)
+
+    # ------------------------------------------------------------ online (SOP 001 row 2)
+    def _online_panel(self, d, app: dict) -> None:
+        """The applicant's data (NIK warnings included) beside the uploads: a thumbnail per
+        document (tap to zoom; PDFs rendered page by page), a tick per document matching
+        SIAK, the SIAK reference, notes for the citizen, accept or return."""
+        ctl = self.ctl
+        ap = app["applicant"]
+        kec = {k["code"]: k["name"] for k in ctl.office.get("kecamatan") or []}
+        facts = vbox(spacing=sp(1), size_hint_y=None, height=sp(150))
+        for key, value in (("fact_name", ap["name"]), ("fact_nik", ap["nik"]), ("fact_birth_date", ap["birth_date"]),
+                           ("fact_parent", app.get("parent_name")), ("fact_phone", ap["phone"] or ap.get("email")),
+                           ("fact_kecamatan", kec.get(ap["kecamatan_code"], ap["kecamatan_code"])),
+                           ("fact_pickup", app.get("pickup_office_name") or app.get("pickup_office"))):
+            facts.add_widget(SLabel(text=f"[color=5b6b7b]{self.t(key)}:[/color] [b]{value or '-'}[/b]",
+                                    font_size=sp(13), shorten=True, height=sp(20)))
+        d.add_widget(facts)
+        for w in (app.get("nik_check") or {}).get("warnings") or []:
+            d.add_widget(SLabel(text="[color=c0392b]" + self.t("nik_warning", text=w.get("message", "")) + "[/color]",
+                                font_size=sp(13), shorten=True, height=sp(20)))
+        if app.get("return_notes"):
+            d.add_widget(Muted(text=app["return_notes"], shorten=True))
+        d.add_widget(SLabel(text=self.t("online_docs"), font_name=self.app.font_bold, font_size=sp(14)))
+        labels = {i["code"]: i["label"] for i in (app.get("checklist") or {}).get("items") or []}
+        grid = GridLayout(cols=3, spacing=sp(8), size_hint_y=None, height=sp(190))
+        self.app.online_ticks = {}
+        for up in app.get("uploads") or []:
+            cell = vbox(spacing=sp(2))
+            img = Image(fit_mode="contain")
+            cell.add_widget(img)
+            self.app.fetch(self.ctl.upload_image, up, 1, 480,
+                           then=lambda data, im=img: data and setattr(im, "texture", jpeg_texture(data)))
+            pages = f" · {self.t('page_of', page=1, pages=up['pages'])}" if up.get("pages") else ""
+            label = labels.get(up["requirement"], up["requirement"])
+            tick = self.reg(f"doc_{up['requirement']}", Tick(text=f"☐  {label}{pages}", size_hint_y=None,
+                                                             height=sp(34), font_size=sp(12)))
+            tick.bind(state=lambda b, st, text=f"{label}{pages}": setattr(b, "text", ("☑" if st == "down" else "☐")
+                                                                          + f"  {text}"))
+            self.app.online_ticks[up["requirement"]] = tick
+            cell.add_widget(tick)
+            zoom = self.reg(f"zoom_{up['requirement']}", Ghost(text=self.t("btn_zoom"), size_hint_y=None,
+                                                               height=sp(30), font_size=sp(12)))
+            zoom.bind(on_release=lambda _b, u=up, text=label: self._zoom(u, text))
+            cell.add_widget(zoom)
+            grid.add_widget(cell)
+        d.add_widget(grid)
+        siak = self.reg("siak_reference", Field(hint_text=self.t("siak_reference"), text=app.get("siak_reference") or ""))
+        d.add_widget(siak)
+        notes = self.reg("online_notes", Field(hint_text=self.t("online_notes_hint")))
+        d.add_widget(notes)
+        d.add_widget(Widget())
+        row = Row()
+        ok = self.reg("accept_online", Btn(text=self.t("btn_accept_online")))
+
+        def ticked():
+            return [code for code, t in self.app.online_ticks.items() if t.state == "down"]
+        ok.bind(on_release=lambda *_: self.act(ctl.verify_online, "accept", ticked(), siak.text, notes.text))
+        back = self.reg("return_online", Danger(text=self.t("btn_return_online")))
+        back.bind(on_release=lambda *_: self.act(ctl.verify_online, "return", ticked(), siak.text, notes.text))
+        row.add_widget(ok)
+        row.add_widget(back)
+        d.add_widget(row)
+
+    def _zoom(self, upload: dict, title: str) -> None:
+        """A large view of one upload: zoom in and out, scroll, next/previous page of a PDF."""
+        from kivy.uix.modalview import ModalView
+        from kivy.uix.scrollview import ScrollView
+        view = ModalView(size_hint=(0.94, 0.94), auto_dismiss=True)
+        box = vbox(spacing=sp(6), padding=sp(8))
+        head = Row(height=sp(40))
+        head.add_widget(SLabel(text=f"[b][color=ffffff]{title}[/color][/b]", shorten=True))
+        state = {"zoom": 1.0, "page": 1}
+        scroll = ScrollView(do_scroll_x=True, do_scroll_y=True)
+        img = Image(size_hint=(None, None), fit_mode="contain")
+        scroll.add_widget(img)
+
+        def fit():
+            tex = img.texture
+            if tex is None:
+                return
+            base = min(scroll.width / max(1, tex.width), scroll.height / max(1, tex.height))
+            img.size = (tex.width * base * state["zoom"], tex.height * base * state["zoom"])
+
+        def load():
+            self.app.fetch(self.ctl.upload_image, upload, state["page"], 1600,
+                           then=lambda data: data and (setattr(img, "texture", jpeg_texture(data)), fit()))
+
+        def zoom(factor):
+            state["zoom"] = max(1.0, min(6.0, state["zoom"] * factor))
+            fit()
+
+        def page(step):
+            pages = upload.get("pages") or 1
+            state["page"] = max(1, min(pages, state["page"] + step))
+            load()
+        for name, text, fn in (("zoom_in", "+", lambda: zoom(1.5)), ("zoom_out", "−", lambda: zoom(1 / 1.5))):
+            b = self.reg(name, Ghost(text=text, size_hint_x=None, width=sp(56)))
+            b.bind(on_release=lambda _b, f=fn: f())
+            head.add_widget(b)
+        if (upload.get("pages") or 1) > 1:
+            for name, text, step in (("page_prev", "‹", -1), ("page_next", "›", 1)):
+                b = self.reg(name, Ghost(text=text, size_hint_x=None, width=sp(56)))
+                b.bind(on_release=lambda _b, s=step: page(s))
+                head.add_widget(b)
+        close = self.reg("zoom_close", Btn(text=self.t("btn_close"), size_hint_x=None, width=sp(110)))
+        close.bind(on_release=lambda *_: view.dismiss())
+        head.add_widget(close)
+        box.add_widget(head)
+        box.add_widget(scroll)
+        view.add_widget(box)
+        scroll.bind(size=lambda *_: fit())
+        self.app.zoom_view = view
+        view.bind(on_dismiss=lambda *_: setattr(self.app, "zoom_view", None))
+        view.open()
+        load()
+
+    # ------------------------------------------------------------ distribution (SOP 001 row 4)
+    def _distribution_panel(self, d) -> None:
+        ctl = self.ctl
+        d.add_widget(Heading(text=self.t("distribution_title")))
+        d.add_widget(Muted(text=self.t("distribution_help")))
+        if not ctl.distribution:
+            d.add_widget(Muted(text=self.t("distribution_empty")))
+        for g in ctl.distribution:
+            b = self.reg(f"send_{g['pickup_office']}", Btn(text=self.t("btn_send_batch", n=g["count"],
+                                                                        place=g["name"])))
+            b.bind(on_release=lambda _b, code=g["pickup_office"]: self.act(ctl.send_batch, code))
+            d.add_widget(b)
+        if ctl.pending_batch:
+            again = self.reg("retry_batch_print", Ghost(text=self.t("btn_print_batch_again")))
+            again.bind(on_release=lambda *_: self.act(ctl.retry_batch_print))
+            d.add_widget(again)
+        d.add_widget(Widget())
 
     def _load_photo(self, app_id):
         try:

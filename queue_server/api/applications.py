@@ -151,6 +151,9 @@ def uncollected(query):
         (apps.Application.state == apps.workflow.READY)).order_by(apps.Application.step_arrived_at))
     now = ctx().now()
     rows = list(rows)
+    transit = {a.id for a in rows if apps._batch_pending(a)}
+    # a card still on its way to this pickup office is listed under its incoming batch, not here
+    rows = [a for a in rows if not (a.id in transit and a.office != office.code)]
     from ..notify.outbox import last_sent
     last = last_sent([f"application:{a.code}" for a in rows])
 
@@ -163,7 +166,8 @@ def uncollected(query):
               "kecamatan_code": a.kecamatan_code, "pickup_office": a.pickup_office,
               "ready_since": iso_local(office, a.step_arrived_at),
               "waiting_days": round((now - (a.step_arrived_at or now)) / 86400, 1),
-              "notify": a.notify, "last_message": last_message(a.code)} for a in rows]
+              "notify": a.notify, "last_message": last_message(a.code), "in_transit": a.id in transit}
+             for a in rows]
     names = {k.code: k.name for k in office.kecamatan}
     batches: dict[str, list] = {}
     for it in items:

@@ -78,7 +78,7 @@ def _form_page(base: dict, status: int = 200, *, form: dict | None = None, error
     documents = online.required_documents(service, base["answers"], ctx.today(office), _lang())
     return _render("citizen_online.html", status, step="form", documents=documents, form=form or {},
                    error=error, error_field=error_field or "", submission_key=key or secrets.token_urlsafe(18),
-                   pickups=online.pickup_choices(ctx, office), max_mb=office.online.upload_max_mb,
+                   pickups=online.pickup_choices(ctx, office), max_mb=f"{office.online.upload_max_mb:g}",
                    config={"max_bytes": office.online.upload_max_bytes,
                            "draft": f"loket-online-{office.code}-{service.code}",
                            "too_large": t("file_too_large_js", _lang(), mb=f"{office.online.upload_max_mb:g}")},

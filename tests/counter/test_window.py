@@ -14,6 +14,7 @@ import cv2
 import pytest
 
 from station_kit import CARD_DATA, PASSWORD
+from station_run import run_station
 from xvfb_kit import kivy_env, start_xvfb, stop_xvfb
 
 
@@ -22,31 +23,6 @@ def display():
     disp, proc = start_xvfb(1920, 1200)
     yield disp
     stop_xvfb(proc)
-
-
-def run_station(display, server, tmp_path, steps, *, size="1366x768", counter="2", timeout=90, picture="astronaut"):
-    """Run ``loket counter`` (as ``python -m counter.cli``) with an
-    automation script; returns (result dict, folders)."""
-    out = {"previews": tmp_path / "previews", "spool": tmp_path / "spool", "shots": tmp_path / "shots"}
-    photo = tmp_path / f"{picture}.png"
-    if not photo.exists():
-        from skimage import data
-        cv2.imwrite(str(photo), getattr(data, picture)()[:, :, ::-1])
-    result = tmp_path / f"result-{size}.json"
-    script = tmp_path / f"script-{size}.json"
-    script.write_text(json.dumps({"steps": steps, "result": str(result)}), encoding="utf-8")
-    env = kivy_env(display, str(tmp_path / "kivy-home"))
-    env["LOKET_STATION_SCRIPT"] = str(script)
-    cmd = [sys.executable, "-m", "counter.cli", "--server", server.url, "--counter", counter,
-           "--printer", f"preview://{out['previews']}", "--card-output", f"spool://{out['spool']}",
-           "--camera", f"file://{photo}", "--size", size]
-    proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, timeout=timeout)
-    assert result.exists(), proc.stderr.decode(errors="replace")[-3000:]
-    res = json.loads(result.read_text())
-    keep = os.environ.get("LOKET_STATION_SHOTS")
-    if keep and out["shots"].exists():
-        shutil.copytree(out["shots"], keep, dirs_exist_ok=True)
-    return res, out
 
 
 def login(role, shots=None):

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from queue_server.db.models import AuditLog, Application, KartuKendali, Upload, db
-from online_kit import (ANSWERS, APPLICANT, PEKANBARU, document_jpeg, document_pdf, document_png, elf_renamed, files,
+from online_kit import (APPLICANT, PEKANBARU, document_jpeg, document_pdf, document_png, elf_renamed, files,
                         form, pdf_with_javascript, png_bomb, stored_files, submit)
 from server_kit import KIA_CARD, login_tokens
 

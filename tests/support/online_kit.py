@@ -43,7 +43,12 @@ def document_jpeg(text: str = "KARTU KELUARGA", size=(1600, 1100), gps: bool = T
 def document_png(text: str = "AKTA KELAHIRAN") -> bytes:
     from PIL import Image, ImageDraw
     im = Image.new("RGB", (1200, 900), (255, 255, 255))
-    ImageDraw.Draw(im).text((80, 80), text, fill=(0, 0, 0))
+    d = ImageDraw.Draw(im)
+    d.rectangle([30, 30, 1170, 870], outline=(90, 60, 20), width=10)
+    d.ellipse([500, 120, 700, 320], outline=(150, 20, 20), width=8)  # a seal
+    d.text((80, 80), text, fill=(0, 0, 0))
+    for i in range(8):
+        d.line([(90, 400 + i * 55), (1100, 400 + i * 55)], fill=(60, 60, 60), width=4)
     out = io.BytesIO()
     im.save(out, "PNG")
     return out.getvalue()

@@ -37,7 +37,10 @@
       fields.forEach(function (f) {
         if (!(f.name in saved)) { return; }
         if (f.type === "checkbox") { if (!f.checked) { f.checked = !!saved[f.name]; } }
-        else if (!f.value) { f.value = saved[f.name]; state.restored += 1; }
+        else if (!f.value || (f.tagName === "SELECT" && f.value !== saved[f.name] && !f.dataset.chosen)) {
+          f.value = saved[f.name];  // a select shows its first option until restored
+          state.restored += 1;
+        }
       });
     }
   }
