@@ -166,6 +166,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind_card_uncollected": ("belum diambil", "not collected"),
     "kind_ikm_survey": ("survei IKM", "IKM survey"),
     "kind_test": ("pesan uji", "test message"),
+    "kind_online_received": ("permohonan online diterima", "online application received"),
+    "kind_online_accepted": ("permohonan online lengkap (resi)", "online application complete (receipt)"),
+    "kind_online_returned": ("permohonan online perlu perbaikan", "online application needs a fix"),
     "notify_consent": ("Warga setuju dikabari (WhatsApp/SMS/email): berkas kurang, dokumen jadi, belum diambil",
                        "The citizen agrees to be told (WhatsApp/SMS/email): file incomplete, document ready, "
                        "not collected"),

@@ -485,7 +485,8 @@ def staff_password_cmd(data_dir: Path, username: str, password: str | None):
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Target file (default: DATA_DIR/backups/loket-YYYYmmdd-HHMMSS.sqlite3).")
 def backup_cmd(data_dir: Path, out: Path | None):
-    """Online, consistent copy of the database (safe while the server runs)."""
+    """Online, consistent copy of the database (safe while the server runs), and of the
+    online applications' uploads (``NAME.uploads/`` beside ``NAME.sqlite3``)."""
     from .db.database import backup_sqlite, sqlite_path
 
     if os.environ.get("DATABASE_URL") and not os.environ["DATABASE_URL"].startswith("sqlite"):
@@ -497,6 +498,14 @@ def backup_cmd(data_dir: Path, out: Path | None):
         raise click.ClickException(f"Tidak ada basis data di {src}. Jalankan 'loket init' dulu.")
     out = out or data_dir / "backups" / f"loket-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
     backup_sqlite(src, out)
+    # the uploads of online applications (issue 13) go beside it, copied after the database:
+    # every file its rows name is there (a file added since is an orphan, swept after a restore)
+    uploads = data_dir / "uploads"
+    if uploads.is_dir():
+        target = out.with_name(out.name.removesuffix(".sqlite3") + ".uploads")
+        shutil.copytree(uploads, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.part"))
+        os.chmod(target, 0o700)
+        click.echo(str(target))
     click.echo(str(out))
 
 

@@ -29,6 +29,7 @@ import io
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,10 @@ MAX_IMAGE_SIDE = 3000
 #: JPEG quality of re-encoded images.
 JPEG_QUALITY = 88
 IMAGE_FORMATS = ("JPEG", "PNG")
+#: Images decoded at once per server process: a decoded 12 MP photo holds ≈ 36 MB and a
+#: burst of uploads must not hold twenty of them (issue 13: peak RSS < 300 MB), nor take
+#: every core from the kiosks' tickets. ``LOKET_UPLOAD_DECODERS`` overrides.
+DECODERS = threading.BoundedSemaphore(max(1, int(os.environ.get("LOKET_UPLOAD_DECODERS", "2"))))
 #: PDF names that make a document act (run, open, submit): refused.
 ACTIVE_PDF_NAMES = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/SubmitForm", b"/ImportData",
                     b"/RichMedia", b"/XFA")
@@ -99,7 +104,7 @@ def _check_image(part: str, data: bytes) -> CheckedFile:
     from PIL import Image, ImageOps
     import warnings
     try:
-        with warnings.catch_warnings():
+        with DECODERS, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
                 if im.format not in IMAGE_FORMATS:
@@ -110,9 +115,13 @@ def _check_image(part: str, data: bytes) -> CheckedFile:
                     raise refused(part, "image_too_large", "Ukuran gambar tidak wajar (terlalu banyak piksel).",
                                   "The image has an unreasonable size (too many pixels).",
                                   width=width, height=height)
+                im.draft("RGB", (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))  # JPEG: decode at a smaller scale when enough
                 im.load()
                 upright = ImageOps.exif_transpose(im)
                 rgb = upright.convert("RGB")
+                rgb.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+                out = io.BytesIO()
+                rgb.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=, no icc: nothing but pixels
     except Unprocessable:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -121,9 +130,6 @@ def _check_image(part: str, data: bytes) -> CheckedFile:
     except Exception:  # noqa: BLE001 - any decoder failure is the same answer: not a usable image
         raise refused(part, "image_broken", "Gambar rusak atau tidak bisa dibaca.",
                       "The image is damaged or cannot be read.") from None
-    rgb.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-    out = io.BytesIO()
-    rgb.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)  # no exif=, no icc: nothing but pixels
     return CheckedFile(data=out.getvalue(), kind="image", content_type="image/jpeg",
                        width=rgb.width, height=rgb.height)
 

@@ -108,9 +108,13 @@ def test_backup_while_serving_and_restore(tmp_path):
     try:
         for _ in range(20):
             server.request("POST", "/api/v1/tickets", {"service": "KIA", "answers": KIA_7Y}, token=server.tokens["kiosk"])
+        upload = server.data_dir / "uploads" / "ab" / ("ab" + "0" * 38 + ".jpg")  # an online application's file
+        upload.parent.mkdir(parents=True)
+        upload.write_bytes(b"\xff\xd8\xff scan")
         out = loket("backup", "--out", str(tmp_path / "b.sqlite3"), data_dir=server.data_dir)
         backup = tmp_path / "b.sqlite3"
         assert out.stdout.strip().endswith("b.sqlite3") and backup.exists()
+        assert (tmp_path / "b.uploads" / "ab" / upload.name).read_bytes() == upload.read_bytes()
         with sqlite3.connect(backup) as con:
             assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
             assert con.execute("select count(*) from ticket").fetchone()[0] == 20

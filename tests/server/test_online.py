@@ -333,3 +333,41 @@ def test_an_orphan_file_is_swept(app, data_dir):
         os.utime(store.path(name), (old, old))
         assert sweep_orphans(store) == 1
     assert stored_files(data_dir) == []
+
+
+def test_the_citizen_is_told_received_returned_accepted_and_ready_at_the_uptd_only_once_it_arrived(
+        make_app, offices_dir, clock):
+    from queue_server.db.models import Message
+    from queue_server.notify.channels import FakeChannel
+    path = offices_dir / "pekanbaru.toml"
+    path.write_text(path.read_text(encoding="utf-8") + '\n[notifications]\nchannels = ["whatsapp"]\n\n'
+                    '[notifications.whatsapp]\nphone_number_id = "1234567890"\n', encoding="utf-8")
+    app = make_app(LOKET_ONLINE_ADDRESS_LIMIT="1000 per hour", NOTIFY_DRIVERS={"whatsapp": FakeChannel("whatsapp")})
+    client = app.test_client()
+    dinas = login_tokens(app, office="pekanbaru", prefix="d")
+    uptd = login_tokens(app, office="pekanbaru-sukajadi", prefix="s")
+    code = submit(client, applicant={**APPLICANT, "notify": True}).json["application_code"]
+
+    def kinds():
+        with db.connection_context():
+            return [(m.kind, m.recipient) for m in Message.select().order_by(Message.id)]
+    assert kinds() == [("online_received", "+6281234567890")]
+    (item,) = _queue(client, dinas)
+    client.post(f"/api/v1/applications/{item['id']}/online-verification", headers=dinas["verifikator"],
+                json={"outcome": "return", "present": [], "notes": "KK dan akta buram."})
+    client.post(f"/api/v1/online-applications/{code}/documents", data=files(kk=document_png(), akta_kelahiran=document_pdf()),
+                content_type="multipart/form-data")
+    client.post(f"/api/v1/applications/{item['id']}/online-verification", headers=dinas["verifikator"],
+                json={"outcome": "accept", "present": ["kk", "akta_kelahiran"]})
+    client.post(f"/api/v1/applications/{item['id']}/steps/cetak/complete", headers=dinas["petugas_cetak"],
+                json={"outcome": "done", "card_serial": "S9", "card": KIA_CARD})
+    batch = client.post("/api/v1/distribution-batches", headers=dinas["petugas_distribusi"],
+                        json={"pickup_office": "pekanbaru-sukajadi"}).json
+    assert [k for k, _ in kinds()] == ["online_received", "online_returned", "online_accepted"]  # not "ready" yet
+    with db.connection_context():
+        returned = Message.get(Message.kind == "online_returned")
+        assert "KK dan akta buram." in returned.text and APPLICANT["nik"] not in returned.text
+    client.post(f"/api/v1/distribution-batches/{batch['id']}/receive", headers=uptd["petugas_distribusi"], json={})
+    assert [k for k, _ in kinds()] == ["online_received", "online_returned", "online_accepted", "card_ready"]
+    with db.connection_context():
+        assert "UPTD Disdukcapil Kecamatan Sukajadi" in Message.get(Message.kind == "card_ready").text
