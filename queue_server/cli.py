@@ -161,6 +161,7 @@ def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int |
     # Hand the GIL over more often than every 5 ms: a thread that finished its SQLite
     # write must not wait behind request threads to release the writer lock.
     sys.setswitchinterval(0.0005)
+    limit_malloc_arenas()
     clock = None
     if clock_start or clock_speed != 1.0:
         start = datetime.fromisoformat(clock_start).timestamp() if clock_start else None
@@ -193,6 +194,27 @@ def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int |
         waitress.serve(app, host=host, port=port, threads=threads, ident="loket", **settings)
         return
     _serve_prefork(app, host, port, threads, workers, exit_with_parent, settings)
+
+
+def limit_malloc_arenas(arenas: int = 2, mmap_threshold: int = 1 << 20) -> bool:
+    """Keep a server process's memory from growing with its thread count (glibc only;
+    elsewhere nothing happens, False). By default glibc gives each busy thread its own
+    malloc arena and raises its mmap threshold after a large free, so buffers of a few MB
+    (an upload's photo, its decoded pixels) stay in the arenas of the 64 request threads
+    after use: 20 concurrent 3.6 MB uploads left a worker at 1.9 GB RSS (bench/README.md
+    "Online applications"). ``arenas`` arenas and a fixed mmap threshold (bytes) return
+    such buffers to the system when freed. Must run before the request threads start."""
+    import ctypes
+    import ctypes.util
+    name = ctypes.util.find_library("c")
+    if not name or sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        m_mmap_threshold, m_arena_max = -3, -8  # glibc malloc.h
+        return bool(libc.mallopt(m_arena_max, arenas)) and bool(libc.mallopt(m_mmap_threshold, mmap_threshold))
+    except (OSError, AttributeError):
+        return False
 
 
 def _proxy_address(value: str | None) -> str | None:
@@ -235,7 +257,7 @@ def connection_limits() -> dict:
     counters: ``poll`` instead of ``select`` (no 1,024-descriptor ceiling), up to
     :data:`CONNECTION_LIMIT` connections per worker (fewer when the process may open fewer
     files; the soft limit is raised to the hard one), idle ones closed after
-    :data:`IDLE_SECONDS`."""
+    :data:`IDLE_SECONDS`; request bodies read 64 KiB at a time."""
     import resource
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
@@ -245,7 +267,10 @@ def connection_limits() -> dict:
         except (ValueError, OSError):
             pass
     return {"asyncore_use_poll": True, "channel_timeout": IDLE_SECONDS, "cleanup_interval": 5,
-            "connection_limit": max(100, min(CONNECTION_LIMIT, soft - 200))}
+            "connection_limit": max(100, min(CONNECTION_LIMIT, soft - 200)),
+            # an upload's 3-5 MB body read in 64 KiB pieces, not 8 KiB: an eighth of the
+            # I/O thread's loop turns, which the kiosks' requests wait behind
+            "recv_bytes": 65536}
 
 
 def _watch_parent(on_orphan, interval: float = 1.0) -> None:

@@ -101,6 +101,12 @@ def online_apply(office_code: str, service_code: str):
 def online_apply_post(office_code: str, service_code: str):
     """Submit the application (multipart, CSRF-checked): the receipt on success; the
     form again with the refusal and the field marked otherwise (files chosen again)."""
+    from ..api.online import UPLOAD_REQUESTS
+    with UPLOAD_REQUESTS:
+        return _apply_post(office_code, service_code)
+
+
+def _apply_post(office_code: str, service_code: str):
     from ..api.online import read_multipart, store
     lang = _lang()
     try:
@@ -186,10 +192,16 @@ def online_receipt_pdf(code: str):
 @online_by_address
 def online_reupload_post(code: str):
     """New files for a returned application (multipart, CSRF-checked), under the same code."""
-    from ..api.common import notify
-    from ..api.online import read_multipart, store
+    from ..api.online import UPLOAD_REQUESTS
     lang = _lang()
     back = url_for("citizen.follow", code=code) + ("?lang=en" if lang == "en" else "")
+    with UPLOAD_REQUESTS:
+        return _reupload_post(code, back, lang)
+
+
+def _reupload_post(code: str, back: str, lang: str):
+    from ..api.common import notify
+    from ..api.online import read_multipart, store
     try:
         app = online._online_app(code)
         _, files, _ = read_multipart(_ctx().office(app.office))  # parsed within the limits, before the CSRF check
