@@ -164,3 +164,11 @@ def test_serve_refuses_a_database_it_cannot_write(tmp_path):
             subprocess.run(["chattr", "-i", str(db_file)], check=True)
         os.chmod(db_file, 0o600)
     assert out.returncode != 0 and "tidak bisa ditulis" in out.stderr, out.stderr[-2000:]
+
+
+def test_loket_serve_caps_the_malloc_arenas_on_linux():
+    """bench/README.md "Online applications": without the cap a worker kept 1.9 GB after a burst of uploads."""
+    import sys
+
+    from queue_server.cli import limit_malloc_arenas
+    assert limit_malloc_arenas() is (sys.platform == "linux")

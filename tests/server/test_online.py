@@ -5,27 +5,15 @@ the UPTD with its confirmation, the hand-over there, and the retention of the fi
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 from PIL import Image
 
 from queue_server.db.models import AuditLog, Application, KartuKendali, Upload, db
-from online_kit import (APPLICANT, PEKANBARU, document_jpeg, document_pdf, document_png, elf_renamed, files,
+from online_kit import (APPLICANT, document_jpeg, document_pdf, document_png, elf_renamed, files,
                         form, pdf_with_javascript, png_bomb, stored_files, submit)
+from online_kit import app, offices_dir  # noqa: F401  (fixtures: the Pekanbaru SOP 001 offices)
 from server_kit import KIA_CARD, login_tokens
-
-
-@pytest.fixture
-def offices_dir(tmp_path):
-    d = tmp_path / "offices"
-    shutil.copytree(PEKANBARU, d)
-    return d
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(LOKET_ONLINE_ADDRESS_LIMIT="1000 per hour")
 
 
 @pytest.fixture

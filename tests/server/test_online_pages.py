@@ -5,25 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 
-import pytest
 
-from online_kit import APPLICANT, PEKANBARU, document_jpeg, document_pdf, document_png
+from online_kit import APPLICANT, document_jpeg, document_pdf, document_png
+from online_kit import app, offices_dir  # noqa: F401  (fixtures: the Pekanbaru SOP 001 offices)
 from server_kit import login_tokens
-
-
-@pytest.fixture
-def offices_dir(tmp_path):
-    d = tmp_path / "offices"
-    shutil.copytree(PEKANBARU, d)
-    return d
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(LOKET_ONLINE_ADDRESS_LIMIT="1000 per hour")
 
 
 def _token(html: str) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zlib
 from pathlib import Path
+
+import pytest
 
 from server_kit import REPO
 
@@ -16,6 +19,20 @@ APPLICANT = {"name": "Putri Ramadhani", "nik": "1471015506230002", "sex": "P", "
              "birth_date": "2023-06-15", "kk_number": "1471010101180004", "parent_name": "Siti Rahma",
              "phone": "081234567890", "email": "", "kecamatan_code": "14.71.01"}
 ANSWERS = {"birth_date": "2023-06-15"}
+
+
+@pytest.fixture
+def offices_dir(tmp_path):
+    """The server tests' offices: the Pekanbaru SOP 001 folder (Dinas and UPTD Sukajadi)."""
+    d = tmp_path / "offices"
+    shutil.copytree(PEKANBARU, d)
+    return d
+
+
+@pytest.fixture
+def app(make_app):
+    """The server tests' app on those offices, the public upload limit out of the way."""
+    return make_app(LOKET_ONLINE_ADDRESS_LIMIT="1000 per hour")
 
 
 def document_jpeg(text: str = "KARTU KELUARGA", size=(1600, 1100), gps: bool = True) -> bytes:
