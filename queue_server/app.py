@@ -148,6 +148,11 @@ def create_app(test_config: dict | None = None) -> APIFlask:
         migrate(database)
     app.extensions["loket"] = context
     app.extensions["loket_db"] = database
+    from peewee import SqliteDatabase
+    # several servers share a PostgreSQL database, not the data folder's revocation stamp:
+    # there a token looked up at most half a second ago is trusted, so a revocation made on
+    # one machine is refused by every other within 0.5 s (issue 17)
+    _auth._cache.ttl = 2.0 if isinstance(database, SqliteDatabase) else 0.5
     broker = Broker()
     app.extensions["loket_broker"] = broker
     from .tickets import DayCloser
@@ -378,10 +383,37 @@ def _register_handlers(app: APIFlask) -> None:
             h["Cache-Control"] = "no-store"
         return response
 
+    from playhouse.pool import MaxConnectionsExceeded, PooledDatabase
+
+    if isinstance(app.extensions["loket_db"], PooledDatabase):
+        @app.teardown_request
+        def _give_back(_exc):
+            """A pooled connection (PostgreSQL) goes back to the pool after each request:
+            a process holds at most ``LOKET_DB_POOL`` connections, not one per thread."""
+            if not db.is_closed():
+                db.close()
+
+    def _database_busy(reason: str):
+        app.logger.error("database connections exhausted: %s", reason)
+        return error_body("database_busy",
+                          "Server sedang penuh (semua koneksi basis data terpakai). Coba lagi sebentar; bila "
+                          "berulang, admin menaikkan max_connections PostgreSQL atau menurunkan LOKET_DB_POOL.",
+                          "The server is busy (every database connection is in use). Retry shortly; if it "
+                          "repeats, the admin raises PostgreSQL's max_connections or lowers LOKET_DB_POOL.",
+                          {"setting": "LOKET_DB_POOL", "reason": reason[:200]}), 503, {"Retry-After": "2"}
+
+    @app.errorhandler(MaxConnectionsExceeded)
+    def _pool_exhausted(e):
+        return _database_busy(str(e))
+
     @app.errorhandler(OperationalError)
     def _storage_error(e: OperationalError):
         """A write the storage refused (read-only, full disk): 503 with a clear code, never
-        a generic 500; nothing was written (the transaction rolled back)."""
+        a generic 500; nothing was written (the transaction rolled back). PostgreSQL
+        refusing a connection (``max_connections`` reached) is 503 ``database_busy``."""
+        text = str(e).lower()
+        if "too many clients" in text or "remaining connection slots" in text:
+            return _database_busy(str(e))
         if not is_storage_failure(e):
             raise e
         app.logger.error("database storage failure: %s", e)

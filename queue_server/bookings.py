@@ -29,7 +29,8 @@ from .applications import mask_nik
 from .auth import require
 from .context import Actor, Context, EveryMinute, iso_local
 from .db.database import write_tx
-from .db.models import Application, Booking, Ticket, db
+from .db import sql
+from .db.models import Application, Booking, Ticket
 from .domain import booking as rules
 from .domain.booking import EARLY, LATE
 from .domain.nik import parse_nik
@@ -102,7 +103,7 @@ def _slot_epoch(office: Office, day: date, slot: str) -> float:
 
 def _taken(office: Office, service: Service, day: str) -> dict[str, int]:
     """Bookings holding a place, by slot "HH:MM"."""
-    rows = db.execute_sql('SELECT "slot", COUNT(*) FROM "booking" WHERE "office" = ? AND "service" = ? '
+    rows = sql.run('SELECT "slot", COUNT(*) FROM "booking" WHERE "office" = ? AND "service" = ? '
                           'AND "office_day" = ? AND "status" IN (?, ?) GROUP BY "slot"',
                           (office.code, service.code, day, *ACTIVE)).fetchall()
     return {slot: n for slot, n in rows}

@@ -188,12 +188,33 @@ def serve_cmd(data_dir: Path, host: str, port: int, threads: int, workers: int |
     if trusted_proxy:
         click.echo(f"Di belakang proxy {trusted_proxy} (behind the reverse proxy at {trusted_proxy})", err=True)
     settings = {**connection_limits(), **proxy_settings(trusted_proxy)}
+    from .db.models import db as _db
+    close_all = getattr(_db.obj, "close_all", None)
+    if close_all is not None:  # a pool's connections must not be inherited by the forked workers
+        close_all()
     if workers <= 1 or not hasattr(os, "fork"):
         if exit_with_parent:
             _watch_parent(lambda: os._exit(0))
         waitress.serve(app, host=host, port=port, threads=threads, ident="loket", **settings)
         return
     _serve_prefork(app, host, port, threads, workers, exit_with_parent, settings)
+
+
+def _pg_dump(url: str, out: Path) -> None:
+    """``pg_dump --format=custom`` of the PostgreSQL database at ``url`` into ``out``
+    (restore: ``pg_restore --clean --no-owner -d URL FILE``). The client from PATH or
+    Debian's newest ``/usr/lib/postgresql/N/bin``."""
+    import glob
+    import subprocess
+    exe = shutil.which("pg_dump") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"))[::-1]), None)
+    if exe is None:
+        raise click.ClickException("pg_dump tidak ditemukan: pasang paket postgresql-client (pg_dump not found).")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([exe, "--format=custom", "--no-owner", "--file", str(out), url], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise click.ClickException(f"pg_dump gagal (failed): {done.stderr.strip()[-500:]}")
+    os.chmod(out, 0o600)
 
 
 def limit_malloc_arenas(arenas: int = 2, mmap_threshold: int = 1 << 20) -> bool:
@@ -510,24 +531,31 @@ def staff_password_cmd(data_dir: Path, username: str, password: str | None):
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Target file (default: DATA_DIR/backups/loket-YYYYmmdd-HHMMSS.sqlite3).")
 def backup_cmd(data_dir: Path, out: Path | None):
-    """Online, consistent copy of the database (safe while the server runs), and of the
-    online applications' uploads (``NAME.uploads/`` beside ``NAME.sqlite3``)."""
+    """Online, consistent copy of the database (safe while the server runs): SQLite with
+    its backup API, PostgreSQL with pg_dump; and the online applications' uploads
+    (``NAME.uploads/`` beside it)."""
     from .db.database import backup_sqlite, sqlite_path
 
-    if os.environ.get("DATABASE_URL") and not os.environ["DATABASE_URL"].startswith("sqlite"):
-        raise click.ClickException("loket backup copies the SQLite file; back up other databases with their own tools.")
+    url = os.environ.get("DATABASE_URL") or ""
     data_dir = data_dir.resolve()
     private_files()  # a backup holds the same personal data as the database
-    src = sqlite_path(data_dir)
-    if not src.exists():
-        raise click.ClickException(f"Tidak ada basis data di {src}. Jalankan 'loket init' dulu.")
-    out = out or data_dir / "backups" / f"loket-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
-    backup_sqlite(src, out)
+    if url.startswith(("postgresql://", "postgres://")):
+        out = out or data_dir / "backups" / f"loket-{datetime.now():%Y%m%d-%H%M%S}.dump"
+        _pg_dump(url, out)
+    elif url and not url.startswith("sqlite"):
+        raise click.ClickException("loket backup copies SQLite and PostgreSQL databases; back up others with "
+                                   "their own tools.")
+    else:
+        src = sqlite_path(data_dir)
+        if not src.exists():
+            raise click.ClickException(f"Tidak ada basis data di {src}. Jalankan 'loket init' dulu.")
+        out = out or data_dir / "backups" / f"loket-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+        backup_sqlite(src, out)
     # the uploads of online applications (issue 13) go beside it, copied after the database:
     # every file its rows name is there (a file added since is an orphan, swept after a restore)
     uploads = data_dir / "uploads"
     if uploads.is_dir():
-        target = out.with_name(out.name.removesuffix(".sqlite3") + ".uploads")
+        target = out.with_name(out.name.removesuffix(".sqlite3").removesuffix(".dump") + ".uploads")
         shutil.copytree(uploads, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.part"))
         os.chmod(target, 0o700)
         click.echo(str(target))

@@ -25,6 +25,7 @@ from typing import Callable, Iterator
 
 from client.protocol import PUBLIC_EVENT_TYPES
 
+from .db import sql
 from .db.models import Event, db
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,10 @@ PUBLIC_TYPES = PUBLIC_EVENT_TYPES
 
 def record(office: str, type_: str, payload: dict, at: float) -> int:
     """Append an event (call inside the writer's transaction). Returns its id."""
-    cursor = db.execute_sql('INSERT INTO "event" ("office", "type", "payload", "created_at") VALUES (?, ?, ?, ?)',
+    cursor = sql.run('INSERT INTO "event" ("office", "type", "payload", "created_at") VALUES (?, ?, ?, ?) '
+                     'RETURNING "id"',
                             (office, type_, json.dumps(payload, ensure_ascii=False, separators=(",", ":")), at))
-    return cursor.lastrowid
+    return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)

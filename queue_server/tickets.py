@@ -30,7 +30,8 @@ from peewee import fn
 from .auth import require
 from .context import Actor, Context, is_open, iso_local
 from .db.database import write_tx
-from .db.models import CallLog, DayCounter, Ticket, db
+from .db import sql
+from .db.models import CallLog, DayCounter, Ticket
 from .domain import opening, roles
 from .domain.office import PRESENCE_COUNTER, PRIORITY_CATEGORIES, Counter, Office, Service
 from .domain.requirements import build_checklist
@@ -66,7 +67,7 @@ def new_public_code(length: int = 8) -> str:
 
 def audit(actor: Actor, action: str, *, office: str | None, target: str = "", details: dict | None = None, at: float) -> None:
     """Append one audit-log row (inside the caller's transaction)."""
-    db.execute_sql(
+    sql.run(
         'INSERT INTO "audit_log" ("at", "actor", "role", "office", "action", "target", "details", "remote_addr") '
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         (at, actor.name, actor.role, office, action, target,
@@ -202,7 +203,7 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
     # The hot path of every kiosk: plain parameterised SQL, one write transaction.
     with write_tx():
         if key:
-            row = db.execute_sql('SELECT "id" FROM "ticket" WHERE "office" = ? AND "idempotency_key" = ?',
+            row = sql.run('SELECT "id" FROM "ticket" WHERE "office" = ? AND "idempotency_key" = ?',
                                  (office.code, key)).fetchone()
             if row is not None:
                 existing = Ticket.get_by_id(row[0])
@@ -221,14 +222,14 @@ def issue_ticket(ctx: Context, actor: Actor, *, office_code: str | None, service
             raise Conflict("kuota_habis", f"Kuota {service.name.id} hari ini sudah habis.",
                            f"Today's quota for {service.name.en or service.name.id} is used up.",
                            {"quota": service.daily_quota})
-        while db.execute_sql('SELECT 1 FROM "ticket" WHERE "public_code" = ?', (fields["public_code"],)).fetchone():
+        while sql.run('SELECT 1 FROM "ticket" WHERE "public_code" = ?', (fields["public_code"],)).fetchone():
             fields["public_code"] = new_public_code()  # a collision (31^8 codes): draw again
         fields["seq"] = seq
         fields["number"] = format_number(service.prefix, seq, office.queue.number_digits)
-        cursor = db.execute_sql(_INSERT_TICKET, [
+        cursor = sql.run(_INSERT_TICKET, [
             json.dumps(fields[k], ensure_ascii=False, separators=(",", ":")) if k == "answers" else fields[k]
             for k in _TICKET_COLUMNS])
-        ticket = Ticket(id=cursor.lastrowid, **fields)
+        ticket = Ticket(id=cursor.fetchone()[0], **fields)
         record(office.code, "ticket.issued", {"number": ticket.number, "service": service.code,
                                              "step": step.code, "priority": priority is not None,
                                              "booked": booking is not None}, now)
@@ -267,7 +268,7 @@ _TICKET_COLUMNS = ("office", "office_day", "prefix", "seq", "number", "origin_se
                    "status", "answers", "public_code", "idempotency_key", "issued_by", "issued_at", "queued_at",
                    "sort_key", "skip_count", "version", "booking", "contact", "notify")
 _INSERT_TICKET = ('INSERT INTO "ticket" (' + ", ".join(f'"{c}"' for c in _TICKET_COLUMNS) + ") VALUES (" +
-                  ", ".join("?" for _ in _TICKET_COLUMNS) + ")")
+                  ", ".join("?" for _ in _TICKET_COLUMNS) + ') RETURNING "id"')
 
 
 def expected_bookings(office: Office, service: Service, day: str, now: float) -> int:
@@ -276,7 +277,7 @@ def expected_bookings(office: Office, service: Service, day: str, now: float) ->
     without bookings."""
     if service.booking is None:
         return 0
-    return db.execute_sql(
+    return sql.run(
         'SELECT COUNT(*) FROM "booking" WHERE "office" = ? AND "service" = ? AND "office_day" = ? '
         'AND "status" = ? AND "slot_at" >= ?',
         (office.code, service.code, day, "booked", now - service.booking.check_in_after * 60)).fetchone()[0]
@@ -284,9 +285,9 @@ def expected_bookings(office: Office, service: Service, day: str, now: float) ->
 
 def _next_seq(office: str, prefix: str, day: str) -> int:
     """Increment and return the day's counter (inside the caller's write transaction)."""
-    cursor = db.execute_sql(
+    cursor = sql.run(
         'INSERT INTO "day_counter" ("office", "prefix", "office_day", "last_seq") VALUES (?, ?, ?, 1) '
-        'ON CONFLICT ("office", "prefix", "office_day") DO UPDATE SET "last_seq" = "last_seq" + 1 '
+        'ON CONFLICT ("office", "prefix", "office_day") DO UPDATE SET "last_seq" = "day_counter"."last_seq" + 1 '
         'RETURNING "last_seq"', (office, prefix, day))
     return cursor.fetchone()[0]
 
@@ -301,9 +302,9 @@ def people_ahead(ticket: Ticket) -> int:
     (by queue order; priority interleave is not predicted), at most ``PEOPLE_AHEAD_CAP``."""
     if ticket.status != WAITING:
         return 0
-    return db.execute_sql(
+    return sql.run(
         'SELECT COUNT(*) FROM (SELECT 1 FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? '
-        'AND "service" = ? AND "step" = ? AND ("sort_key" < ? OR ("sort_key" = ? AND "id" < ?)) LIMIT ?)',
+        'AND "service" = ? AND "step" = ? AND ("sort_key" < ? OR ("sort_key" = ? AND "id" < ?)) LIMIT ?) AS "ahead"',
         (ticket.office, ticket.office_day, WAITING, ticket.service, ticket.step, ticket.sort_key, ticket.sort_key,
          ticket.id, PEOPLE_AHEAD_CAP)).fetchone()[0]
 
@@ -401,18 +402,19 @@ def ticket_public(ctx: Context, office: Office, t: Ticket, *, with_position: boo
 
 def _call_index(office: str, day: str, service: str) -> int:
     """How many calls of ``service`` have been made today (for the skip window)."""
-    return db.execute_sql('SELECT COUNT(*) FROM "call_log" WHERE "office" = ? AND "office_day" = ? AND "service" = ? '
+    return sql.run('SELECT COUNT(*) FROM "call_log" WHERE "office" = ? AND "office_day" = ? AND "service" = ? '
                           'AND "action" = ?', (office, day, service, "call")).fetchone()[0]
 
 
 def _current(office: Office, counter: Counter, day: str) -> Ticket | None:
-    rows = list(Ticket.raw('SELECT * FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? '
-                           'AND "counter" = ? ORDER BY "called_at" DESC LIMIT 1', office.code, day, CALLED, counter.code))
+    rows = list(Ticket.raw(sql.text('SELECT * FROM "ticket" WHERE "office" = ? AND "office_day" = ? AND "status" = ? '
+                                    'AND "counter" = ? ORDER BY "called_at" DESC LIMIT 1'),
+                           office.code, day, CALLED, counter.code))
     return rows[0] if rows else None
 
 
 def _log(ticket: Ticket, counter: Counter | None, action: str, actor: Actor, at: float) -> None:
-    db.execute_sql('INSERT INTO "call_log" ("office", "office_day", "ticket_id", "counter", "service", "step", '
+    sql.run('INSERT INTO "call_log" ("office", "office_day", "ticket_id", "counter", "service", "step", '
                    '"action", "priority", "officer", "at") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                    (ticket.office, ticket.office_day, ticket.id, counter.code if counter else None, ticket.service,
                     ticket.step, action, ticket.priority is not None, actor.name, at))
@@ -438,7 +440,7 @@ def _bump(t: Ticket, **changes) -> None:
     """Optimistic update: fails with ``Conflict`` if someone changed the row meanwhile."""
     changes["version"] = t.version + 1
     sets = ", ".join(f'"{k}" = ?' for k in changes)
-    n = db.execute_sql(f'UPDATE "ticket" SET {sets} WHERE "id" = ? AND "version" = ?',
+    n = sql.run(f'UPDATE "ticket" SET {sets} WHERE "id" = ? AND "version" = ?',
                        (*changes.values(), t.id, t.version)).rowcount
     if n != 1:
         raise Conflict("ticket_changed", "Nomor ini baru saja ditangani petugas lain.",
@@ -472,13 +474,13 @@ def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str)
     for service, step in sorted(set(counter.serves)):
         args = (office.code, day, WAITING, service, step)
         if service in booked_services:  # the walk-in and the booked lane (issue 12 item 5)
-            rows += db.execute_sql(head.format(prio='"priority" IS NULL AND "booking" IS NULL', n=1), args).fetchall()
-            rows += db.execute_sql(head.format(prio='"priority" IS NULL AND "booking" > \'\'', n=1),
+            rows += sql.run(head.format(prio='"priority" IS NULL AND "booking" IS NULL', n=1), args).fetchall()
+            rows += sql.run(head.format(prio='"priority" IS NULL AND "booking" > \'\'', n=1),
                                    args).fetchall()
         else:
-            rows += db.execute_sql(head.format(prio='"priority" IS NULL', n=1), args).fetchall()
-        rows += db.execute_sql(head.format(prio='"priority" > \'\'', n=1), args).fetchall()
-        rows += db.execute_sql(head.format(prio="1", n=50), (office.code, day, SKIPPED, service, step)).fetchall()
+            rows += sql.run(head.format(prio='"priority" IS NULL', n=1), args).fetchall()
+        rows += sql.run(head.format(prio='"priority" > \'\'', n=1), args).fetchall()
+        rows += sql.run(head.format(prio="TRUE", n=50), (office.code, day, SKIPPED, service, step)).fetchall()
     out, parked = [], []
     call_index: dict[str, int] = {}
     for (tid, service, step, priority, queued_at, sort_key, status, skip_index, booking) in rows:
@@ -498,7 +500,7 @@ def waiting_candidates(ctx: Context, office: Office, counter: Counter, day: str)
 def _recent_calls(office: Office, counter: Counter, day: str, n: int = 16) -> tuple[list[bool], list[bool]]:
     """This counter's latest calls, oldest first: ``(priority flags, booked flags of the
     normal ones)`` for :func:`queue_server.domain.routing.choose_next`."""
-    rows = db.execute_sql('SELECT "c"."priority", "t"."booking" FROM "call_log" AS "c" '
+    rows = sql.run('SELECT "c"."priority", "t"."booking" FROM "call_log" AS "c" '
                           'JOIN "ticket" AS "t" ON "t"."id" = "c"."ticket_id" '
                           'WHERE "c"."office" = ? AND "c"."counter" = ? AND "c"."office_day" = ? '
                           'AND "c"."action" = ? ORDER BY "c"."id" DESC LIMIT ?',
@@ -539,7 +541,7 @@ def call_next(ctx: Context, actor: Actor, *, office_code: str | None, counter_co
         chosen = choose_next(waiting_candidates(ctx, office, counter, day), recent, office.queue, recent_booked)
         if chosen is None:
             return None
-        t = list(Ticket.raw('SELECT * FROM "ticket" WHERE "id" = ?', chosen.ticket_id))[0]
+        t = list(Ticket.raw(sql.text('SELECT * FROM "ticket" WHERE "id" = ?'), chosen.ticket_id))[0]
         return _do_call(office, counter, t, actor, now)
 
 
@@ -714,7 +716,7 @@ def queue_overview(ctx: Context, office: Office) -> dict:
     estimates): a hall of displays refreshing at once costs one ``MAX(id)`` each
     (bench/bench_web.py). Returns a new dict the caller may change."""
     day = ctx.office_day(office)
-    last = db.execute_sql('SELECT MAX("id") FROM "event"').fetchone()[0] or 0
+    last = sql.run('SELECT MAX("id") FROM "event"').fetchone()[0] or 0
     key = (office.code, day)
     with _overview_lock:
         hit = _overview_cache.get(key)
@@ -736,7 +738,7 @@ def _queue_overview(ctx: Context, office: Office, day: str) -> dict:
     # counted in SQL and only the next five numbers of each service returned, in one
     # query: every display refreshes this, so its cost must not grow in Python with the
     # number of people waiting (bench/bench_web.py)
-    rows = db.execute_sql(
+    rows = sql.run(
         'SELECT "service", "number", "n", "p" FROM (SELECT "service", "number", '
         'ROW_NUMBER() OVER (PARTITION BY "service" ORDER BY "sort_key", "id") AS "rn", '
         'COUNT(*) OVER (PARTITION BY "service") AS "n", COUNT("priority") OVER (PARTITION BY "service") AS "p" '

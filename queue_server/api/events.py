@@ -46,5 +46,7 @@ def events(query):
     gen = stream(broker, office=office, public_only=public_only, last_id=last_id,
                  heartbeat=current_app.config["SSE_HEARTBEAT"], max_seconds=current_app.config.get("SSE_MAX_SECONDS"),
                  now=ctx().now, owner=owner, owner_limit=per_token)
+    from ..db.database import release_connection
+    release_connection()  # a stream of hours must not hold one of the pool's connections
     return Response(stream_with_context(gen), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -14,7 +14,8 @@ from .. import tickets
 from ..auth import require
 from ..context import iso_local
 from ..db.database import write_tx
-from ..db.models import AuditLog, IkmResponse, db
+from ..db import sql
+from ..db.models import AuditLog, IkmResponse
 from ..domain import roles
 from ..domain.ikm import ELEMENTS
 from ..domain.nik import parse_nik
@@ -190,7 +191,7 @@ def ikm_submit(body):
 @bp.get("/health")
 @bp.doc(tags=["public"], summary="Liveness: the server answers, the database is reachable; the server's clock")
 def health():
-    last = db.execute_sql('SELECT MAX("id") FROM "event"').fetchone()[0] or 0
+    last = sql.run('SELECT MAX("id") FROM "event"').fetchone()[0] or 0
     office = ctx().office(None)
     now = ctx().now()
     problem = _write_probe()

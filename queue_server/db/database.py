@@ -112,6 +112,8 @@ SQLITE_PRAGMAS = {
 }
 
 _write_lock = threading.RLock()
+#: The PostgreSQL advisory lock every write transaction holds (any constant: "LOKT").
+WRITE_LOCK_KEY = 0x4C4F4B54
 _lock_file: Path | None = None
 _lock_fd: int | None = None
 _lock_pid: int | None = None
@@ -139,8 +141,21 @@ def write_tx():
     released, whereas SQLite's busy handler sleeps in steps of milliseconds and makes
     latency jump under load. ``BEGIN IMMEDIATE`` and the busy timeout remain the
     safety net (e.g. for ``loket backup`` and other tools). Re-entrant.
+
+    On PostgreSQL no process lock is taken: the transaction takes the database's
+    transaction-scoped advisory lock :data:`WRITE_LOCK_KEY` first, so writers of every
+    process on every machine queue in the database exactly as they queue on the SQLite
+    file (every check-then-write rule — a slot's capacity, a duplicate NIK, the next
+    number — holds across instances), and the lock ends with the commit or rollback;
+    the day counter is also an ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` under a
+    row lock, and versioned rows are updated conditionally.
     """
     global _lock_depth
+    if _lock_file is None and not isinstance(db.obj, SqliteDatabase):
+        with db.atomic():  # nested: a savepoint; the lock is re-entrant within the transaction
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            yield
+        return
     with _write_lock:
         fd = _lock_fd_for_this_process() if _lock_depth == 0 else None
         if fd is not None:
@@ -184,11 +199,59 @@ def sqlite_path(data_dir: Path) -> Path:
     return Path(data_dir) / "loket.sqlite3"
 
 
+#: Connections one server process keeps to PostgreSQL (``LOKET_DB_POOL``): a request
+#: takes one for its duration and gives it back. Workers × pool must stay below the
+#: server's ``max_connections`` (100 by default) with room for the other instances.
+DEFAULT_POOL_SIZE = 16
+#: Seconds a request waits for a free pooled connection before it is refused (503).
+POOL_WAIT_SECONDS = 10.0
+
+
+def pool_size() -> int:
+    """``LOKET_DB_POOL`` or :data:`DEFAULT_POOL_SIZE` (at least 2)."""
+    try:
+        return max(2, int(os.environ.get("LOKET_DB_POOL") or DEFAULT_POOL_SIZE))
+    except ValueError:
+        return DEFAULT_POOL_SIZE
+
+
+def _postgresql(url: str) -> Database:
+    """A pooled PostgreSQL database for ``postgresql://user:pass@host:port/name``: at most
+    :func:`pool_size` connections per process, a request waits up to
+    :data:`POOL_WAIT_SECONDS` for one; commits are durable (``synchronous_commit`` on,
+    PostgreSQL's default)."""
+    from urllib.parse import unquote, urlparse
+
+    from playhouse.pool import PooledPostgresqlDatabase
+    u = urlparse(url)
+    return PooledPostgresqlDatabase(unquote(u.path.lstrip("/")), user=unquote(u.username or "") or None,
+                                    password=unquote(u.password or "") or None, host=u.hostname or None,
+                                    port=u.port or None, max_connections=pool_size(), stale_timeout=300,
+                                    timeout=POOL_WAIT_SECONDS, autorollback=True,
+                                    application_name="loket")
+
+
+def is_pooled() -> bool:
+    """True when the models are bound to a connection pool (PostgreSQL)."""
+    from playhouse.pool import PooledDatabase
+    return isinstance(db.obj, PooledDatabase)
+
+
+def release_connection() -> None:
+    """Give this thread's pooled connection back now (e.g. before a long event stream,
+    which reconnects for each short read); nothing for SQLite, whose per-thread
+    connections stay open."""
+    if is_pooled() and not db.is_closed():
+        db.close()
+
+
 def open_database(url: str | None = None, *, data_dir: Path | None = None) -> Database:
     """Create (not yet connect) the database and bind the model proxy to it.
 
-    ``url`` None means the SQLite file in ``data_dir``. Returns the peewee database.
-    Raises ``ValueError`` when neither is given.
+    ``url`` None means the SQLite file in ``data_dir``; ``postgresql://…`` (or
+    ``postgres://``) a pooled PostgreSQL database (:func:`_postgresql`); other peewee URLs
+    are passed to ``playhouse.db_url``. Returns the peewee database. Raises
+    ``ValueError`` when neither is given.
     """
     global _lock_file
     if url:
@@ -196,6 +259,9 @@ def open_database(url: str | None = None, *, data_dir: Path | None = None) -> Da
             path = url[len("sqlite:///"):]
             database = SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
             _lock_file = Path(path + ".lock") if path != ":memory:" else None
+        elif url.startswith(("postgresql://", "postgres://")):
+            database = _postgresql(url)
+            _lock_file = None  # PostgreSQL serialises writers with its own row locks
         else:
             database = url_connect(url)
             _lock_file = None

@@ -12,10 +12,10 @@ from peewee import (
     AutoField,
     BlobField,
     BooleanField,
+    DoubleField,
     CharField,
     CompositeKey,
     DatabaseProxy,
-    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -57,7 +57,7 @@ class Staff(BaseModel):
     office = CharField(max_length=64, null=True)
     password_hash = CharField(max_length=256)
     active = BooleanField(default=True)
-    created_at = FloatField()
+    created_at = DoubleField()
 
 
 class Token(BaseModel):
@@ -69,9 +69,9 @@ class Token(BaseModel):
     name = CharField(max_length=100)
     staff = ForeignKeyField(Staff, null=True, backref="tokens", on_delete="CASCADE")
     office = CharField(max_length=64, null=True)
-    created_at = FloatField()
-    expires_at = FloatField(null=True)
-    revoked_at = FloatField(null=True)
+    created_at = DoubleField()
+    expires_at = DoubleField(null=True)
+    revoked_at = DoubleField(null=True)
 
 
 class DayCounter(BaseModel):
@@ -104,11 +104,11 @@ class Ticket(BaseModel):
     public_code = CharField(max_length=16, unique=True)
     idempotency_key = CharField(max_length=100, null=True)
     issued_by = CharField(max_length=100, default="")
-    issued_at = FloatField()
-    queued_at = FloatField()
-    sort_key = FloatField()
-    called_at = FloatField(null=True)
-    finished_at = FloatField(null=True)
+    issued_at = DoubleField()
+    queued_at = DoubleField()
+    sort_key = DoubleField()
+    called_at = DoubleField(null=True)
+    finished_at = DoubleField(null=True)
     counter = CharField(max_length=16, null=True)
     officer = CharField(max_length=64, null=True)
     skip_count = IntegerField(default=0)
@@ -143,7 +143,7 @@ class CallLog(BaseModel):
     action = CharField(max_length=16)  # call|recall|skip|no_show|transfer|finish|return
     priority = BooleanField(default=False)
     officer = CharField(max_length=64, null=True)
-    at = FloatField()
+    at = DoubleField()
 
     class Meta:
         indexes = ((("office", "office_day", "service", "action"), False),
@@ -159,8 +159,8 @@ class Application(BaseModel):
     service = CharField(max_length=32)
     state = CharField(max_length=24)  # at_step|returned|ready_for_pickup|handed_over|cancelled
     step = CharField(max_length=48, null=True)
-    step_arrived_at = FloatField(null=True)
-    step_started_at = FloatField(null=True)
+    step_arrived_at = DoubleField(null=True)
+    step_started_at = DoubleField(null=True)
     step_officer = CharField(max_length=64, null=True)
     applicant_name = CharField(max_length=200, default="")
     nik = CharField(max_length=16, default="")
@@ -184,9 +184,9 @@ class Application(BaseModel):
     email = CharField(max_length=200, default="")
     card_serial = CharField(max_length=64, default="")
     outcome_note = TextField(default="")
-    created_at = FloatField()
+    created_at = DoubleField()
     created_by = CharField(max_length=64)
-    finished_at = FloatField(null=True)
+    finished_at = DoubleField(null=True)
     version = IntegerField(default=0)
     #: "counter" (opened at a loket) or "online" (made from home with uploads, SOP 001)
     channel = CharField(max_length=8, default="counter")
@@ -226,9 +226,9 @@ class Upload(BaseModel):
     pages = IntegerField(null=True)
     sha256 = CharField(max_length=64)
     stored_name = CharField(max_length=80, default="")
-    created_at = FloatField()
-    replaced_at = FloatField(null=True)
-    deleted_at = FloatField(null=True)
+    created_at = DoubleField()
+    replaced_at = DoubleField(null=True)
+    deleted_at = DoubleField(null=True)
     delete_reason = CharField(max_length=64, default="")
 
     class Meta:
@@ -243,10 +243,10 @@ class DistributionBatch(BaseModel):
     office = CharField(max_length=64)
     pickup_office = CharField(max_length=64)
     code = CharField(max_length=32, unique=True)
-    created_at = FloatField()
+    created_at = DoubleField()
     created_by = CharField(max_length=64)
     count = IntegerField(default=0)
-    received_at = FloatField(null=True)
+    received_at = DoubleField(null=True)
     received_by = CharField(max_length=64, default="")
     note = TextField(default="")
 
@@ -263,12 +263,12 @@ class KartuKendali(BaseModel):
     step = CharField(max_length=48)
     role = CharField(max_length=32)
     officer = CharField(max_length=64, null=True)
-    arrived_at = FloatField()
-    started_at = FloatField(null=True)
-    ended_at = FloatField(null=True)
+    arrived_at = DoubleField()
+    started_at = DoubleField(null=True)
+    ended_at = DoubleField(null=True)
     outcome = CharField(max_length=24, null=True)  # done|returned|handed_over|cancelled
     note = TextField(default="")
-    mutu_baku_seconds = FloatField(null=True)
+    mutu_baku_seconds = DoubleField(null=True)
 
     class Meta:
         indexes = ((("office", "step", "ended_at"), False),)
@@ -282,7 +282,7 @@ class Photo(BaseModel):
     width = IntegerField()
     height = IntegerField()
     officer = CharField(max_length=64)
-    created_at = FloatField()
+    created_at = DoubleField()
 
 
 class CardPrint(BaseModel):
@@ -292,7 +292,7 @@ class CardPrint(BaseModel):
     serial = CharField(max_length=64)
     reason = CharField(max_length=200, default="")
     officer = CharField(max_length=64)
-    printed_at = FloatField()
+    printed_at = DoubleField()
 
 
 class RegisterEntry(BaseModel):
@@ -305,7 +305,7 @@ class RegisterEntry(BaseModel):
     number = IntegerField()
     application = ForeignKeyField(Application, backref="register", on_delete="CASCADE")
     officer = CharField(max_length=64)
-    registered_at = FloatField()
+    registered_at = DoubleField()
 
     class Meta:
         indexes = ((("office", "service", "year", "number"), True),)
@@ -320,7 +320,7 @@ class Handover(BaseModel):
     relation = CharField(max_length=64, default="")
     identity_checked = BooleanField(default=False)
     officer = CharField(max_length=64)
-    at = FloatField()
+    at = DoubleField()
 
 
 class IkmResponse(BaseModel):
@@ -331,7 +331,7 @@ class IkmResponse(BaseModel):
     answers = JSONField()
     ticket_code = CharField(max_length=16, null=True)
     device = CharField(max_length=100, default="")
-    created_at = FloatField()
+    created_at = DoubleField()
 
 
 class Event(BaseModel):
@@ -341,7 +341,7 @@ class Event(BaseModel):
     office = CharField(max_length=64, index=True)
     type = CharField(max_length=48)
     payload = JSONField()
-    created_at = FloatField()
+    created_at = DoubleField()
 
 
 class Alert(BaseModel):
@@ -355,9 +355,9 @@ class Alert(BaseModel):
     kind = CharField(max_length=16)  # wait|step
     service = CharField(max_length=32)
     step = CharField(max_length=48, default="")
-    seconds = FloatField()
-    threshold_seconds = FloatField()
-    raised_at = FloatField()
+    seconds = DoubleField()
+    threshold_seconds = DoubleField()
+    raised_at = DoubleField()
 
     class Meta:
         indexes = ((("office", "office_day", "key"), True),)
@@ -366,7 +366,7 @@ class Alert(BaseModel):
 class AuditLog(BaseModel):
     """Who wrote what, when (every write)."""
 
-    at = FloatField(index=True)
+    at = DoubleField(index=True)
     actor = CharField(max_length=100)
     role = CharField(max_length=32)
     office = CharField(max_length=64, null=True)
@@ -390,7 +390,7 @@ class Booking(BaseModel):
     service = CharField(max_length=32)
     office_day = CharField(max_length=10)
     slot = CharField(max_length=5)
-    slot_at = FloatField()
+    slot_at = DoubleField()
     code = CharField(max_length=16, unique=True)
     status = CharField(max_length=16)
     nik = CharField(max_length=16)
@@ -398,10 +398,10 @@ class Booking(BaseModel):
     phone = CharField(max_length=32, default="")
     email = CharField(max_length=200, default="")
     answers = JSONField(default=dict)
-    created_at = FloatField()
+    created_at = DoubleField()
     remote_addr = CharField(max_length=64, default="")
-    cancelled_at = FloatField(null=True)
-    checked_in_at = FloatField(null=True)
+    cancelled_at = DoubleField(null=True)
+    checked_in_at = DoubleField(null=True)
     ticket = ForeignKeyField(Ticket, null=True, backref="bookings", on_delete="SET NULL")
     #: the citizen agreed to a confirmation and a reminder at ``phone``/``email`` (issue 14)
     notify = BooleanField(default=False)
@@ -437,13 +437,13 @@ class Message(BaseModel):
     ref = CharField(max_length=64)
     state = CharField(max_length=16)
     attempts = IntegerField(default=0)
-    next_attempt_at = FloatField()
-    claimed_at = FloatField(null=True)
+    next_attempt_at = DoubleField()
+    claimed_at = DoubleField(null=True)
     claimed_by = CharField(max_length=100, default="")
     last_error = TextField(default="")
     provider_id = CharField(max_length=200, default="")
-    created_at = FloatField()
-    sent_at = FloatField(null=True)
+    created_at = DoubleField()
+    sent_at = DoubleField(null=True)
     sent_by = CharField(max_length=100, default="")
     version = IntegerField(default=0)
 

@@ -40,14 +40,44 @@ def clock():
     return FixedClock(MONDAY_0900)
 
 
+def pytest_generate_tests(metafunc):
+    """Server tests run on SQLite; a module that says ``ENGINES = ("sqlite",
+    "postgresql")`` runs each of its tests on both (issue 17), PostgreSQL in a throwaway
+    cluster of this test session."""
+    if "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", getattr(metafunc.module, "ENGINES", ("sqlite",)))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    from pg_kit import PgCluster, available
+    if not available():
+        pytest.fail("PostgreSQL is not installed: the README's test command installs Debian's postgresql")
+    cluster = PgCluster().start()
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def make_app(tmp_path, offices_dir, clock):
+def database_url(engine, request):
+    """None (the SQLite file in the data folder) or a fresh PostgreSQL database's URL."""
+    if engine == "sqlite":
+        yield None
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.create_db()
+    yield url
+    cluster.drop_db(url)
+
+
+@pytest.fixture
+def make_app(tmp_path, offices_dir, clock, database_url):
     created = []
 
     def _make(**cfg):
         config = {"DATA_DIR": str(tmp_path / "data"), "OFFICES_DIR": str(offices_dir), "CLOCK": clock,
                   "SSE_HEARTBEAT": 0.5, "SSE_MAX_SECONDS": 5,
-                  "NOTIFY_SENDER": False}
+                  "NOTIFY_SENDER": False, "DATABASE_URL": database_url}
         config.update(cfg)
         app = create_app(config)
         created.append(app)
@@ -59,6 +89,10 @@ def make_app(tmp_path, offices_dir, clock):
         app.extensions["loket_sender"].stop()
     if not db.is_closed():
         db.close()
+    for app in created:
+        close_all = getattr(app.extensions["loket_db"], "close_all", None)
+        if close_all is not None:  # the pool's idle connections, before the database is dropped
+            close_all()
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ from queue_server.db.models import KartuKendali, RegisterEntry, db
 CHILD = {"name": "Muhammad Al-Fatih Ramadhan", "nik": "6401011506190002", "birth_date": "2019-06-15",
          "phone": "081234567890", "kecamatan_code": "64.01.01"}
 
+#: every test here runs on SQLite and on PostgreSQL (issue 17)
+ENGINES = ("sqlite", "postgresql")
+
 
 def jpeg() -> bytes:
     buf = io.BytesIO()

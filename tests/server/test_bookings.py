@@ -20,6 +20,9 @@ TUESDAY = "2026-11-24"
 NIK_GIRL = "6401045506190003"  # born 15-06-2019 (day + 40: a girl), kecamatan 64.01.04
 NIKS = [f"64010415061900{n:02d}" for n in range(10, 60)]  # 50 boys born 15-06-2019
 
+#: every test here runs on SQLite and on PostgreSQL (issue 17)
+ENGINES = ("sqlite", "postgresql")
+
 
 def at(day: str, hhmm: str) -> float:
     y, m, d = (int(x) for x in day.split("-"))

@@ -11,6 +11,9 @@ from server_kit import KIA_7Y, issue
 
 NIK = "6401045506190003"
 
+#: every test here runs on SQLite and on PostgreSQL (issue 17)
+ENGINES = ("sqlite", "postgresql")
+
 
 def test_a_ticket_page_answers_html_with_the_number_and_no_personal_data(client, tokens):
     t = issue(client, tokens).json

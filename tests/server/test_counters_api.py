@@ -6,6 +6,9 @@ from server_kit import issue
 
 from queue_server.db.models import CallLog, Event, db
 
+#: every test here runs on SQLite and on PostgreSQL (issue 17)
+ENGINES = ("sqlite", "postgresql")
+
 
 def post(client, tokens, counter, action, role="operator", **body):
     return client.post(f"/api/v1/counters/{counter}/{action}", json=body, headers=tokens[role])

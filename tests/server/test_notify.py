@@ -41,6 +41,9 @@ security = "none"
 sender = "loket@paserkab.go.id"
 """
 
+#: every test here runs on SQLite and on PostgreSQL (issue 17)
+ENGINES = ("sqlite", "postgresql")
+
 
 @pytest.fixture
 def fakes():

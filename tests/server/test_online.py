@@ -15,6 +15,9 @@ from online_kit import (APPLICANT, document_jpeg, document_pdf, document_png, el
 from online_kit import app, offices_dir  # noqa: F401  (fixtures: the Pekanbaru SOP 001 offices)
 from server_kit import KIA_CARD, login_tokens
 
+#: every test here runs on SQLite and on PostgreSQL (issue 17)
+ENGINES = ("sqlite", "postgresql")
+
 
 @pytest.fixture
 def data_dir(app):

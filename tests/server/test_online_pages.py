@@ -12,6 +12,9 @@ from online_kit import APPLICANT, document_jpeg, document_pdf, document_png
 from online_kit import app, offices_dir  # noqa: F401  (fixtures: the Pekanbaru SOP 001 offices)
 from server_kit import login_tokens
 
+#: every test here runs on SQLite and on PostgreSQL (issue 17)
+ENGINES = ("sqlite", "postgresql")
+
 
 def _token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

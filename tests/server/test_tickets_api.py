@@ -9,6 +9,9 @@ from server_kit import MONDAY_0900, WITA, issue
 
 from queue_server.db.models import AuditLog, Event, Ticket, db
 
+#: every test here runs on SQLite and on PostgreSQL (issue 17)
+ENGINES = ("sqlite", "postgresql")
+
 
 def test_numbers_are_consecutive_per_prefix(client, tokens):
     numbers = [issue(client, tokens).json["number"] for _ in range(3)]

@@ -20,9 +20,11 @@ ADMIN_PASSWORD = "admin-pass-123"
 STAFF_PASSWORD = "petugas-123"
 
 
-def loket(*args: str, data_dir: Path, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run ``loket ARGS --data-dir DATA_DIR`` with this interpreter."""
-    return run_loket(*args, data_dir=data_dir, check=check, timeout=timeout)
+def loket(*args: str, data_dir: Path, check: bool = True, timeout: float = 60,
+          env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``loket ARGS --data-dir DATA_DIR`` with this interpreter (``env``: the whole
+    environment, e.g. with ``DATABASE_URL``)."""
+    return run_loket(*args, data_dir=data_dir, check=check, timeout=timeout, env=env)
 
 
 class LiveServer(DevServer):
@@ -37,11 +39,12 @@ class LiveServer(DevServer):
 
     def setup(self, staff_roles=("operator", "verifikator", "pejabat_tte", "petugas_cetak", "petugas_distribusi",
                                  "kepala")) -> "LiveServer":
-        loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=self.data_dir)
+        loket("init", "--admin-password", ADMIN_PASSWORD, data_dir=self.data_dir, env=self.env)
         for role in staff_roles:
-            loket("staff", "add", f"u_{role}", "--role", role, "--password", STAFF_PASSWORD, data_dir=self.data_dir)
+            loket("staff", "add", f"u_{role}", "--role", role, "--password", STAFF_PASSWORD, data_dir=self.data_dir,
+                  env=self.env)
         for role in ("kiosk", "display"):
-            out = loket("token", "create", "--role", role, "--name", f"{role}-1", data_dir=self.data_dir)
+            out = loket("token", "create", "--role", role, "--name", f"{role}-1", data_dir=self.data_dir, env=self.env)
             self.tokens[role] = out.stdout.strip().splitlines()[-1]
         return self
 
