@@ -9,8 +9,13 @@ Prints, from ONE run on this machine:
 - call-to-SSE-delivery latency p50/p95 with 50 connected subscribers;
 - the server's peak RSS (VmHWM of every server process).
 
-Usage: ``python bench/bench_server.py [--workers 2] [--threads 64] [--seconds 8]``.
-Needs Debian's ``wrk`` (``apt-get install wrk``). Not a test: it only prints figures.
+Usage: ``python bench/bench_server.py [--workers 2] [--threads 64] [--seconds 8]
+[--database sqlite|postgresql] [--instances 1] [--synchronous full|normal]``.
+Tickets are counted in the database (created per phase), not from the answers. With
+``--database postgresql`` a throwaway cluster (tests/support/pg_kit.py) serves
+``--instances`` ``loket serve`` processes on their own ports, each loaded by its own
+``wrk`` with half the connections. Needs Debian's ``wrk`` (``apt-get install wrk``) and,
+for PostgreSQL, ``postgresql``. Not a test: it only prints figures.
 """
 from __future__ import annotations
 
@@ -31,12 +36,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 from live_server import LiveServer  # noqa: E402
 
+# Every request its own idempotency key: ``made`` counts threads in wrk's main Lua state and
+# gives each thread a global ``tid`` (a ``local tid`` here would shadow it: every thread
+# sent the same keys and half the requests answered an earlier ticket; issue 17).
 TICKET_LUA = r"""
 local n = 0
-local tid = 0
+local made = 0
 local token = os.getenv("LOKET_TOKEN")
 local prefix = os.getenv("LOKET_KEYPREFIX")
-setup = function(thread) tid = tid + 1; thread:set("tid", tid) end
+setup = function(thread) made = made + 1; thread:set("tid", made) end
 request = function()
   n = n + 1
   local body = '{"service":"KIA","answers":{"birth_date":"2019-06-01","reason":"baru"},"idempotency_key":"'
@@ -166,50 +174,115 @@ def sse_latency(server: LiveServer, op_token: str, subscribers: int, calls: int)
     return received
 
 
+def wrk_all(urls: list[str], path: str, script: Path, conns: int, seconds: int, env: dict) -> dict:
+    """``wrk`` against every instance at once, ``conns`` connections in all; the sum of
+    their rates and the worst of their percentiles."""
+    parts: list[dict] = [{}] * len(urls)
+
+    def one(i: int) -> None:  # each wrk its own key prefix: the instances share idempotency
+        mine = {**env, "LOKET_KEYPREFIX": f"{env.get('LOKET_KEYPREFIX', 'k')}-i{i}"}
+        parts[i] = wrk(urls[i] + path, script, max(1, conns // len(urls)), seconds, mine)
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(urls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"rps": sum(p["rps"] for p in parts), "p50_ms": max(p["p50_ms"] for p in parts),
+            "p99_ms": max(p["p99_ms"] for p in parts), "non2xx": sum(p["non2xx"] for p in parts),
+            "requests": sum(p["requests"] for p in parts)}
+
+
+class Store:
+    """Counts in the benchmark's database: SQLite file or PostgreSQL database."""
+
+    def __init__(self, sqlite_file: Path | None = None, cluster=None, name: str = "") -> None:
+        self.sqlite_file, self.cluster, self.name = sqlite_file, cluster, name
+
+    def counts(self) -> tuple[int, int, int]:
+        """(tickets, distinct numbers per day, sum over prefixes of the highest number)."""
+        q = ('SELECT COUNT(*), COUNT(DISTINCT "office_day" || "number"), '
+             '(SELECT COALESCE(SUM("last_seq"), 0) FROM "day_counter") FROM "ticket"')
+        if self.sqlite_file:
+            with sqlite3.connect(self.sqlite_file) as con:
+                return tuple(con.execute(q).fetchone())
+        return tuple(int(x) for x in self.cluster.sql(q, self.name).strip().split("|"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=64)
     ap.add_argument("--seconds", type=int, default=8)
+    ap.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    ap.add_argument("--instances", type=int, default=1, help="loket serve processes sharing the database")
+    ap.add_argument("--synchronous", choices=("full", "normal"), default="full", help="SQLite's synchronous")
+    ap.add_argument("--concurrency", default="1,20,50")
+    ap.add_argument("--skip-extras", action="store_true", help="only the ticket and ceiling figures")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="loket-bench-"))
-    server = LiveServer(tmp / "data", threads=args.threads, workers=args.workers).setup(staff_roles=("operator",))
-    server.start()
+    env_server = {**os.environ, "LOKET_SQLITE_SYNCHRONOUS": args.synchronous}
+    cluster = None
+    if args.database == "postgresql":
+        from pg_kit import PgCluster
+        cluster = PgCluster().start()
+        url = cluster.create_db("bench")
+        env_server["DATABASE_URL"] = url
+        store = Store(cluster=cluster, name=url.rsplit("/", 1)[1])
+    else:
+        store = Store(sqlite_file=tmp / "data" / "loket.sqlite3")
+    servers = [LiveServer(tmp / "data", threads=args.threads, workers=args.workers, env=env_server)
+               .setup(staff_roles=("operator",))]
+    for i in range(1, args.instances):
+        from live_server import loket
+        other = LiveServer(tmp / f"data{i}", threads=args.threads, workers=args.workers, env=env_server)
+        loket("init", "--admin-password", "admin-pass-123", data_dir=other.data_dir, env=env_server)
+        other.tokens = servers[0].tokens
+        servers.append(other)
+    for srv in servers:
+        srv.start()
+    server = servers[0]
+    urls = [srv.url for srv in servers]
     lua_t = tmp / "ticket.lua"
     lua_t.write_text(TICKET_LUA)
     lua_p = tmp / "ping.lua"
     lua_p.write_text(PING_LUA)
     env = {"LOKET_TOKEN": server.tokens["kiosk"]}
-    print(f"loket serve: {args.workers} process(es) × {args.threads} threads; wrk {args.seconds}s per point; "
-          f"{os.cpu_count()} CPUs (client and server share them)")
+    sync = f", SQLite synchronous={args.synchronous}" if args.database == "sqlite" else ""
+    print(f"loket serve: {args.instances} instance(s) × {args.workers} process(es) × {args.threads} threads on "
+          f"{args.database}{sync}; wrk {args.seconds}s per point; {os.cpu_count()} CPUs (client and server share them)")
     try:
-        wrk(server.url + "/api/v1/ping", lua_p, 10, 2, env)  # warm-up
-        results = {}
-        for conns in (1, 20, 50):
+        wrk_all(urls, "/api/v1/ping", lua_p, 10, 2, env)  # warm-up
+        for conns in (int(c) for c in args.concurrency.split(",")):
             env["LOKET_KEYPREFIX"] = f"c{conns}"
-            ceiling = wrk(server.url + "/api/v1/ping", lua_p, conns, args.seconds, env)
-            tickets = wrk(server.url + "/api/v1/tickets", lua_t, conns, args.seconds, env)
-            results[conns] = (tickets, ceiling)
-            print(f"concurrency {conns:>2}: tickets {tickets['rps']:7.0f}/s  p50 {tickets['p50_ms']:6.2f} ms  "
-                  f"p99 {tickets['p99_ms']:6.2f} ms  non-2xx {tickets['non2xx']}  | ceiling (ping) "
-                  f"{ceiling['rps']:7.0f}/s p99 {ceiling['p99_ms']:6.2f} ms | ratio {tickets['rps'] / ceiling['rps']:.2f}")
-        time.sleep(1.0)  # requests wrk abandoned at its deadline may still commit
-        with sqlite3.connect(server.data_dir / "loket.sqlite3") as con:
-            total, distinct, maxseq = con.execute(
-                "select count(*), count(distinct office_day || number), max(seq) from ticket").fetchone()
-        print(f"tickets issued: {total}; distinct numbers: {distinct}; duplicates: {total - distinct}; "
-              f"gaps: {maxseq - total}")
-        op = server.login("u_operator")
-        lat = call_next_latency(server, op, 300)
-        print(f"call-next (1 officer, sequential, {len(lat)} calls): p50 {statistics.median(lat):.2f} ms  "
-              f"p99 {pct(lat, 0.99):.2f} ms")
-        deliveries = sse_latency(server, op, 50, 20)
-        print(f"call-to-SSE delivery, 50 subscribers × 20 calls ({len(deliveries)} deliveries): "
-              f"p50 {statistics.median(deliveries):.1f} ms  p95 {pct(deliveries, 0.95):.1f} ms  "
-              f"max {max(deliveries):.1f} ms")
-        print(f"server peak RSS: {peak_rss_mb(server.proc.pid):.0f} MiB")
+            ceiling = wrk_all(urls, "/api/v1/ping", lua_p, conns, args.seconds, env)
+            before = store.counts()[0]
+            tickets = wrk_all(urls, "/api/v1/tickets", lua_t, conns, args.seconds, env)
+            time.sleep(1.0)  # requests wrk abandoned at its deadline may still commit
+            created = store.counts()[0] - before
+            rate = created / args.seconds
+            print(f"concurrency {conns:>2}: tickets created {created} = {rate:7.0f}/s (answers {tickets['rps']:7.0f}/s)  "
+                  f"p50 {tickets['p50_ms']:6.2f} ms  p99 {tickets['p99_ms']:6.2f} ms  non-2xx {tickets['non2xx']}  | "
+                  f"ceiling (ping) {ceiling['rps']:7.0f}/s p99 {ceiling['p99_ms']:6.2f} ms | "
+                  f"ratio {rate / ceiling['rps']:.2f}")
+        total, distinct, seqs = store.counts()
+        print(f"tickets in the database: {total}; distinct numbers: {distinct}; duplicates: {total - distinct}; "
+              f"gaps: {seqs - total}")
+        if not args.skip_extras:
+            op = server.login("u_operator")
+            lat = call_next_latency(server, op, 300)
+            print(f"call-next (1 officer, sequential, {len(lat)} calls): p50 {statistics.median(lat):.2f} ms  "
+                  f"p99 {pct(lat, 0.99):.2f} ms")
+            deliveries = sse_latency(server, op, 50, 20)
+            print(f"call-to-SSE delivery, 50 subscribers × 20 calls ({len(deliveries)} deliveries): "
+                  f"p50 {statistics.median(deliveries):.1f} ms  p95 {pct(deliveries, 0.95):.1f} ms  "
+                  f"max {max(deliveries):.1f} ms")
+        print("server peak RSS (largest process): " +
+              ", ".join(f"{peak_rss_mb(srv.proc.pid):.0f} MiB" for srv in servers))
     finally:
-        server.stop()
+        for srv in servers:
+            srv.stop()
+        if cluster is not None:
+            cluster.stop()
 
 
 if __name__ == "__main__":

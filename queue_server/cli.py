@@ -224,11 +224,12 @@ def limit_malloc_arenas(arenas: int = 2, mmap_threshold: int = 1 << 20) -> bool:
     (an upload's photo, its decoded pixels) stay in the arenas of the 64 request threads
     after use: 20 concurrent 3.6 MB uploads left a worker at 1.9 GB RSS (bench/README.md
     "Online applications"). ``arenas`` arenas and a fixed mmap threshold (bytes) return
-    such buffers to the system when freed. Must run before the request threads start."""
+    such buffers to the system when freed. Must run before the request threads start.
+    ``LOKET_MALLOC_ARENAS=0`` leaves glibc's defaults (for comparison)."""
     import ctypes
     import ctypes.util
     name = ctypes.util.find_library("c")
-    if not name or sys.platform != "linux":
+    if not name or sys.platform != "linux" or os.environ.get("LOKET_MALLOC_ARENAS") == "0":
         return False
     try:
         libc = ctypes.CDLL(name)

@@ -3,8 +3,9 @@
 # Debian packages: xvfb, xdotool and x11-utils (real Kivy windows, their places), poppler-utils (pdftoppm for
 # PDFs), espeak-ng and sox (voice pack), fonts, nginx and openssl (HTTPS behind the office's
 # reverse proxy, tests/server/test_https_proxy.py), chromium and chromium-driver (the browser
-# pages in real headless Chromium with Selenium, tests/web). Python packages: the project with [test]
-# in its own virtual environment (./.venv, or the one already active).
+# pages in real headless Chromium with Selenium, tests/web), postgresql (the server tests on PostgreSQL
+# too: a throwaway cluster per test session, tests/support/pg_kit.py). Python packages: the project with
+# [test] in its own virtual environment (./.venv, or the one already active).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -18,6 +19,7 @@ done
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] || loket_apt "${need[@]}"
 
 loket_venv test

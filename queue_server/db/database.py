@@ -103,11 +103,20 @@ def _v4_to_v5(database: Database) -> None:
 #: ``MIGRATIONS[n]`` upgrades a database from version ``n`` to ``n + 1``.
 MIGRATIONS: dict[int, callable] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 
+#: SQLite's ``synchronous`` (``LOKET_SQLITE_SYNCHRONOUS``): ``full`` (default) syncs the
+#: WAL at every commit, so a number printed just before a power cut is never issued again
+#: after the restart (power cuts are common where the offices are; issue 17); ``normal``
+#: is durable across a crash of the process only, and saves one fsync per commit
+#: (bench/README.md "Queue server" gives both).
+SQLITE_SYNCHRONOUS = (os.environ.get("LOKET_SQLITE_SYNCHRONOUS") or "full").lower()
+if SQLITE_SYNCHRONOUS not in ("full", "normal", "extra"):
+    SQLITE_SYNCHRONOUS = "full"
+
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
     "busy_timeout": 15000,  # ms
-    "synchronous": "normal",  # WAL + NORMAL: durable across process crashes
+    "synchronous": SQLITE_SYNCHRONOUS,
     "cache_size": -1000,  # KiB per connection (one connection per server thread; the OS caches the file)
 }
 

@@ -32,3 +32,11 @@ def test_a_read_only_database_is_reported_and_refused_cleanly(client, tokens):
     assert Ticket.select().count() == 1  # nothing half-written
     assert client.get("/api/v1/health").json["ok"] is True
     assert issue(client, tokens).status_code == 201
+
+
+def test_a_sqlite_commit_is_synced_to_disk_by_default(app):
+    """Issue 17 "Durable tickets": WAL with synchronous=FULL (2) survives a power cut, not only a crash."""
+    from queue_server.db.models import db
+    with app.app_context(), db.connection_context():
+        assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
+        assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
