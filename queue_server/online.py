@@ -27,7 +27,7 @@ import re
 from datetime import date
 from typing import Any, Mapping
 
-from .applications import (_advance, _close_step, _open_step, _save, _service, _validate_applicant, filed_on,
+from .applications import (_advance, _answers, _close_step, _open_step, _save, _service, _validate_applicant, filed_on,
                            get_application, handover_roles, new_application_code, ready_by)
 from .auth import require
 from .context import Actor, Context, iso_local
@@ -303,7 +303,9 @@ def _message(ctx: Context, office: Office, app: Application, kind: str, now: flo
         triggers.online_changed(ctx, office, app, kind, now, **extra)
 
 
-def _online_app(code: str) -> Application:
+def by_code(code: str) -> Application:
+    """The online application with this application code (the citizen's key to it).
+    Raises ``NotFound`` (``details.field = "code"``) for any other code."""
     code = (code or "").strip().upper()
     app = get_by(Application, Application.code, code) if code and len(code) <= 16 else None
     if app is None or app.channel != CHANNEL_ONLINE:
@@ -321,13 +323,13 @@ def reupload(ctx: Context, store: UploadStore, code: str, files: Mapping[str, by
 
     Raises ``NotFound`` (code), ``Conflict`` ``not_awaiting_upload`` when the officer did
     not ask for new files, ``Unprocessable`` for the files (:func:`check_files`)."""
-    app = _online_app(code)
+    app = by_code(code)
     office = ctx.office(app.office)
     service = _service(office, app.service)
     if not app.awaiting_citizen or app.state != workflow.AT_STEP:
         raise Conflict("not_awaiting_upload", "Permohonan ini tidak sedang menunggu unggahan ulang.",
                        "This application is not waiting for new uploads.", {"field": "code"})
-    required = required_documents(service, _answers_of(service, app), filed_on(ctx, office, app))
+    required = required_documents(service, _answers(service, app), filed_on(ctx, office, app))
     checked = check_files(office, files, required, all_required=False)
     now = ctx.now()
     names = _store_all(store, checked)
@@ -364,11 +366,6 @@ def reupload(ctx: Context, store: UploadStore, code: str, files: Mapping[str, by
     return app
 
 
-def _answers_of(service: Service, app: Application) -> dict:
-    from .applications import _answers
-    return _answers(service, app)
-
-
 def verify(ctx: Context, actor: Actor, app_id: int, *, outcome: str, present: list[str],
            siak_reference: str | None, notes: str = "", expected_version: int | None = None) -> Application:
     """The online verification (SOP 001 row 2): the officer has compared the uploads with
@@ -389,7 +386,7 @@ def verify(ctx: Context, actor: Actor, app_id: int, *, outcome: str, present: li
             or app.awaiting_citizen:
         raise Conflict("not_at_step", "Berkas ini tidak sedang menunggu verifikasi online.",
                        "This application is not waiting for the online check.", {"step": app.step, "state": app.state})
-    required = required_documents(service, _answers_of(service, app), filed_on(ctx, office, app))
+    required = required_documents(service, _answers(service, app), filed_on(ctx, office, app))
     codes = [r["code"] for r in required]
     unknown = sorted(set(present) - set(codes))
     if unknown:
@@ -485,7 +482,7 @@ def public_online(ctx: Context, app: Application, lang: str = "id") -> dict:
     office = ctx.office(app.office)
     service = _service(office, app.service)
     try:
-        required = required_documents(service, _answers_of(service, app), filed_on(ctx, office, app), lang)
+        required = required_documents(service, _answers(service, app), filed_on(ctx, office, app), lang)
     except Exception:  # noqa: BLE001 - an office file changed since: the page still shows the status
         required = []
     uploaded = sorted({u.requirement for u in Upload.select(Upload.requirement).where(

@@ -58,10 +58,13 @@ _decoder_lock = threading.Lock()
 
 
 def _lower_priority() -> None:
+    if not hasattr(os, "setpriority"):
+        return  # elsewhere the decoder runs at the process's priority
     try:  # Linux: a thread is a schedulable task of its own
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), DECODER_NICE)
-    except (AttributeError, OSError):
-        pass  # elsewhere the decoder runs at the process's priority
+    except OSError as e:
+        import logging
+        logging.getLogger(__name__).info("decoder thread keeps its priority: %s", e)
 
 
 def decoder():

@@ -139,7 +139,7 @@ def online_submit():
 
 def reupload_from_request(code: str):
     """Parse the request and call :func:`online.reupload`."""
-    app = online._online_app(code)
+    app = online.by_code(code)
     office = ctx().office(app.office)
     _, files, _ = read_multipart(office)
     app = online.reupload(ctx(), store(), code, files, remote_addr=request.remote_addr or "")
@@ -159,7 +159,7 @@ def online_reupload(code):
 @bp.get("/online-applications/<code>")
 @bp.doc(tags=["online"], summary="Public status of an online application, with the officer's notes")
 def online_status(code):
-    app = online._online_app(code)
+    app = online.by_code(code)
     return {**apps.public_status(ctx(), app.code, lang()), "online": online.public_online(ctx(), app, lang())}
 
 

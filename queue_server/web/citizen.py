@@ -109,7 +109,7 @@ def follow(code: str):
         checklist = status.get("checklist")
     elif status["kind"] == "application" and status.get("channel") == "online":
         from .. import online
-        app = online._online_app(code)
+        app = online.by_code(code)
         office = ctx.office(app.office)
         status = {**status, "online": online.public_online(ctx, app, _lang())}
     from ..notify.triggers import consent_of

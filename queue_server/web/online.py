@@ -149,7 +149,7 @@ def _receipt_data(code: str) -> dict:
     from ..tickets import status_url
     ctx = _ctx()
     lang = _lang()
-    app = online._online_app(code)
+    app = online.by_code(code)
     office = ctx.office(app.office)
     service = office.service(app.service)
     status = apps.public_status(ctx, app.code, lang)
@@ -203,7 +203,7 @@ def _reupload_post(code: str, back: str, lang: str):
     from ..api.common import notify
     from ..api.online import read_multipart, store
     try:
-        app = online._online_app(code)
+        app = online.by_code(code)
         _, files, _ = read_multipart(_ctx().office(app.office))  # parsed within the limits, before the CSRF check
         _check_csrf()
         online.reupload(_ctx(), store(), code, {k: v for k, v in files.items() if v}, remote_addr=request.remote_addr or "")
