@@ -886,6 +886,8 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
         text = ("sudah diserahkan", "handed over")
     elif app.state == workflow.RETURNED:
         text = ("dikembalikan: berkas belum lengkap", "returned: the file is incomplete")
+    elif app.state == workflow.CANCELLED:
+        text = ("dibatalkan", "cancelled")
     else:
         text = _step_status(_service(office, app.service), app.step)
     service = _service(office, app.service)

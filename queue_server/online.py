@@ -429,6 +429,7 @@ def verify(ctx: Context, actor: Actor, app_id: int, *, outcome: str, present: li
         else:
             _close_step(app, actor.name, "returned", notes, now)
             app.awaiting_citizen = True
+            app.step_arrived_at = now  # since when it waits for the citizen (expire_abandoned)
             app.return_notes = notes
             app.missing = [{"code": m["code"], "label": m["label"]} for m in missing]
             app.step_started_at = app.step_officer = None
@@ -440,6 +441,34 @@ def verify(ctx: Context, actor: Actor, app_id: int, *, outcome: str, present: li
                   details={"missing": [m["code"] for m in missing]}, at=now)
             _message(ctx, office, app, "online_returned", now, notes=notes)
     return app
+
+
+def expire_abandoned(ctx: Context, now: float) -> int:
+    """Cancel online applications returned to the citizen who did not upload again within
+    their office's ``retention_days`` (UU 27/2022: the uploads are not kept for an
+    application nobody pursues). ``finished_at`` is the day it was returned, so the same
+    retention sweep deletes its files; audited as ``application.online_expired``.
+    Returns how many were cancelled."""
+    n = 0
+    for office in ctx.offices.values():
+        cutoff = now - office.online.retention_seconds
+        stale = list(Application.select().where(
+            (Application.office == office.code) & (Application.channel == CHANNEL_ONLINE) &
+            (Application.state == workflow.AT_STEP) & (Application.awaiting_citizen == True) &  # noqa: E712
+            (Application.step_arrived_at < cutoff)))
+        for app in stale:
+            with write_tx():
+                done = (Application.update(state=workflow.CANCELLED, finished_at=app.step_arrived_at,
+                                           awaiting_citizen=False, step=None, step_officer=None,
+                                           version=Application.version + 1)
+                        .where((Application.id == app.id) & (Application.version == app.version)).execute())
+                if done:
+                    system = Actor(name="system", role="admin", kind="device")
+                    audit(system, "application.online_expired", office=office.code, target=app.code,
+                          details={"returned_at": iso_local(office, app.step_arrived_at),
+                                   "retention_days": office.online.retention_days}, at=now)
+                    n += 1
+    return n
 
 
 def uploads_of(app: Application, *, current_only: bool = True) -> list[dict]:

@@ -290,14 +290,18 @@ class UploadStore:
 
 def purge_expired(ctx, store: UploadStore) -> int:
     """Delete the uploads of berkas finished more than their office's retention period
-    ago (``OnlinePolicy.retention_days``); the rows keep ``deleted_at`` and
+    ago (``OnlinePolicy.retention_days``; first cancelling online applications returned
+    to a citizen who did not answer within it, :func:`queue_server.online.expire_abandoned`);
+    the rows keep ``deleted_at`` and
     ``delete_reason = "retention"``; one audit entry per berkas (actor ``system``).
     Returns the number of files deleted."""
     from .db.database import write_tx
     from .db.models import Application, Upload
+    from .online import expire_abandoned
     from .tickets import audit
     from .context import Actor
     now = ctx.now()
+    expire_abandoned(ctx, now)  # a return nobody answered within the period ends, and its files go below
     system = Actor(name="system", role="admin", kind="device")
     deleted = 0
     for office in ctx.offices.values():

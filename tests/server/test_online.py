@@ -362,3 +362,28 @@ def test_the_citizen_is_told_received_returned_accepted_and_ready_at_the_uptd_on
     assert [k for k, _ in kinds()] == ["online_received", "online_returned", "online_accepted", "card_ready"]
     with db.connection_context():
         assert "UPTD Disdukcapil Kecamatan Sukajadi" in Message.get(Message.kind == "card_ready").text
+
+
+def test_a_return_nobody_answers_is_cancelled_after_the_period_and_its_files_deleted(make_app, offices_dir, clock):
+    app = make_app(LOKET_ONLINE_ADDRESS_LIMIT="1000 per hour", RETENTION_SWEEP_SECONDS=0)
+    client = app.test_client()
+    dinas = login_tokens(app, office="pekanbaru", prefix="d")
+    code = submit(client).json["application_code"]
+    (item,) = _queue(client, dinas)
+    client.post(f"/api/v1/applications/{item['id']}/online-verification", headers=dinas["verifikator"],
+                json={"outcome": "return", "present": [], "notes": "Semua buram."})
+    clock.advance(29 * 86400)
+    client.get("/api/v1/health")
+    assert client.get(f"/api/v1/online-applications/{code}").json["online"]["awaiting_upload"] is True
+    assert len(stored_files(app.config["DATA_DIR"])) == 2
+    clock.advance(2 * 86400)  # 31 days after the return (default retention 30 days)
+    client.get("/api/v1/health")
+    status = client.get(f"/api/v1/online-applications/{code}").json
+    assert status["state"] == "cancelled" and status["text"] == "dibatalkan"
+    assert stored_files(app.config["DATA_DIR"]) == []
+    with db.connection_context():
+        assert AuditLog.get(AuditLog.action == "application.online_expired").target == code
+        assert {u.delete_reason for u in Upload.select()} == {"retention"}
+    r = client.post(f"/api/v1/online-applications/{code}/documents", data=files(kk=document_png()),
+                    content_type="multipart/form-data")
+    assert r.status_code == 409
