@@ -290,18 +290,26 @@ def _docs_assets(app: APIFlask) -> None:
 
 
 def _secret_key(data_dir: Path) -> str:
-    """The key that signs the citizen pages' session cookie (its CSRF token): made once
-    per data directory (``secret_key``, mode 0600) so every worker and restart share it."""
+    """The key that signs the citizen pages' session cookie (its CSRF token):
+    ``LOKET_SECRET_KEY`` when set (several servers behind one address must share it, or a
+    form shown by one is refused by another; docs/deployment.md section 12), else made
+    once per data directory (``secret_key``, mode 0600) so every worker and restart share
+    it. Raises ``ValueError`` for a ``LOKET_SECRET_KEY`` shorter than 32 characters."""
     import os
     import secrets
+    shared = os.environ.get("LOKET_SECRET_KEY", "").strip()
+    if shared:
+        if len(shared) < 32:
+            raise ValueError("LOKET_SECRET_KEY must have at least 32 characters")
+        return shared
     path = Path(data_dir) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another worker made it first
-            pass
-        else:
+        except FileExistsError:  # another worker made it first: its key is read below
+            fd = None
+        if fd is not None:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32))
     return path.read_text().strip()

@@ -187,3 +187,15 @@ def test_backup_of_a_postgresql_database_uses_pg_dump(pg_cluster, pg_url, tmp_pa
                    capture_output=True)
     assert pg_cluster.sql('SELECT COUNT(*) FROM "staff"', restored.rsplit("/", 1)[1]).strip() == "1"
     pg_cluster.drop_db(restored)
+
+
+def test_instances_with_one_shared_secret_accept_each_others_citizen_forms(tmp_path, monkeypatch):
+    """docs/deployment.md section 12: LOKET_SECRET_KEY signs the forms' CSRF token alike everywhere."""
+    from queue_server.app import _secret_key
+    monkeypatch.setenv("LOKET_SECRET_KEY", "k" * 40)
+    assert _secret_key(tmp_path / "a") == _secret_key(tmp_path / "b") == "k" * 40
+    monkeypatch.setenv("LOKET_SECRET_KEY", "short")
+    with pytest.raises(ValueError):
+        _secret_key(tmp_path / "a")
+    monkeypatch.delenv("LOKET_SECRET_KEY")
+    assert _secret_key(tmp_path / "a") != _secret_key(tmp_path / "b")  # one made per data folder
