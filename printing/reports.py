@@ -370,10 +370,11 @@ def render_daily_recap(recap: DailyRecap, *, lang: str = "id", printed_at: datet
 
 
 def render_distribution_recap(recap: DistributionRecap, *, lang: str = "id",
-                              handed_by: str = "", printed_at: datetime | None = None) -> bytes:
+                              handed_by: str = "", printed_at: datetime | None = None, subtitle: str = "") -> bytes:
     """Distribution recap by kecamatan (SOP 001): a summary table, then per
     kecamatan a table of its documents, a subtotal and signature lines for the
-    officer handing over and the UPTD head receiving."""
+    officer handing over and the UPTD head receiving. ``subtitle`` (e.g. one batch's
+    code and pickup office) is a line under the office's name."""
     font, bold = register_fonts()
     st = _styles()
     buffer = io.BytesIO()
@@ -382,8 +383,10 @@ def render_distribution_recap(recap: DistributionRecap, *, lang: str = "id",
     period = f"{_l('period', lang)}: {format_day(recap.date_from, lang, weekday=False)} - " \
              f"{format_day(recap.date_to, lang, weekday=False)}"
     story: list[object] = [Paragraph(_l("distribution_title", lang), st["title"]),
-                           Paragraph(_esc(recap.office_name), st["subtitle"]),
-                           Paragraph(period, st["subtitle"]), Spacer(1, 4 * mm)]
+                           Paragraph(_esc(recap.office_name), st["subtitle"])]
+    if subtitle:
+        story.append(Paragraph(_esc(subtitle), st["subtitle"]))
+    story += [Paragraph(period, st["subtitle"]), Spacer(1, 4 * mm)]
     rows = [[_l("kecamatan", lang), _l("subtotal", lang), _l("collected", lang)]]
     rows += [[k, str(len(items)), str(sum(1 for r in items if r.collected))] for k, items in groups]
     rows.append([_l("subtotal", lang), str(len(recap.rows)), str(sum(1 for r in recap.rows if r.collected))])

@@ -908,12 +908,18 @@ def public_status(ctx: Context, code: str, lang: str = "id") -> dict:
 def _batch_pending(app: Application) -> bool:
     """True while the document travels in a distribution batch its pickup office has
     not confirmed (SOP 001 rows 4-5)."""
-    if app.batch is None:
-        return False
+    return app.batch is not None and app.batch in batches_in_transit([app.batch])
+
+
+def batches_in_transit(batch_ids) -> set[int]:
+    """Of ``batch_ids``, the distribution batches not confirmed by their pickup office
+    yet (one query; an empty set for none)."""
     from .db.models import DistributionBatch
-    received = (DistributionBatch.select(DistributionBatch.received_at)
-                .where(DistributionBatch.id == app.batch).scalar())
-    return received is None
+    ids = sorted({b for b in batch_ids if b is not None})
+    if not ids:
+        return set()
+    return {b for (b,) in DistributionBatch.select(DistributionBatch.id)
+            .where(DistributionBatch.id.in_(ids) & DistributionBatch.received_at.is_null()).tuples()}
 
 
 def _step_name(service: Service, code: str | None, idx: int) -> str:

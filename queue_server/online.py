@@ -151,12 +151,20 @@ def required_documents(service: Service, answers: Mapping[str, Any], on: date, l
     """The uploads this case needs: the checklist's items (``{"code", "label"}``) for
     the answers (e.g. the pas foto only for KIA variant 2, Permendagri 2/2016).
     Raises the checklist's ``DomainError`` for missing or invalid answers."""
+    return _documents(_eligible_checklist(service, answers, on, lang))
+
+
+def _documents(checklist) -> list[dict]:
+    return [{"code": i.code, "label": i.label} for i in checklist.items]
+
+
+def _eligible_checklist(service: Service, answers: Mapping[str, Any], on: date, lang: str = "id"):
     checklist = build_checklist(service, dict(answers), on, lang=lang)
     if not checklist.eligible:
         raise Unprocessable("not_eligible", "Pemohon belum memenuhi syarat layanan ini.",
                             "The applicant is not eligible for this service.",
                             {"reasons": [i.as_dict() for i in checklist.ineligible]})
-    return [{"code": i.code, "label": i.label} for i in checklist.items]
+    return checklist
 
 
 def check_files(office: Office, files: Mapping[str, bytes], required: list[dict], *, all_required: bool) -> dict[str, CheckedFile]:
@@ -230,8 +238,8 @@ def submit(ctx: Context, store: UploadStore, *, office_code: str | None, service
     fields, card = _applicant(ctx, office, applicant)
     if fields.get("birth_date") and "birth_date" in asked:
         merged.setdefault("birth_date", fields["birth_date"])
-    required = required_documents(service, merged, today, lang)
-    checklist = build_checklist(service, merged, today)
+    checklist = _eligible_checklist(service, merged, today, lang)
+    required = _documents(checklist)
     first = workflow.first_step(service, {**checklist.facts, CHANNEL_FACT: CHANNEL_ONLINE})
     if first.effect != EFFECT_ONLINE_VERIFICATION:  # the office file check makes this impossible; never trust it
         raise Conflict("service_not_online", "Layanan ini belum siap untuk permohonan online.",

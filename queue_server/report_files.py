@@ -59,14 +59,18 @@ REPORT_FILES: dict[str, tuple[str, dict[str, Renderer]]] = {
 
 def batch_pdf(ctx, batch_data: dict, lang: str = "id") -> bytes:
     """The signed list of one distribution batch (``online.batch_dict``): the
-    distribution recap's layout with the officer who sent it under "handed over by"
-    and a blank line for the Kepala UPTD receiving it (SOP 001 row 5)."""
-    from .db.models import DistributionBatch
+    distribution recap's layout under a line naming the batch and its pickup office, with
+    the officer who sent it (full name) under "handed over by" and a blank line for the
+    Kepala UPTD receiving it (SOP 001 row 5)."""
+    from .db.models import DistributionBatch, Staff
     from .reports import batch_recap
     office = ctx.office(batch_data["office"])
     batch = DistributionBatch.get_by_id(batch_data["id"])
-    recap = batch_recap(office, batch, batch_data["pickup_name"])
-    return render_distribution_recap(recap, lang=lang, handed_by=batch.created_by, printed_at=ctx.local(office))
+    sender = Staff.get_or_none(Staff.username == batch.created_by)
+    kiriman = {"id": "Kiriman", "en": "Batch"}["en" if lang == "en" else "id"]
+    return render_distribution_recap(batch_recap(office, batch), lang=lang, printed_at=ctx.local(office),
+                                     handed_by=(sender.full_name if sender and sender.full_name else batch.created_by),
+                                     subtitle=f"{kiriman} {batch.code} → {batch_data['pickup_name']}")
 
 
 def render_file(kind: str, fmt: str, data: Any, context: FileContext) -> bytes:

@@ -285,11 +285,10 @@ def distribution_recap(office: Office, date_from: date, date_to: date) -> Distri
     return DistributionRecap(office_name=office.name, date_from=date_from, date_to=date_to, rows=rows)
 
 
-def batch_recap(office: Office, batch, pickup_name: str) -> DistributionRecap:
+def batch_recap(office: Office, batch) -> DistributionRecap:
     """The printed list of one distribution batch (SOP 001 rows 4-5): its documents
     grouped by the applicant's kecamatan, each with its print date and the day the
-    pickup office confirmed the batch; the recap's office name carries the batch code
-    and the pickup office ("… · KRM-20261202-001 → UPTD Kec. Sukajadi")."""
+    pickup office confirmed the batch."""
     names = _kecamatan_names(office)
     apps = list(Application.select().where(Application.batch == batch.id).order_by(Application.id))
     printed = {a: at for a, at in CardPrint.select(CardPrint.application, CardPrint.printed_at)
@@ -303,8 +302,7 @@ def batch_recap(office: Office, batch, pickup_name: str) -> DistributionRecap:
                                  printed_on=_local(office, printed.get(a.id, batch.created_at)).date(),
                                  collected=a.id in handed, handed_to_uptd_on=received) for a in apps)
     day = _local(office, batch.created_at).date()
-    return DistributionRecap(office_name=f"{office.name} · {batch.code} → {pickup_name}", date_from=day,
-                             date_to=day, rows=rows)
+    return DistributionRecap(office_name=office.name, date_from=day, date_to=day, rows=rows)
 
 
 def register_rows(office: Office, date_from: date, date_to: date) -> list[RegisterRow]:

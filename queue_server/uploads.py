@@ -76,9 +76,7 @@ def decoder():
             _decoder = (os.getpid(), ThreadPoolExecutor(DECODER_THREADS, thread_name_prefix="loket-decode",
                                                         initializer=_lower_priority))
         return _decoder[1]
-#: PDF names that make a document act (run, open, submit): refused.
-ACTIVE_PDF_NAMES = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/SubmitForm", b"/ImportData",
-                    b"/RichMedia", b"/XFA")
+#: PDF names that make a document act (run, open, submit) or carry files: refused.
 _ACTIVE_RE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|SubmitForm|ImportData|RichMedia|XFA)(?![A-Za-z0-9])")
 
 

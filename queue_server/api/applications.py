@@ -151,7 +151,8 @@ def uncollected(query):
         (apps.Application.state == apps.workflow.READY)).order_by(apps.Application.step_arrived_at))
     now = ctx().now()
     rows = list(rows)
-    transit = {a.id for a in rows if apps._batch_pending(a)}
+    moving = apps.batches_in_transit(a.batch for a in rows)
+    transit = {a.id for a in rows if a.batch in moving}
     # a card still on its way to this pickup office is listed under its incoming batch, not here
     rows = [a for a in rows if not (a.id in transit and a.office != office.code)]
     from ..notify.outbox import last_sent

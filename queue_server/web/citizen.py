@@ -241,6 +241,35 @@ def _answers_from(service, source) -> dict:
     return out
 
 
+def questions(ctx, template: str, office, service, source) -> tuple[dict, object | None, object | None]:
+    """The kiosk's questions one a page (its order and ``when`` conditions), shared by the
+    booking and the online application wizards: the answers so far travel in the form
+    (``a_<key>``). Returns ``(base, page, checklist)``: ``base`` the template context
+    (office, service, answers, the hidden fields), ``page`` the next question, a refused
+    answer (422) or the "not eligible" page rendered with ``template`` — None once every
+    question is answered, when ``checklist`` is the case's (partial) checklist."""
+    lang = _lang()
+    answers = _answers_from(service, source)
+    base = {"office": office, "service": service, "answers": answers,
+            "hidden": {f"a_{k}": ("ya" if v is True else "tidak" if v is False else v) for k, v in answers.items()}}
+    try:
+        checklist = build_checklist(service, answers, ctx.today(office), lang=lang, partial=True)
+    except DomainError as e:
+        bad = (e.details or {}).get("question") or (e.details or {}).get("field") or ""
+        answers.pop(bad, None)
+        base["hidden"].pop(f"a_{bad}", None)
+        question = next((q for q in service.questions if q.key == bad), None) or service.questions[0]
+        return base, _render(template, 422, step="question", question=question, error=_message_of(e), **base), None
+    if not checklist.eligible:
+        reasons = [i.message_en if lang == "en" and i.message_en else i.message for i in checklist.ineligible]
+        return base, _render(template, step="ineligible", reasons=reasons, **base), None
+    skipped = set(checklist.skipped_questions)
+    pending = [q for q in service.questions if q.key not in answers and q.key not in skipped]
+    if pending:
+        return base, _render(template, step="question", question=pending[0], error=None, **base), None
+    return base, None, checklist
+
+
 @bp.route("/booking/<office_code>/<service_code>", methods=["GET", "POST"])
 @public_read
 @booking_by_address
@@ -257,26 +286,10 @@ def booking_form(office_code: str, service_code: str):
     except DomainError as e:
         return message_page(t("booking_title", lang), _message_of(e), 404)
     source = request.form if request.method == "POST" else request.args
-    answers = _answers_from(service, source)
-    base = {"office": office, "service": service, "answers": answers,
-            "hidden": {f"a_{k}": ("ya" if v is True else "tidak" if v is False else v) for k, v in answers.items()}}
-    # the questions, one a page (the kiosk's order and conditions)
-    try:
-        checklist = build_checklist(service, answers, ctx.today(office), lang=lang, partial=True)
-    except DomainError as e:
-        bad = (e.details or {}).get("question") or (e.details or {}).get("field") or ""
-        answers.pop(bad, None)
-        base["hidden"].pop(f"a_{bad}", None)
-        question = next((q for q in service.questions if q.key == bad), None) or service.questions[0]
-        return _render("citizen_book_step.html", 422, step="question", question=question, error=_message_of(e),
-                       **base)
-    if not checklist.eligible:
-        reasons = [i.message_en if lang == "en" and i.message_en else i.message for i in checklist.ineligible]
-        return _render("citizen_book_step.html", step="ineligible", reasons=reasons, **base)
-    skipped = set(checklist.skipped_questions)
-    pending = [q for q in service.questions if q.key not in answers and q.key not in skipped]
-    if pending:
-        return _render("citizen_book_step.html", step="question", question=pending[0], error=None, **base)
+    base, page, checklist = questions(ctx, "citizen_book_step.html", office, service, source)
+    if page is not None:
+        return page
+    answers = base["answers"]
     days = rules.bookable_days(office, policy, ctx.today(office))
     chosen = source.get("date")
     if not chosen or chosen not in {d.isoformat() for d in days}:

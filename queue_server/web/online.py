@@ -19,9 +19,8 @@ from flask import Response, redirect, request, url_for
 from .. import applications as apps
 from .. import online
 from ..domain.errors import DomainError
-from ..domain.requirements import build_checklist
 from ..limits import online_by_address, public_read
-from .citizen import _answers_from, _check_csrf, _ctx, _lang, _message_of, _render, bp, message_page
+from .citizen import _check_csrf, _ctx, _lang, _message_of, _render, bp, message_page, questions
 from .texts import t
 
 #: The applicant fields of the form (``ap_<name>``), in the order shown.
@@ -43,32 +42,13 @@ def online_services(office_code: str | None = None):
 
 
 def _wizard(office_code: str, service_code: str, source):
-    """(office, service, answers, hidden, next page or None): the questions still to
-    ask come first, as on the booking pages."""
+    """(base, next page or None) of the online form: the questions first
+    (:func:`queue_server.web.citizen.questions`), for an online service only."""
     ctx = _ctx()
-    lang = _lang()
     office = ctx.office(office_code)
     service = online._online_service(office, service_code)
-    answers = _answers_from(service, source)
-    hidden = {f"a_{k}": ("ya" if v is True else "tidak" if v is False else v) for k, v in answers.items()}
-    base = {"office": office, "service": service, "answers": answers, "hidden": hidden}
-    try:
-        checklist = build_checklist(service, answers, ctx.today(office), lang=lang, partial=True)
-    except DomainError as e:
-        bad = (e.details or {}).get("question") or (e.details or {}).get("field") or ""
-        answers.pop(bad, None)
-        hidden.pop(f"a_{bad}", None)
-        question = next((q for q in service.questions if q.key == bad), None) or service.questions[0]
-        return base, _render("citizen_online.html", 422, step="question", question=question, error=_message_of(e),
-                             **base)
-    if not checklist.eligible:
-        reasons = [i.message_en if lang == "en" and i.message_en else i.message for i in checklist.ineligible]
-        return base, _render("citizen_online.html", step="ineligible", reasons=reasons, **base)
-    skipped = set(checklist.skipped_questions)
-    pending = [q for q in service.questions if q.key not in answers and q.key not in skipped]
-    if pending:
-        return base, _render("citizen_online.html", step="question", question=pending[0], error=None, **base)
-    return base, None
+    base, page, _ = questions(ctx, "citizen_online.html", office, service, source)
+    return base, page
 
 
 def _form_page(base: dict, status: int = 200, *, form: dict | None = None, error: str | None = None,
